@@ -1,0 +1,1 @@
+"""The sessions and tells store (SQLite by default, PostgreSQL by URL)."""

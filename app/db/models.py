@@ -1,0 +1,61 @@
+"""Database tables: sessions and the records of their tells."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.base import UUIDBase
+from advanced_alchemy.types import DateTimeUTC, JsonB
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class SessionRecord(UUIDBase):
+    """One Claude Code conversation for a caller → team pair (or a fork of one)."""
+
+    __tablename__ = "iris_session"
+    __table_args__ = (Index("ix_iris_session_pair", "from_team", "team"),)
+
+    from_team: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str] = mapped_column(String(64))
+    primary_pair: Mapped[str | None] = mapped_column(String(140), unique=True, nullable=True)
+    """`from→team` for the pair's primary session; null for forks."""
+    forked_from: Mapped[UUID | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    last_response_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), nullable=True
+    )
+    message_count: Mapped[int] = mapped_column(Integer, default=0)
+    process_state: Mapped[str] = mapped_column(String(16), default="stopped")
+    launch_command: Mapped[list[str] | None] = mapped_column(JsonB, nullable=True)
+    config_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JsonB, nullable=True)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TellRecord(UUIDBase):
+    """One tell: the message, its outcome, timings and usage. `id` is the request id."""
+
+    __tablename__ = "iris_tell"
+    __table_args__ = (Index("ix_iris_tell_session_queued", "session_id", "queued_at"),)
+
+    session_id: Mapped[UUID] = mapped_column(ForeignKey("iris_session.id", ondelete="CASCADE"))
+    from_team: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    response: Mapped[str | None] = mapped_column(Text, nullable=True)
+    is_error: Mapped[bool] = mapped_column(Boolean, default=False)
+    queued_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    started_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cost_usd: Mapped[float | None] = mapped_column(Float, nullable=True)
+    usage: Mapped[dict[str, Any] | None] = mapped_column(JsonB, nullable=True)
+    num_turns: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    exit_code: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -1,0 +1,184 @@
+"""The store: sessions and tell records through advanced-alchemy repositories."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.config import AsyncSessionConfig, SQLAlchemyAsyncConfig
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from app.db.migrate import upgrade_async
+from app.db.models import SessionRecord, TellRecord
+
+UNFINISHED = ("queued", "running")
+
+
+class SessionRepository(SQLAlchemyAsyncRepository[SessionRecord]):
+    """Sessions."""
+
+    model_type = SessionRecord
+
+
+class TellRepository(SQLAlchemyAsyncRepository[TellRecord]):
+    """Tell records."""
+
+    model_type = TellRecord
+
+
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    """Async access to the sessions database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.config = SQLAlchemyAsyncConfig(
+            connection_string=url,
+            session_config=AsyncSessionConfig(expire_on_commit=False),
+        )
+        self.engine: AsyncEngine = self.config.get_engine()
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self._sessions = self.config.create_session_maker()
+
+    async def open(self) -> None:
+        """Create the database file's folder and apply pending migrations."""
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database:
+            from pathlib import Path
+
+            Path(self.engine.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        await upgrade_async(self.url)
+
+    async def close(self) -> None:
+        """Release every connection."""
+        await self.engine.dispose()
+
+    def session(self) -> AsyncSession:
+        """A new database session (use as `async with`)."""
+        return self._sessions()
+
+    async def reset_after_restart(self, now: datetime.datetime) -> int:
+        """Mark every process stopped and every unfinished tell failed; returns the tells so ended."""
+        async with self.session() as db:
+            await db.execute(update(SessionRecord).values(process_state="stopped"))
+            result = await db.execute(
+                update(TellRecord)
+                .where(TellRecord.status.in_(UNFINISHED))
+                .values(status="failed", reason="server_restart: the server stopped before the tell ended",
+                        finished_at=now)
+            )
+            await db.commit()
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    # sessions
+
+    async def get_session(self, session_id: UUID) -> SessionRecord | None:
+        """A session by id."""
+        async with self.session() as db:
+            return await SessionRepository(session=db).get_one_or_none(id=session_id)
+
+    async def primary_session(self, from_team: str, team: str) -> SessionRecord | None:
+        """The pair's primary session, if any."""
+        async with self.session() as db:
+            return await SessionRepository(session=db).get_one_or_none(primary_pair=f"{from_team}→{team}")
+
+    async def sessions(self, team: str | None = None) -> list[SessionRecord]:
+        """Every session (of one team), oldest first."""
+        async with self.session() as db:
+            statement = select(SessionRecord).order_by(SessionRecord.created_at)
+            if team is not None:
+                statement = statement.where(SessionRecord.team == team)
+            return list((await db.execute(statement)).scalars())
+
+    async def add_session(self, record: SessionRecord) -> SessionRecord:
+        """Insert a session."""
+        async with self.session() as db:
+            added = await SessionRepository(session=db).add(record)
+            await db.commit()
+            return added
+
+    async def update_session(self, session_id: UUID, **values: Any) -> None:
+        """Set some columns of a session."""
+        async with self.session() as db:
+            await db.execute(update(SessionRecord).where(SessionRecord.id == session_id).values(**values))
+            await db.commit()
+
+    async def add_session_totals(
+        self, session_id: UUID, *, messages: int, cost_usd: float, input_tokens: int, output_tokens: int,
+        last_used_at: datetime.datetime, last_response_at: datetime.datetime | None,
+    ) -> None:
+        """Add one tell's counts to the session's totals."""
+        values: dict[str, Any] = {
+            "message_count": SessionRecord.message_count + messages,
+            "cost_usd": SessionRecord.cost_usd + cost_usd,
+            "input_tokens": SessionRecord.input_tokens + input_tokens,
+            "output_tokens": SessionRecord.output_tokens + output_tokens,
+            "last_used_at": last_used_at,
+        }
+        if last_response_at is not None:
+            values["last_response_at"] = last_response_at
+        await self.update_session(session_id, **values)
+
+    async def delete_session(self, session_id: UUID) -> None:
+        """Delete a session and its tell records."""
+        async with self.session() as db:
+            await db.execute(delete(TellRecord).where(TellRecord.session_id == session_id))
+            await db.execute(delete(SessionRecord).where(SessionRecord.id == session_id))
+            await db.commit()
+
+    # tells
+
+    async def add_tell(self, record: TellRecord) -> None:
+        """Insert a tell record."""
+        async with self.session() as db:
+            db.add(record)
+            await db.commit()
+
+    async def update_tell(self, request_id: UUID, **values: Any) -> None:
+        """Set some columns of a tell record."""
+        async with self.session() as db:
+            await db.execute(update(TellRecord).where(TellRecord.id == request_id).values(**values))
+            await db.commit()
+
+    async def get_tell(self, request_id: UUID) -> TellRecord | None:
+        """A tell record by request id."""
+        async with self.session() as db:
+            return await TellRepository(session=db).get_one_or_none(id=request_id)
+
+    async def tells(
+        self, session_id: UUID, *, limit: int, before: tuple[datetime.datetime, UUID] | None = None
+    ) -> list[TellRecord]:
+        """A session's tells newest first, `limit` of them, older than the `before` cursor."""
+        async with self.session() as db:
+            statement = select(TellRecord).where(TellRecord.session_id == session_id)
+            if before is not None:
+                at, request_id = before
+                statement = statement.where(
+                    (TellRecord.queued_at < at) | ((TellRecord.queued_at == at) & (TellRecord.id < request_id))
+                )
+            statement = statement.order_by(TellRecord.queued_at.desc(), TellRecord.id.desc()).limit(limit)
+            return list((await db.execute(statement)).scalars())
+
+    async def clear_tells(self, session_id: UUID) -> int:
+        """Delete a session's finished tell records; returns how many."""
+        async with self.session() as db:
+            result = await db.execute(
+                delete(TellRecord).where(
+                    TellRecord.session_id == session_id, TellRecord.status.not_in(UNFINISHED)
+                )
+            )
+            await db.commit()
+            return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,71 @@
+"""Recent structured log records, kept in memory for the logs operation."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One log record."""
+
+    timestamp: datetime.datetime
+    level: str
+    logger: str
+    message: str
+    context: dict[str, Any]
+
+
+class LogBuffer(logging.Handler):
+    """A logging handler keeping the newest records in a ring buffer."""
+
+    def __init__(self, size: int = 2000) -> None:
+        super().__init__(logging.DEBUG)
+        self.entries: deque[LogEntry] = deque(maxlen=size)
+
+    def resize(self, size: int) -> None:
+        """Keep at most `size` records from now on."""
+        if size != self.entries.maxlen:
+            self.entries = deque(self.entries, maxlen=size)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            context = {
+                key: value if isinstance(value, str | int | float | bool | None) else repr(value)
+                for key, value in vars(record).items()
+                if key not in _STANDARD
+            }
+            if record.exc_info and record.exc_info[1] is not None:
+                context["exception"] = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+            self.entries.append(
+                LogEntry(
+                    datetime.datetime.fromtimestamp(record.created, datetime.UTC),
+                    record.levelname.lower(),
+                    record.name,
+                    record.getMessage(),
+                    context,
+                )
+            )
+        except Exception:  # pragma: no cover - logging must never raise
+            self.handleError(record)
+
+    def query(
+        self, *, since: datetime.datetime | None = None, level: str | None = None, limit: int = 100
+    ) -> list[LogEntry]:
+        """The newest records first, at or above `level`, after `since`, at most `limit`."""
+        floor = logging.getLevelNamesMapping().get((level or "debug").upper(), logging.DEBUG)
+        found: list[LogEntry] = []
+        for entry in reversed(self.entries):
+            if since is not None and entry.timestamp < since:
+                break
+            if logging.getLevelNamesMapping().get(entry.level.upper(), 0) >= floor:
+                found.append(entry)
+                if len(found) >= limit:
+                    break
+        return found

@@ -1,0 +1,136 @@
+"""Tool-use permissions of teams' Claude Code processes: yes, no, or ask a person through the API."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from claude_agent_sdk.types import PermissionResultAllow, PermissionResultDeny
+
+from app.engine.events import EventHub, session_channel, team_channel
+from app.engine.tells import utcnow
+from app.errors import NotFoundError, ValidationError
+
+
+class PermissionNotFoundError(NotFoundError):
+    """No pending permission with that id."""
+
+
+@dataclass(eq=False)
+class PendingPermission:
+    """A tool use waiting for a decision."""
+
+    id: str
+    session_id: str
+    team: str
+    from_team: str
+    tool: str
+    input: dict[str, Any]
+    request_id: str | None
+    created_at: datetime.datetime = field(default_factory=utcnow)
+    expires_at: datetime.datetime | None = None
+    decision: asyncio.Future[tuple[bool, str]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready description."""
+        return {
+            "permissionId": self.id,
+            "sessionId": self.session_id,
+            "team": self.team,
+            "fromTeam": self.from_team,
+            "tool": self.tool,
+            "input": self.input,
+            "requestId": self.request_id,
+            "createdAt": self.created_at.isoformat(),
+            "expiresAt": self.expires_at.isoformat() if self.expires_at else None,
+        }
+
+
+class PermissionBroker:
+    """Holds tool-use requests of `ask` teams until someone decides or the timeout denies them."""
+
+    def __init__(self, events: EventHub) -> None:
+        self.events = events
+        self.pending: dict[str, PendingPermission] = {}
+
+    async def decide_for(
+        self,
+        mode: str,
+        *,
+        session_id: str,
+        team: str,
+        from_team: str,
+        tool: str,
+        tool_input: dict[str, Any],
+        request_id: str | None,
+        timeout_ms: int,
+    ) -> PermissionResultAllow | PermissionResultDeny:
+        """The answer to one tool-use request under the team's `grantPermission` mode."""
+        if mode == "yes":
+            return PermissionResultAllow()
+        if mode == "no":
+            return PermissionResultDeny(message=f"Iris denies tool use for team {team} (grantPermission: no)")
+        pending = PendingPermission(
+            id=str(uuid.uuid4()),
+            session_id=session_id,
+            team=team,
+            from_team=from_team,
+            tool=tool,
+            input=tool_input,
+            request_id=request_id,
+            expires_at=utcnow() + datetime.timedelta(milliseconds=timeout_ms),
+        )
+        self.pending[pending.id] = pending
+        description = pending.describe()
+        self.events.publish(session_channel(session_id), "permission:request", description)
+        self.events.publish(team_channel(team), "permission:request", description)
+        try:
+            async with asyncio.timeout(timeout_ms / 1000):
+                approved, reason = await asyncio.shield(pending.decision)
+        except TimeoutError:
+            approved, reason = False, f"no decision within {timeout_ms} ms"
+            self._resolved(pending, approved, reason, "timeout")
+        finally:
+            self.pending.pop(pending.id, None)
+        if approved:
+            return PermissionResultAllow()
+        return PermissionResultDeny(message=f"Permission denied: {reason}")
+
+    def decide(self, permission_id: str, approve: bool, reason: str | None = None) -> PendingPermission:
+        """Approve or deny a pending permission."""
+        pending = self.pending.get(permission_id)
+        if pending is None or pending.decision.done():
+            raise PermissionNotFoundError(
+                f"No pending permission {permission_id}", {"field": "permissionId"}
+            )
+        if reason is not None and len(reason) > 10_000:
+            raise ValidationError("reason is longer than 10000 characters", {"field": "reason"})
+        text = reason or ("approved" if approve else "denied by the operator")
+        pending.decision.set_result((approve, text))
+        self._resolved(pending, approve, text, "decided")
+        return pending
+
+    def _resolved(self, pending: PendingPermission, approved: bool, reason: str, how: str) -> None:
+        data = {
+            "permissionId": pending.id,
+            "sessionId": pending.session_id,
+            "team": pending.team,
+            "fromTeam": pending.from_team,
+            "tool": pending.tool,
+            "decision": "approve" if approved else "deny",
+            "reason": reason,
+            "by": how,
+        }
+        self.events.publish(session_channel(pending.session_id), "permission:resolved", data)
+        self.events.publish(team_channel(pending.team), "permission:resolved", data)
+
+    def cancel_session(self, session_id: str) -> None:
+        """Deny everything pending for a session that is going away."""
+        for pending in list(self.pending.values()):
+            if pending.session_id == session_id and not pending.decision.done():
+                pending.decision.set_result((False, "the session's process stopped"))

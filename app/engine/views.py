@@ -1,0 +1,237 @@
+"""What engine operations return: plain data, free of any transport."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from app.db.models import SessionRecord, TellRecord
+from app.engine.tells import Tell, Usage
+
+ProcessState = Literal["spawning", "idle", "processing", "terminating", "stopped"]
+
+
+@dataclass(frozen=True, slots=True)
+class TellView:
+    """A tell as callers see it: live, or read back from the store."""
+
+    request_id: uuid.UUID
+    session_id: uuid.UUID
+    from_team: str
+    team: str
+    message: str
+    status: str
+    reason: str | None
+    response: str | None
+    is_error: bool
+    queued_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    duration_ms: int | None
+    cost_usd: float | None
+    usage: Usage | None
+    num_turns: int | None
+    exit_code: int | None
+    messages: tuple[dict[str, Any], ...] | None = None
+
+    @property
+    def finished(self) -> bool:
+        """True once the tell has ended."""
+        return self.status not in ("queued", "running")
+
+    @classmethod
+    def of(cls, tell: Tell, with_messages: bool = False) -> TellView:
+        """A snapshot of a live tell (the partial response while it runs)."""
+        response = tell.response if tell.status.finished else (tell.partial_response or None)
+        return cls(
+            tell.request_id, tell.session_id, tell.from_team, tell.team, tell.message, str(tell.status),
+            tell.reason, response, tell.is_error, tell.queued_at, tell.started_at, tell.finished_at,
+            tell.duration_ms, tell.cost_usd, tell.usage, tell.num_turns, tell.exit_code,
+            tuple(tell.messages) if with_messages else None,
+        )
+
+    @classmethod
+    def from_record(cls, record: TellRecord) -> TellView:
+        """A tell read back from the store."""
+        usage = Usage(**record.usage) if record.usage else None
+        return cls(
+            record.id, record.session_id, record.from_team, record.team, record.message, record.status,
+            record.reason, record.response, record.is_error, record.queued_at, record.started_at,
+            record.finished_at, record.duration_ms, record.cost_usd, usage, record.num_turns,
+            record.exit_code,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """A stored session with its live process state."""
+
+    session_id: uuid.UUID
+    from_team: str
+    team: str
+    forked_from: uuid.UUID | None
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    last_response_at: datetime.datetime | None
+    message_count: int
+    process_state: ProcessState
+    pid: int | None
+    queue_length: int
+    cost_usd: float
+    input_tokens: int
+    output_tokens: int
+    launch_command: list[str] | None
+
+    @classmethod
+    def of(
+        cls, record: SessionRecord, state: ProcessState, pid: int | None, queue_length: int
+    ) -> SessionView:
+        """Combine a stored session with what its process is doing now."""
+        return cls(
+            record.id, record.from_team, record.team, record.forked_from, record.created_at,
+            record.last_used_at, record.last_response_at, record.message_count, state, pid, queue_length,
+            record.cost_usd, record.input_tokens, record.output_tokens, record.launch_command,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResult:
+    """What a cancel actually did."""
+
+    team: str
+    from_team: str
+    session_id: uuid.UUID
+    cancelled: bool
+    request_id: uuid.UUID | None
+    status: str | None
+    dropped_queued: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RebootResult:
+    """The session that was deleted and the fresh one that replaced it."""
+
+    team: str
+    from_team: str
+    old_session_id: uuid.UUID | None
+    new_session_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteResult:
+    """The session that was deleted."""
+
+    team: str
+    from_team: str
+    session_id: uuid.UUID
+    transcript_deleted: bool
+    tells_deleted: int
+
+
+@dataclass(frozen=True, slots=True)
+class ForkResult:
+    """A new session branched from the pair's session."""
+
+    team: str
+    from_team: str
+    session_id: uuid.UUID
+    forked_from: uuid.UUID
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class WakeResult:
+    """A process made ready (or being made ready)."""
+
+    team: str
+    from_team: str
+    session_id: uuid.UUID
+    status: Literal["awake", "already_awake", "waking", "failed"]
+    pid: int | None
+    error: str | None = None
+    error_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WakeAllResult:
+    """Every team woken for one caller."""
+
+    from_team: str
+    parallel: bool
+    results: list[WakeResult]
+    total: int
+    awake: int
+    already_awake: int
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
+class SleepResult:
+    """A process put to sleep."""
+
+    team: str
+    from_team: str
+    session_id: uuid.UUID | None
+    status: Literal["asleep", "already_asleep"]
+    cancelled_request_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamStatus:
+    """One team as seen by one caller."""
+
+    team: str
+    from_team: str
+    awake: bool
+    state: ProcessState
+    pid: int | None
+    session_id: uuid.UUID | None
+    message_count: int
+    queue_length: int
+    last_activity: datetime.datetime | None
+    idle_time_remaining_ms: int | None
+    current_request_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamInfo:
+    """A configured team."""
+
+    name: str
+    path: str
+    description: str
+    color: str | None
+    grant_permission: str
+    model: str | None
+    processes: list[SessionView] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CachePage:
+    """A page of a session's tells, newest first."""
+
+    session: SessionView
+    tells: list[TellView]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SystemStatus:
+    """The engine as a whole."""
+
+    version: str
+    started_at: datetime.datetime
+    uptime_ms: int
+    teams: int
+    sessions: int
+    processes: dict[str, int]
+    total_processes: int
+    max_processes: int
+    running_tells: int
+    queued_tells: int
+    pending_permissions: int
+    config_path: str
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Lint openapi/iris.yaml: the hand-written API contract.
+
+Checks, in order:
+  1. it is valid OpenAPI 3.1 (openapi-spec-validator);
+  2. every example (media types, schemas, parameters, headers) validates
+     against its schema (JSON Schema 2020-12, formats checked);
+  3. the project's conventions: operationId (camelCase, unique), tags,
+     summary and x-iris-permission on every operation; an example on every
+     request body and response; closed request objects; the Error shape on
+     every non-2xx response; 401/403/429/500 on authenticated operations, 413
+     on operations with a body; limit/cursor on every paged listing; links
+     resolve;
+  4. schemathesis loads it and builds its stateful test machine (links).
+
+Usage: python scripts/lint_spec.py [path/to/spec.yaml]   (exit 1 on problems)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SPEC = ROOT / "openapi" / "iris.yaml"
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+PERMISSIONS = {
+    "team:tell", "team:wake", "team:sleep", "team:cancel", "team:clear",
+    "team:compact", "team:fork", "cache:read", "cache:write", "status:read",
+    "debug:read", "admin", "none",
+}
+CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
+ERROR_REF = "#/components/schemas/Error"
+
+
+def load(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def resolve(spec: dict[str, Any], node: Any) -> Any:
+    """Follow local $refs until a non-reference node."""
+    seen = set()
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if ref in seen or not ref.startswith("#/"):
+            raise ValueError(f"cannot resolve {ref}")
+        seen.add(ref)
+        node = spec
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def check_validity(path: Path, problems: list[str]) -> None:
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    spec_dict, base_uri = read_from_filename(str(path))
+    try:
+        validate(spec_dict, base_uri=base_uri)
+    except Exception as exc:  # noqa: BLE001 - report any validator failure
+        problems.append(f"OpenAPI 3.1 validation: {exc}")
+
+
+def check_examples(spec: dict[str, Any], problems: list[str]) -> int:
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    uri = "urn:iris:openapi"
+    registry = Registry().with_resource(uri, Resource.from_contents(spec, default_specification=DRAFT202012))
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    count = 0
+
+    def validate(where: str, schema: Any, instance: Any) -> None:
+        nonlocal count
+        count += 1
+        if isinstance(schema, dict) and "$ref" in schema and schema["$ref"].startswith("#/"):
+            schema = {"$ref": uri + schema["$ref"]}
+        else:
+            schema = {"$defs": {}, "allOf": [_rebase(schema, uri)]}
+        validator = jsonschema.Draft202012Validator(schema, registry=registry, format_checker=checker)
+        for err in validator.iter_errors(instance):
+            loc = "/".join(str(p) for p in err.absolute_path)
+            problems.append(f"example {where} at /{loc}: {err.message}")
+
+    def media(where: str, content: dict[str, Any]) -> None:
+        for mtype, m in (content or {}).items():
+            if "example" in m:
+                validate(f"{where} {mtype}", m.get("schema", {}), m["example"])
+            for name, ex in (m.get("examples") or {}).items():
+                ex = resolve(spec, ex)
+                if "value" in ex:
+                    validate(f"{where} {mtype} examples.{name}", m.get("schema", {}), ex["value"])
+
+    for p, item in spec.get("paths", {}).items():
+        for method in METHODS:
+            op = item.get(method)
+            if not op:
+                continue
+            label = f"{method.upper()} {p}"
+            if "requestBody" in op:
+                media(f"{label} requestBody", resolve(spec, op["requestBody"]).get("content"))
+            for code, resp in op.get("responses", {}).items():
+                if "$ref" not in resp:
+                    media(f"{label} {code}", resp.get("content"))
+            for prm in op.get("parameters", []):
+                prm = resolve(spec, prm)
+                if "example" in prm:
+                    validate(f"{label} parameter {prm['name']}", prm.get("schema", {}), prm["example"])
+    comps = spec.get("components", {})
+    for name, resp in comps.get("responses", {}).items():
+        media(f"components.responses.{name}", resp.get("content"))
+    for name, hdr in comps.get("headers", {}).items():
+        if "example" in hdr:
+            validate(f"components.headers.{name}", hdr.get("schema", {}), hdr["example"])
+    for name, schema in comps.get("schemas", {}).items():
+        for i, ex in enumerate(schema.get("examples", []) or []):
+            validate(f"components.schemas.{name}.examples[{i}]", {"$ref": f"#/components/schemas/{name}"}, ex)
+    return count
+
+
+def _rebase(node: Any, uri: str) -> Any:
+    """Point local refs of an inline schema at the registered spec."""
+    if isinstance(node, dict):
+        return {
+            k: (uri + v if k == "$ref" and isinstance(v, str) and v.startswith("#/") else _rebase(v, uri))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_rebase(v, uri) for v in node]
+    return node
+
+
+def _closed_objects(spec: dict[str, Any], schema: Any, where: str, problems: list[str], seen: set[int]) -> None:
+    """Every object schema reachable from a request body must forbid unknown fields."""
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    schema = resolve(spec, schema)
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return
+    seen.add(id(schema))
+    here = f"{where} ({ref})" if ref else where
+    if schema.get("type") == "object" or "properties" in schema:
+        if schema.get("additionalProperties") is not False:
+            problems.append(f"{here}: request object without additionalProperties: false")
+    for sub in (schema.get("properties") or {}).values():
+        _closed_objects(spec, sub, where, problems, seen)
+    for key in ("items",):
+        if isinstance(schema.get(key), dict):
+            _closed_objects(spec, schema[key], where, problems, seen)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []) or []:
+            _closed_objects(spec, sub, where, problems, seen)
+
+
+def check_conventions(spec: dict[str, Any], problems: list[str]) -> int:
+    tags = {t["name"] for t in spec.get("tags", [])}
+    op_ids: dict[str, str] = {}
+    global_security = spec.get("security")
+    count = 0
+    for p, item in spec.get("paths", {}).items():
+        for method in METHODS:
+            op = item.get(method)
+            if not op:
+                continue
+            count += 1
+            label = f"{method.upper()} {p}"
+            oid = op.get("operationId")
+            if not oid or not CAMEL.match(oid):
+                problems.append(f"{label}: operationId missing or not camelCase: {oid!r}")
+            elif oid in op_ids:
+                problems.append(f"{label}: operationId {oid} also used by {op_ids[oid]}")
+            else:
+                op_ids[oid] = label
+            if not op.get("tags") or not set(op["tags"]) <= tags:
+                problems.append(f"{label}: tags {op.get('tags')} not among declared tags")
+            if not op.get("summary"):
+                problems.append(f"{label}: no summary")
+            perm = op.get("x-iris-permission")
+            if perm not in PERMISSIONS:
+                problems.append(f"{label}: x-iris-permission {perm!r} is not a known permission")
+            security = op.get("security", global_security)
+            authenticated = bool(security)
+            if (perm == "none") == authenticated:
+                problems.append(f"{label}: x-iris-permission {perm!r} disagrees with security {security!r}")
+
+            responses = op.get("responses", {})
+            if "requestBody" in op:
+                body = resolve(spec, op["requestBody"])
+                for mtype, m in body.get("content", {}).items():
+                    if "example" not in m and "examples" not in m:
+                        problems.append(f"{label}: request body {mtype} has no example")
+                    _closed_objects(spec, m.get("schema", {}), f"{label} request body", problems, set())
+                if "413" not in responses:
+                    problems.append(f"{label}: has a body but no 413")
+                if "400" not in responses:
+                    problems.append(f"{label}: has a body but no 400")
+            if authenticated:
+                for code in ("401", "403", "429"):
+                    if code not in responses:
+                        problems.append(f"{label}: authenticated but no {code}")
+            if "500" not in responses:
+                problems.append(f"{label}: no 500")
+            has_params = bool(op.get("parameters")) or bool(item.get("parameters"))
+            if has_params and "400" not in responses:
+                problems.append(f"{label}: has parameters but no 400")
+            for code, resp in responses.items():
+                resp = resolve(spec, resp)
+                content = resp.get("content", {})
+                if not content:
+                    problems.append(f"{label} {code}: no content")
+                for mtype, m in content.items():
+                    if "example" not in m and "examples" not in m:
+                        problems.append(f"{label} {code} {mtype}: no example")
+                    if not code.startswith("2"):
+                        if mtype != "application/json" or m.get("schema", {}).get("$ref") != ERROR_REF:
+                            problems.append(f"{label} {code}: error response is not application/json Error")
+                    elif mtype == "application/json":
+                        schema = resolve(spec, m.get("schema", {}))
+                        props = schema.get("properties", {})
+                        if "items" in props and props["items"].get("type") == "array":
+                            names = {resolve(spec, prm).get("name") for prm in op.get("parameters", [])}
+                            if not {"limit", "cursor"} <= names:
+                                problems.append(f"{label} {code}: lists items but lacks limit/cursor")
+                            if "nextCursor" not in schema.get("required", []):
+                                problems.append(f"{label} {code}: lists items but nextCursor not required")
+            for code, resp in responses.items():
+                for lname, link in (resolve(spec, resp).get("links") or {}).items():
+                    if link.get("operationId") not in op_ids and link.get("operationId") not in _all_op_ids(spec):
+                        problems.append(f"{label} {code} link {lname}: unknown operationId {link.get('operationId')}")
+    return count
+
+
+def _all_op_ids(spec: dict[str, Any]) -> set[str]:
+    return {
+        op["operationId"]
+        for item in spec.get("paths", {}).values()
+        for m in METHODS
+        if (op := item.get(m)) and "operationId" in op
+    }
+
+
+def check_schemathesis(path: Path, problems: list[str]) -> int:
+    import schemathesis
+
+    try:
+        schema = schemathesis.openapi.from_path(str(path))
+        ops = [r.ok() for r in schema.get_all_operations()]
+        schema.as_state_machine()
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"schemathesis: {type(exc).__name__}: {exc}")
+        return 0
+    return len(ops)
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[1]) if len(argv) > 1 else DEFAULT_SPEC
+    spec = load(path)
+    problems: list[str] = []
+    check_validity(path, problems)
+    n_examples = check_examples(spec, problems)
+    n_ops = check_conventions(spec, problems)
+    n_st = check_schemathesis(path, problems)
+    for p in problems:
+        print(f"  - {p}")
+    status = "FAILED" if problems else "OK"
+    print(
+        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {status} - "
+        f"{n_ops} operations, {n_examples} examples checked, schemathesis loaded {n_st} operations, "
+        f"{len(problems)} problem(s)"
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
