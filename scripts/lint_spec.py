@@ -18,6 +18,7 @@ Usage: python scripts/lint_spec.py [path/to/spec.yaml]   (exit 1 on problems)
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -29,18 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT / "openapi" / "iris.yaml"
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-PERMISSIONS = {
-    "team:tell", "team:wake", "team:sleep", "team:cancel", "team:clear",
-    "team:compact", "team:fork", "cache:read", "cache:write", "status:read",
-    "debug:read", "admin", "none",
-}
 CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
 ERROR_REF = "#/components/schemas/Error"
 
 
 def load(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        spec: dict[str, Any] = yaml.safe_load(f)
+    return spec
 
 
 def resolve(spec: dict[str, Any], node: Any) -> Any:
@@ -64,12 +61,12 @@ def check_validity(path: Path, problems: list[str]) -> None:
     spec_dict, base_uri = read_from_filename(str(path))
     try:
         validate(spec_dict, base_uri=base_uri)
-    except Exception as exc:  # noqa: BLE001 - report any validator failure
+    except Exception as exc:  # report any validator failure
         problems.append(f"OpenAPI 3.1 validation: {exc}")
 
 
 def check_examples(spec: dict[str, Any], problems: list[str]) -> int:
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
@@ -92,12 +89,48 @@ def check_examples(spec: dict[str, Any], problems: list[str]) -> int:
 
     def media(where: str, content: dict[str, Any]) -> None:
         for mtype, m in (content or {}).items():
+            if mtype == "text/event-stream":
+                sse(where, m)
+                continue
             if "example" in m:
                 validate(f"{where} {mtype}", m.get("schema", {}), m["example"])
             for name, ex in (m.get("examples") or {}).items():
                 ex = resolve(spec, ex)
                 if "value" in ex:
                     validate(f"{where} {mtype} examples.{name}", m.get("schema", {}), ex["value"])
+
+    def sse(where: str, m: dict[str, Any]) -> None:
+        """Each SSE example message: `event:` listed in x-sse-events, `data:` a ServerEvent of that name."""
+        declared = m.get("x-sse-events") or {}
+        if not declared:
+            problems.append(f"{where}: text/event-stream without x-sse-events")
+        mapping = resolve(spec, {"$ref": "#/components/schemas/ServerEvent"})["discriminator"]["mapping"]
+        for name, data_schema in declared.items():
+            envelope = mapping.get(name)
+            if envelope is None:
+                problems.append(f"{where}: x-sse-events {name!r} is not a ServerEvent")
+                continue
+            expected = resolve(spec, {"$ref": envelope})["properties"]["data"]
+            if expected != data_schema:
+                problems.append(f"{where}: x-sse-events {name!r} is {data_schema}, ServerEvent says {expected}")
+        for block in str(m.get("example", "")).split("\n\n"):
+            fields: dict[str, str] = {}
+            for line in block.strip().splitlines():
+                key, _, value = line.partition(":")
+                fields[key] = value.strip()
+            if not fields:
+                continue
+            try:
+                payload = json.loads(fields.get("data", ""))
+            except ValueError as exc:
+                problems.append(f"{where}: SSE example data is not JSON: {exc}")
+                continue
+            name = fields.get("event")
+            if name not in declared:
+                problems.append(f"{where}: SSE example event {name!r} not in x-sse-events")
+            if payload.get("event") != name:
+                problems.append(f"{where}: SSE example event {name!r} but envelope says {payload.get('event')!r}")
+            validate(f"{where} SSE {name}", {"$ref": "#/components/schemas/ServerEvent"}, payload)
 
     for p, item in spec.get("paths", {}).items():
         for method in METHODS:
@@ -146,9 +179,9 @@ def _closed_objects(spec: dict[str, Any], schema: Any, where: str, problems: lis
         return
     seen.add(id(schema))
     here = f"{where} ({ref})" if ref else where
-    if schema.get("type") == "object" or "properties" in schema:
-        if schema.get("additionalProperties") is not False:
-            problems.append(f"{here}: request object without additionalProperties: false")
+    is_object = schema.get("type") == "object" or "properties" in schema
+    if is_object and schema.get("additionalProperties") is not False:
+        problems.append(f"{here}: request object without additionalProperties: false")
     for sub in (schema.get("properties") or {}).values():
         _closed_objects(spec, sub, where, problems, seen)
     for key in ("items",):
@@ -161,6 +194,8 @@ def _closed_objects(spec: dict[str, Any], schema: Any, where: str, problems: lis
 
 def check_conventions(spec: dict[str, Any], problems: list[str]) -> int:
     tags = {t["name"] for t in spec.get("tags", [])}
+    # x-iris-permission: one of the Permission enum's values, or `none` (unauthenticated routes only)
+    permissions = {*spec["components"]["schemas"]["Permission"]["enum"], "none"}
     op_ids: dict[str, str] = {}
     global_security = spec.get("security")
     count = 0
@@ -183,7 +218,7 @@ def check_conventions(spec: dict[str, Any], problems: list[str]) -> int:
             if not op.get("summary"):
                 problems.append(f"{label}: no summary")
             perm = op.get("x-iris-permission")
-            if perm not in PERMISSIONS:
+            if perm not in permissions:
                 problems.append(f"{label}: x-iris-permission {perm!r} is not a known permission")
             security = op.get("security", global_security)
             authenticated = bool(security)
@@ -251,12 +286,19 @@ def check_schemathesis(path: Path, problems: list[str]) -> int:
 
     try:
         schema = schemathesis.openapi.from_path(str(path))
-        ops = [r.ok() for r in schema.get_all_operations()]
+        from schemathesis.core.result import Err
+
+        ops = 0
+        for result in schema.get_all_operations():
+            if isinstance(result, Err):
+                problems.append(f"schemathesis: {result.err()}")
+            else:
+                ops += 1
         schema.as_state_machine()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         problems.append(f"schemathesis: {type(exc).__name__}: {exc}")
         return 0
-    return len(ops)
+    return ops
 
 
 def main(argv: list[str]) -> int:

@@ -90,15 +90,18 @@ def dedent(text: str) -> str:
 
 
 def claude_processes() -> list[int]:
-    """Pids of live Claude Code processes started from the SDK's bundled binary."""
+    """Pids of live Claude Code processes that this test process started."""
     found = []
+    me = os.getpid()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text()
         except OSError:
             continue
-        if cmdline and cmdline[0].endswith(b"/claude") and os.getpid() != int(entry.name):
+        parent = int(stat[stat.rfind(")") + 2 :].split()[1])
+        if parent == me and cmdline and cmdline[0].endswith(b"/claude"):
             found.append(int(entry.name))
     return found

@@ -30,7 +30,7 @@ Connect = Callable[..., AbstractAsyncContextManager[ClaudeSDKClient]]
 
 @pytest.fixture
 def standin() -> Iterator[ModelStandIn]:
-    """A running stand-in, stopped after the test."""
+    """A stand-in of this test's own (overrides the shared one), so ``requests`` holds only this test's."""
     with ModelStandIn() as server:
         yield server
 
@@ -102,6 +102,9 @@ def test_caller_text_skips_claude_code_additions() -> None:
     body["messages"].append({"role": "system", "content": "# Environment"})
     assert caller_text(body) == "hello"
     assert plan_reply(body).blocks == [{"type": "text", "text": "echo[n=1]: hello"}]
+    # After a failed turn Claude Code merges the unanswered prompt into the next user message.
+    body["messages"][0]["content"].insert(0, {"type": "text", "text": "#status:500\n"})
+    assert caller_text(body) == "hello"
 
 
 def test_non_streaming_reply_error_body_and_count_tokens(standin: ModelStandIn) -> None:
@@ -186,10 +189,13 @@ async def test_server_error_ends_the_turn_quickly(claude: Connect, standin: Mode
         started = time.monotonic()
         result = result_of(await turn(client, "#status:500"))
         elapsed = time.monotonic() - started
+        after = result_of(await turn(client, "after"))
     assert result.is_error
-    assert result.result and "500" in result.result and "stand-in error 500" in result.result
-    assert len(standin.requests) == 2  # one retry with CLAUDE_CODE_MAX_RETRIES=1
+    assert result.api_error_status == 500
+    assert result.result and "stand-in error 500" in result.result
+    assert len(standin.requests) == 3  # one retry with CLAUDE_CODE_MAX_RETRIES=1, then the next turn
     assert elapsed < 5
+    assert after.result == "echo[n=1]: after"  # the failed prompt has no reply; it is merged, not counted
 
 
 @pytest.mark.asyncio

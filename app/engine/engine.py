@@ -30,7 +30,7 @@ from app.db.store import Store
 from app.engine.events import SYSTEM, EventHub, session_channel, team_channel
 from app.engine.logs import LogBuffer, LogEntry
 from app.engine.permissions import PendingPermission, PermissionBroker
-from app.engine.process import ClaudeProcess, Exited, build_options
+from app.engine.process import ClaudeProcess, Exited, build_options, process_table
 from app.engine.tells import Tell, TellStatus, text_delta, utcnow
 from app.engine.views import (
     CachePage,
@@ -147,7 +147,10 @@ class Engine:
 
     async def start(self) -> None:
         """Open the store, reset what a previous run left, and start the idle reaper and health ticks."""
-        logging.getLogger("iris").addHandler(self.logs)
+        iris_log = logging.getLogger("iris")
+        iris_log.addHandler(self.logs)
+        if iris_log.level == logging.NOTSET:
+            iris_log.setLevel(logging.INFO)
         await self.store.open()
         failed = await self.store.reset_after_restart(utcnow())
         if failed:
@@ -473,10 +476,13 @@ class Engine:
 
     async def _tick(self) -> None:
         """Reap idle processes and publish health ticks."""
-        last_health = time.monotonic()
+        last_health = last_scan = time.monotonic()
         while True:
             await asyncio.sleep(0.2)
             now = time.monotonic()
+            if now - last_scan >= 1.0:
+                last_scan = now
+                self._note_tool_processes()
             for runtime in list(self._runtimes.values()):
                 process = runtime.process
                 if process is None or not process.alive or process.stopping or runtime.busy:
@@ -489,6 +495,15 @@ class Engine:
             if (now - last_health) * 1000 >= self.config.settings.health_check_interval:
                 last_health = now
                 self.events.publish(SYSTEM, "health:check", self._health())
+
+    def _note_tool_processes(self) -> None:
+        """Record what running tools started, so a crash of Claude Code cannot leave them behind."""
+        working = [r.process for r in self._runtimes.values()
+                   if r.process is not None and r.process.alive and r.current is not None]
+        if working:
+            table = process_table()
+            for process in working:
+                process.note_descendants(table)
 
     def _health(self) -> dict[str, Any]:
         states = self._process_states()

@@ -113,11 +113,17 @@ def build_options(
     return options
 
 
-def _session_members(sid: int) -> list[int]:
-    """Processes whose session id is `sid` (Linux /proc), other than ourselves."""
-    members = []
-    me = os.getpid()
-    for entry in Path("/proc").iterdir():
+ProcessKey = tuple[int, int]
+"""A process as (pid, start time in clock ticks): a pid alone may be reused."""
+
+
+def process_table() -> dict[int, tuple[int, int, int]]:
+    """Every process on the machine as pid → (parent pid, session id, start time), from /proc."""
+    table: dict[int, tuple[int, int, int]] = {}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return table
+    for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
         try:
@@ -125,34 +131,52 @@ def _session_members(sid: int) -> list[int]:
         except OSError:
             continue
         fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 3 and int(fields[3]) == sid and int(entry.name) != me:
-            members.append(int(entry.name))
-    return members
+        if len(fields) > 19:
+            table[int(entry.name)] = (int(fields[1]), int(fields[3]), int(fields[19]))
+    return table
 
 
-def _signal_all(pids: list[int], sig: signal.Signals) -> None:
-    for pid in pids:
+def descendants(root: int, table: dict[int, tuple[int, int, int]] | None = None) -> set[ProcessKey]:
+    """Every process below `root`, or in its process session: tools may start sessions of their own."""
+    table = process_table() if table is None else table
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _sid, _start) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found: set[int] = {pid for pid, (_ppid, sid, _start) in table.items() if sid == root and pid != root}
+    stack = [root, *found]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    found.discard(os.getpid())
+    return {(pid, table[pid][2]) for pid in found}
+
+
+def _alive(keys: set[ProcessKey]) -> set[ProcessKey]:
+    table = process_table()
+    return {(pid, start) for pid, start in keys if pid in table and table[pid][2] == start}
+
+
+def _signal_all(keys: set[ProcessKey], sig: signal.Signals) -> None:
+    for pid, _start in keys:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, sig)
 
 
-async def kill_session_members(sid: int, grace: float = 1.0) -> int:
-    """Stop every process left in session `sid`: SIGTERM, then SIGKILL after `grace`; returns how many."""
-    if not Path("/proc").is_dir():
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(sid, signal.SIGKILL)
+async def kill_processes(keys: set[ProcessKey], grace: float = 1.0) -> int:
+    """Stop processes that are still the ones recorded: SIGTERM, then SIGKILL after `grace`."""
+    remaining = _alive(keys)
+    if not remaining:
         return 0
-    members = _session_members(sid)
-    if not members:
-        return 0
-    _signal_all(members, signal.SIGTERM)
+    count = len(remaining)
+    _signal_all(remaining, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
+    while remaining and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
-        if not _session_members(sid):
-            return len(members)
-    _signal_all(_session_members(sid), signal.SIGKILL)
-    return len(members)
+        remaining = _alive(remaining)
+    _signal_all(remaining, signal.SIGKILL)
+    return count
 
 
 class ClaudeProcess:
@@ -169,6 +193,7 @@ class ClaudeProcess:
         self.exited: Exited | None = None
         self.stopping = False
         self._reader: asyncio.Task[None] | None = None
+        self.known_descendants: set[ProcessKey] = set()
         self.on_exit: Callable[[ClaudeProcess, Exited], None] | None = None
 
     @property
@@ -198,6 +223,11 @@ class ClaudeProcess:
         self.pid = self.transport.pid
         self._reader = asyncio.create_task(self._read(), name=f"claude-reader-{self.pid}")
 
+    def note_descendants(self, table: dict[int, tuple[int, int, int]] | None = None) -> None:
+        """Remember the processes Claude Code's tools started, so they can be stopped even after a crash."""
+        if self.pid is not None and self.exited is None:
+            self.known_descendants = _alive(self.known_descendants) | descendants(self.pid, table)
+
     async def _read(self) -> None:
         error: str | None = None
         try:
@@ -222,10 +252,11 @@ class ClaudeProcess:
         await self.client.interrupt()
 
     async def stop(self, grace: float) -> int | None:
-        """Close stdin, wait `grace` seconds, then SIGTERM and SIGKILL the whole process session."""
+        """Close stdin, wait `grace` seconds, SIGTERM then SIGKILL its group, then stop every tool it left."""
         self.stopping = True
         pid = self.pid
         if pid is not None and self.transport.returncode is None:
+            self.note_descendants()
             with contextlib.suppress(Exception):
                 await self.transport.end_input()
             code = await self.transport.wait_exit(grace)
@@ -243,7 +274,7 @@ class ClaudeProcess:
             self.exited = Exited(code, None)
             self.messages.put_nowait(self.exited)
         if pid is not None:
-            await kill_session_members(pid)
+            await kill_processes(self.known_descendants | descendants(pid))
         return code
 
     async def _abandon(self) -> None:

@@ -50,7 +50,6 @@ _ERROR_TYPES = {
     500: "api_error",
     529: "overloaded_error",
 }
-_HANG_POLL_S = 0.02
 _CUT_PAUSE_S = 0.1
 
 
@@ -82,13 +81,17 @@ def _last_user_content(body: Body) -> list[Block]:
 
 
 def caller_text(body: Body) -> str:
-    """The text the user typed: last user message's text blocks, minus Claude Code's ``<...>`` additions."""
+    """The text the user just typed: the last user message's last text block that is not a ``<...>`` addition.
+
+    Only the last block counts: after a failed turn Claude Code merges the unanswered prompt and the
+    next one into one user message, one text block each.
+    """
     texts = [
         b.get("text", "")
         for b in _last_user_content(body)
         if b.get("type") == "text" and not b.get("text", "").lstrip().startswith("<")
     ]
-    return "\n".join(texts).strip()
+    return texts[-1].strip() if texts else ""
 
 
 def conversation_length(body: Body) -> int:
@@ -193,6 +196,9 @@ class _QuietDrops(logging.Filter):
         return True
 
 
+_QUIET_DROPS = _QuietDrops()
+
+
 class ModelStandIn:
     """A local Anthropic Messages API stand-in running in a background thread."""
 
@@ -203,6 +209,8 @@ class ModelStandIn:
         self.paths: list[str] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._stopped = asyncio.Event()  # the same signal, for coroutines on the server's loop
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -240,9 +248,10 @@ class ModelStandIn:
             lifespan="off",
             timeout_graceful_shutdown=1,
         )
-        logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+        logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)  # adding the same filter twice is a no-op
         self._server = uvicorn.Server(config)
         self._stopping.clear()
+        self._stopped = asyncio.Event()
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="model-standin", daemon=True
         )
@@ -259,12 +268,20 @@ class ModelStandIn:
         if self._server is None or self._thread is None:
             return
         self._stopping.set()
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._stopped.set)
         self._server.should_exit = True
         self._thread.join(timeout=1.0)
         if self._thread.is_alive():
             self._server.force_exit = True
             self._thread.join(timeout=1.0)
-        self._server = self._thread = None
+        self._server = self._thread = self._loop = None
+
+    def clear(self) -> None:
+        """Forget the recorded requests and paths (for a stand-in shared between tests)."""
+        with self._lock:
+            self.requests.clear()
+            self.paths.clear()
 
     def __enter__(self) -> ModelStandIn:
         """Start the stand-in."""
@@ -341,8 +358,9 @@ class ModelStandIn:
 
     async def _until_stopped(self) -> None:
         """Wait until the stand-in stops (a client disconnect cancels the wait), then drop the connection."""
-        while not self._stopping.is_set():
-            await asyncio.sleep(_HANG_POLL_S)
+        self._loop = asyncio.get_running_loop()
+        if not self._stopping.is_set():
+            await self._stopped.wait()
         raise _DropConnection
 
     async def _broken_json(self, body: Body, reply: Reply) -> AsyncIterator[bytes]:
@@ -376,7 +394,9 @@ class ModelStandIn:
         if reply.fault == "cut":
             raise _DropConnection
         delta = {"stop_reason": reply.stop_reason, "stop_sequence": None}
-        yield _sse({"type": "message_delta", "delta": delta, "usage": {"output_tokens": _estimate_tokens(reply.blocks)}})
+        yield _sse(
+            {"type": "message_delta", "delta": delta, "usage": {"output_tokens": _estimate_tokens(reply.blocks)}}
+        )
         yield _sse({"type": "message_stop"})
 
 
@@ -385,7 +405,11 @@ def _block_events(index: int, block: Block, chunks: int) -> Iterator[dict[str, A
     if block["type"] == "tool_use":
         yield {"type": "content_block_start", "index": index, "content_block": {**block, "input": {}}}
         for piece in _split(json.dumps(block["input"]), chunks):
-            yield {"type": "content_block_delta", "index": index, "delta": {"type": "input_json_delta", "partial_json": piece}}
+            yield {
+                "type": "content_block_delta",
+                "index": index,
+                "delta": {"type": "input_json_delta", "partial_json": piece},
+            }
     else:
         yield {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}
         for piece in _split(block["text"], chunks):

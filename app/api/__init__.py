@@ -1,0 +1,1 @@
+"""The HTTP, WebSocket and SSE layer over the engine."""

@@ -1,0 +1,1238 @@
+# GENERATED FILE - DO NOT EDIT BY HAND.
+# Source: openapi/iris.yaml (the hand-written API contract).
+# Regenerate with `python scripts/gen.py`; `python scripts/gen.py --check` fails when this file is stale.
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeAlias
+from msgspec import Meta, Struct as _Struct, UNSET, UnsetType, field
+from uuid import UUID
+from enum import StrEnum
+from datetime import date as date_aliased, datetime
+
+
+class Struct(_Struct, forbid_unknown_fields=True):
+    pass
+
+
+class ApiKey(Struct):
+    id: KeyId
+    name: str
+    role: (
+        Annotated[
+            KeyRole,
+            Meta(
+                description="The preset it was created with (null for explicit permissions)."
+            ),
+        ]
+        | None
+    )
+    permissions: list[Permission]
+    teams: (
+        Annotated[list[TeamName], Meta(description="Team scope (null - every team).")]
+        | None
+    )
+    env: KeyEnv | None
+    created_at: datetime = field(name="createdAt")
+    expires_at: datetime | None = field(name="expiresAt")
+    revoked_at: datetime | None = field(name="revokedAt")
+    last_used_at: datetime | None = field(name="lastUsedAt")
+    usage_count: Annotated[int, Meta(ge=0)] = field(name="usageCount")
+    active: Annotated[bool, Meta(description="Neither revoked nor expired.")]
+
+
+class ApiKeyPage(Struct):
+    items: list[ApiKey]
+    next_cursor: str | None = field(name="nextCursor")
+
+
+class AuditEntry(Struct):
+    id: Annotated[int, Meta(ge=1)]
+    timestamp: datetime
+    event: AuditEventType
+    key_id: str | None = field(name="keyId")
+    key_name: str | None = field(name="keyName")
+    client_address: str | None = field(name="clientAddress")
+    method: str | None
+    path: str | None
+    status_code: int | None = field(name="statusCode")
+    error: str | None
+    details: dict[str, Any] | None
+
+
+class AuditEventType(StrEnum):
+    auth_success = "auth_success"
+    auth_failure = "auth_failure"
+    forbidden = "forbidden"
+    rate_limited = "rate_limited"
+    key_created = "key_created"
+    key_revoked = "key_revoked"
+    tell = "tell"
+    cancel = "cancel"
+    reboot = "reboot"
+    delete = "delete"
+    fork = "fork"
+    wake = "wake"
+    launch = "launch"
+    sleep = "sleep"
+    wake_all = "wake_all"
+    compact = "compact"
+    cache_clear = "cache_clear"
+    permission_decision = "permission_decision"
+
+
+class AuditPage(Struct):
+    items: list[AuditEntry]
+    next_cursor: str | None = field(name="nextCursor")
+
+
+class AuthMessage(Struct, tag_field="event", tag="auth"):
+    data: WsAuth
+
+
+class AwakeStatus(StrEnum):
+    awake = "awake"
+    asleep = "asleep"
+
+
+class CacheMessage(Struct):
+    session_id: SessionId = field(name="sessionId")
+    seq: Annotated[int, Meta(ge=0)]
+    request_id: RequestId = field(name="requestId")
+    message: ClaudeMessage
+
+
+class CacheMessageEvent(Struct, tag_field="event", tag="cache:message"):
+    data: CacheMessage
+
+
+class CachePage(Struct):
+    session_id: SessionId = field(name="sessionId")
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    items: Annotated[
+        list[TellResponse], Meta(description="Tell records, newest first.")
+    ]
+    next_cursor: str | None = field(name="nextCursor")
+
+
+class CacheSubscribe(Struct):
+    session_id: SessionId = field(name="sessionId")
+    after_seq: (
+        Annotated[
+            int,
+            Meta(
+                description="Replay retained events after this sequence number (else reset).",
+                ge=0,
+            ),
+        ]
+        | UnsetType
+    ) = field(name="afterSeq", default=UNSET)
+
+
+class CacheSubscribeMessage(Struct, tag_field="event", tag="cache:subscribe"):
+    data: CacheSubscribe
+
+
+class CacheUnsubscribe(Struct):
+    session_id: SessionId = field(name="sessionId")
+
+
+class CacheUnsubscribeMessage(Struct, tag_field="event", tag="cache:unsubscribe"):
+    data: CacheUnsubscribe
+
+
+class CancelRequest(Struct):
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+    drop_queued: (
+        Annotated[bool, Meta(description="Also cancel the session's queued tells.")]
+        | UnsetType
+    ) = field(name="dropQueued", default=False)
+
+
+class CancelResponse(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session_id: SessionId = field(name="sessionId")
+    cancelled: Annotated[
+        bool,
+        Meta(
+            description="True only if a running tell ended cancelled because of this request."
+        ),
+    ]
+    dropped_queued: Annotated[
+        int, Meta(description="Queued tells cancelled (dropQueued).", ge=0)
+    ] = field(name="droppedQueued")
+    request_id: RequestId | UnsetType = field(name="requestId", default=UNSET)
+    status: (
+        Annotated[
+            TellStatus,
+            Meta(
+                description="The status the running tell ended with (null when nothing was running)."
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+    message: (
+        Annotated[str, Meta(description="A human-readable account of what happened.")]
+        | UnsetType
+    ) = UNSET
+
+
+class ClaudeMessage(Struct):
+    seq: Annotated[
+        int,
+        Meta(
+            description="The session event sequence number it was published with.", ge=0
+        ),
+    ]
+    type: Annotated[
+        str,
+        Meta(
+            description="Claude Code's message type (system, assistant, user, result, stream_event, ...)."
+        ),
+    ]
+    timestamp: datetime
+    data: Annotated[
+        dict[str, Any], Meta(description="The message as Claude Code emitted it.")
+    ]
+    subtype: str | UnsetType = UNSET
+
+
+class ClearCacheResponse(Struct):
+    session_id: SessionId = field(name="sessionId")
+    cleared: Annotated[int, Meta(description="Tell records deleted.", ge=0)]
+
+
+class CompactRequest(Struct):
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+    timeout: TellTimeout | UnsetType = 0
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+
+
+class CreateKeyRequest(Struct):
+    name: Annotated[
+        str, Meta(max_length=64, min_length=1, pattern="^[A-Za-z0-9_.@ -]{1,64}$")
+    ]
+    role: KeyRole | UnsetType = UNSET
+    permissions: Annotated[list[Permission], Meta(min_length=1)] | UnsetType = UNSET
+    expires_in_days: (
+        Annotated[
+            int,
+            Meta(
+                description="Days until the key expires (default never).", ge=1, le=3650
+            ),
+        ]
+        | UnsetType
+    ) = field(name="expiresInDays", default=UNSET)
+    env: KeyEnv | UnsetType = UNSET
+    teams: (
+        Annotated[
+            list[TeamName],
+            Meta(
+                description="The only teams this key may address (default all).",
+                max_length=256,
+                min_length=1,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class CreatedApiKey(Struct):
+    key: Annotated[
+        str,
+        Meta(
+            description="The plain key; store it now, it cannot be shown again.",
+            pattern="^iris_sk_(?:(?:dev|test|prod)_)?[A-Za-z0-9]{40}$",
+        ),
+    ]
+    id: KeyId
+    name: str
+    role: KeyRole | None
+    permissions: list[Permission]
+    teams: list[TeamName] | None
+    env: KeyEnv | None
+    created_at: datetime = field(name="createdAt")
+    expires_at: datetime | None = field(name="expiresAt")
+
+
+Cursor: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="An opaque paging cursor (a previous page's nextCursor).",
+        max_length=512,
+        min_length=1,
+    ),
+]
+
+
+class DateResponse(Struct):
+    iso: Annotated[datetime, Meta(description="ISO 8601 / RFC 3339, UTC (suffix Z).")]
+    unix_ms: Annotated[int, Meta(description="Unix time in milliseconds.")] = field(
+        name="unixMs"
+    )
+    unix: Annotated[int, Meta(description="Unix time in seconds.")]
+    rfc2822: str
+    date: date_aliased
+    time: Annotated[
+        str,
+        Meta(
+            description="HH:MM:SS (UTC).", pattern="^[0-2][0-9]:[0-5][0-9]:[0-6][0-9]$"
+        ),
+    ]
+    weekday: DayOfWeek
+    timezone: Literal["UTC"]
+
+
+class DayOfWeek(StrEnum):
+    monday = "Monday"
+    tuesday = "Tuesday"
+    wednesday = "Wednesday"
+    thursday = "Thursday"
+    friday = "Friday"
+    saturday = "Saturday"
+    sunday = "Sunday"
+
+
+class DeleteSessionResponse(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session_id: SessionId = field(name="sessionId")
+    deleted: bool
+    transcript_deleted: Annotated[
+        bool,
+        Meta(
+            description="Whether a Claude Code transcript file was found and deleted."
+        ),
+    ] = field(name="transcriptDeleted")
+    tells_deleted: Annotated[
+        int, Meta(description="Tell records deleted with the session.", ge=0)
+    ] = field(name="tellsDeleted")
+
+
+class Error(Struct):
+    error: ErrorName
+    message: Annotated[
+        str, Meta(description="Human-readable; never a stack trace, path or SQL.")
+    ]
+    status_code: Annotated[int, Meta(ge=400, le=599)] = field(name="statusCode")
+    timestamp: Annotated[int, Meta(description="Unix time in milliseconds.", ge=0)]
+    details: (
+        Annotated[
+            dict[str, Any],
+            Meta(
+                description="Extra context - the offending `field`, the missing `permission`, the `team`, limits."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class ErrorName(StrEnum):
+    validation_error = "ValidationError"
+    unauthorized_error = "UnauthorizedError"
+    forbidden_error = "ForbiddenError"
+    team_not_found_error = "TeamNotFoundError"
+    session_not_found_error = "SessionNotFoundError"
+    request_not_found_error = "RequestNotFoundError"
+    not_found_error = "NotFoundError"
+    method_not_allowed_error = "MethodNotAllowedError"
+    timeout_error = "TimeoutError"
+    payload_too_large_error = "PayloadTooLargeError"
+    session_queue_full_error = "SessionQueueFullError"
+    too_many_requests_error = "TooManyRequestsError"
+    process_error = "ProcessError"
+    configuration_error = "ConfigurationError"
+    internal_server_error = "InternalServerError"
+    process_pool_limit_error = "ProcessPoolLimitError"
+
+
+class ForkRequest(Struct):
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+
+
+class ForkResponse(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session_id: SessionId = field(name="sessionId")
+    forked_from: SessionId = field(name="forkedFrom")
+    command: Annotated[
+        str,
+        Meta(
+            description="A shell command a person can run to continue the fork interactively."
+        ),
+    ]
+
+
+class GrantPermission(StrEnum):
+    yes = "yes"
+    no = "no"
+    ask = "ask"
+
+
+class Health(Struct):
+    status: Literal["ok"]
+    version: str
+    uptime: Annotated[
+        int, Meta(description="Milliseconds since the server started.", ge=0)
+    ]
+
+
+class HealthCheck(Struct):
+    total_processes: Annotated[int, Meta(ge=0)] = field(name="totalProcesses")
+    max_processes: Annotated[int, Meta(ge=1)] = field(name="maxProcesses")
+    uptime: Annotated[
+        int, Meta(description="Milliseconds since the server started.", ge=0)
+    ]
+    timestamp: datetime
+    processes: ProcessCounts | UnsetType = UNSET
+    queued_tells: Annotated[int, Meta(ge=0)] | UnsetType = field(
+        name="queuedTells", default=UNSET
+    )
+    pending_permissions: Annotated[int, Meta(ge=0)] | UnsetType = field(
+        name="pendingPermissions", default=UNSET
+    )
+
+
+class HealthCheckEvent(Struct, tag_field="event", tag="health:check"):
+    data: HealthCheck
+
+
+class Heartbeat(Struct):
+    timestamp: datetime
+
+
+class HeartbeatEvent(Struct, tag_field="event", tag="heartbeat"):
+    data: Heartbeat
+
+
+class KeyEnv(StrEnum):
+    dev = "dev"
+    test = "test"
+    prod = "prod"
+
+
+KeyId: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="A key's short public id (or, where accepted, a unique prefix of its hash).",
+        examples=["k_7Hq2mZ9xLp"],
+        max_length=64,
+        min_length=1,
+        pattern="^[A-Za-z0-9_-]{1,64}$",
+    ),
+]
+
+
+class KeyRole(StrEnum):
+    viewer = "viewer"
+    operator = "operator"
+    developer = "developer"
+    admin = "admin"
+
+
+class LaunchResponse(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session_id: SessionId = field(name="sessionId")
+    status: LaunchStatus
+    pid: Annotated[int, Meta(description="Known only when already awake.", ge=1)] | None
+
+
+class LaunchStatus(StrEnum):
+    waking = "waking"
+    already_awake = "already_awake"
+
+
+class LogLevel(StrEnum):
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+    critical = "critical"
+
+
+class LogPage(Struct):
+    items: list[LogRecord]
+    next_cursor: str | None = field(name="nextCursor")
+
+
+class LogRecord(Struct):
+    timestamp: datetime
+    level: LogLevel
+    logger: str
+    message: str
+    context: dict[str, Any] | UnsetType = UNSET
+
+
+Message: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Text for Claude Code - 1 byte to 1 MiB (UTF-8), no NUL characters.",
+        max_length=1048576,
+        min_length=1,
+        pattern="^[^\\x00]*$",
+    ),
+]
+
+
+PageLimit: TypeAlias = Annotated[int, Meta(description="Page size.", ge=1, le=500)]
+
+
+class Permission(StrEnum):
+    team_tell = "team:tell"
+    team_wake = "team:wake"
+    team_sleep = "team:sleep"
+    team_cancel = "team:cancel"
+    team_clear = "team:clear"
+    team_compact = "team:compact"
+    team_fork = "team:fork"
+    cache_read = "cache:read"
+    cache_write = "cache:write"
+    status_read = "status:read"
+    debug_read = "debug:read"
+    admin = "admin"
+
+
+class PermissionDecision(StrEnum):
+    approve = "approve"
+    deny = "deny"
+
+
+class PermissionDecisionRequest(Struct):
+    decision: PermissionDecision
+    reason: (
+        Annotated[
+            str,
+            Meta(
+                description="Why; sent to Claude Code as the deny message.",
+                max_length=2000,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class PermissionDecisionResponse(Struct):
+    permission_id: PermissionId = field(name="permissionId")
+    session_id: SessionId = field(name="sessionId")
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    decision: PermissionDecision
+    decided_at: datetime = field(name="decidedAt")
+    decided_by: (
+        Annotated[
+            str,
+            Meta(
+                description="The public id of the deciding key (null when authentication is off)."
+            ),
+        ]
+        | None
+    ) = field(name="decidedBy")
+    reason: str | UnsetType = UNSET
+
+
+PermissionId: TypeAlias = Annotated[
+    UUID,
+    Meta(
+        description="A pending permission request's id.",
+        examples=["c0ffee00-1234-4abc-9def-0123456789ab"],
+    ),
+]
+
+
+class PermissionPage(Struct):
+    items: list[PermissionRequest]
+    next_cursor: str | None = field(name="nextCursor")
+
+
+class PermissionRequest(Struct):
+    permission_id: PermissionId = field(name="permissionId")
+    session_id: SessionId = field(name="sessionId")
+    request_id: (
+        Annotated[
+            RequestId,
+            Meta(
+                description="The tell during which Claude Code asked (null if unknown)."
+            ),
+        ]
+        | None
+    ) = field(name="requestId")
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    tool_name: str = field(name="toolName")
+    tool_input: dict[str, Any] = field(name="toolInput")
+    created_at: datetime = field(name="createdAt")
+    expires_at: Annotated[
+        datetime,
+        Meta(
+            description="Denied automatically at this time if undecided (settings.permissionTimeout)."
+        ),
+    ] = field(name="expiresAt")
+
+
+class PermissionRequestEvent(Struct, tag_field="event", tag="permission:request"):
+    data: PermissionRequest
+
+
+class PermissionResolved(Struct):
+    permission_id: PermissionId = field(name="permissionId")
+    session_id: SessionId = field(name="sessionId")
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    decision: PermissionDecision
+    resolved_by: PermissionResolvedBy = field(name="resolvedBy")
+    reason: str | UnsetType = UNSET
+    key_id: str | None | UnsetType = field(name="keyId", default=UNSET)
+
+
+class PermissionResolvedBy(StrEnum):
+    api = "api"
+    timeout = "timeout"
+    shutdown = "shutdown"
+
+
+class PermissionResolvedEvent(Struct, tag_field="event", tag="permission:resolved"):
+    data: PermissionResolved
+
+
+class ProcessCounts(Struct):
+    spawning: Annotated[int, Meta(ge=0)]
+    idle: Annotated[int, Meta(ge=0)]
+    processing: Annotated[int, Meta(ge=0)]
+    terminating: Annotated[int, Meta(ge=0)]
+
+
+class ProcessError(Struct):
+    team: TeamName
+    error: str
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+
+
+class ProcessErrorEvent(Struct, tag_field="event", tag="process:error"):
+    data: ProcessError
+
+
+class ProcessInfo(Struct):
+    session_id: SessionId = field(name="sessionId")
+    from_team: TeamName = field(name="fromTeam")
+    pid: Annotated[int, Meta(ge=1)] | None
+    state: ProcessState
+    message_count: Annotated[int, Meta(ge=0)] = field(name="messageCount")
+    queue_length: Annotated[int, Meta(ge=0)] = field(name="queueLength")
+    last_activity: datetime | None = field(name="lastActivity")
+    idle_time_remaining: Annotated[int, Meta(ge=0)] | None = field(
+        name="idleTimeRemaining"
+    )
+
+
+class ProcessSpawned(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session_id: SessionId = field(name="sessionId")
+    pid: Annotated[int, Meta(ge=1)]
+
+
+class ProcessSpawnedEvent(Struct, tag_field="event", tag="process:spawned"):
+    data: ProcessSpawned
+
+
+class ProcessState(StrEnum):
+    spawning = "spawning"
+    idle = "idle"
+    processing = "processing"
+    terminating = "terminating"
+    stopped = "stopped"
+
+
+class ProcessSubscribe(Struct):
+    team: TeamName
+
+
+class ProcessSubscribeMessage(Struct, tag_field="event", tag="process:subscribe"):
+    data: ProcessSubscribe
+
+
+class ProcessTerminated(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session_id: SessionId = field(name="sessionId")
+    reason: Annotated[
+        str,
+        Meta(
+            description="e.g. sleep, idle, evicted, stalled, exited, shutdown, reboot, deleted."
+        ),
+    ]
+    exit_code: int | None | UnsetType = field(name="exitCode", default=UNSET)
+    pid: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
+
+
+class ProcessTerminatedEvent(Struct, tag_field="event", tag="process:terminated"):
+    data: ProcessTerminated
+
+
+class ProcessUnsubscribe(Struct):
+    team: TeamName
+
+
+class ProcessUnsubscribeMessage(Struct, tag_field="event", tag="process:unsubscribe"):
+    data: ProcessUnsubscribe
+
+
+class RebootResponse(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    old_session_id: (
+        Annotated[
+            SessionId,
+            Meta(description="The deleted session (null if the pair had none)."),
+        ]
+        | None
+    ) = field(name="oldSessionId")
+    new_session_id: SessionId = field(name="newSessionId")
+
+
+RequestId: TypeAlias = Annotated[
+    UUID,
+    Meta(
+        description="A tell's request id.",
+        examples=["8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a"],
+    ),
+]
+
+
+class Reset(Struct):
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+    reason: (
+        Annotated[
+            str,
+            Meta(
+                description="Why, e.g. slow_subscriber (queue overflow) or gap (events no longer retained)."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class ResetEvent(Struct, tag_field="event", tag="reset"):
+    data: Reset
+
+
+SessionId: TypeAlias = Annotated[
+    UUID,
+    Meta(
+        description="A session id (UUID v4 chosen by Iris).",
+        examples=["3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01"],
+    ),
+]
+
+
+class SessionInfo(Struct):
+    session_id: SessionId = field(name="sessionId")
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    forked_from: SessionId | None = field(name="forkedFrom")
+    created_at: datetime = field(name="createdAt")
+    last_used_at: datetime | None = field(name="lastUsedAt")
+    message_count: Annotated[int, Meta(ge=0)] = field(name="messageCount")
+    state: ProcessState
+    pid: Annotated[int, Meta(ge=1)] | None
+    totals: SessionTotals
+    last_response_at: datetime | None | UnsetType = field(
+        name="lastResponseAt", default=UNSET
+    )
+    launch_command: (
+        Annotated[
+            list[str],
+            Meta(
+                description="The argv of the last launch (for debugging; null before the first)."
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = field(name="launchCommand", default=UNSET)
+
+
+class SessionReport(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session: SessionInfo
+    items: Annotated[
+        list[TellResponse], Meta(description="Tell records, newest first.")
+    ]
+    next_cursor: str | None = field(name="nextCursor")
+
+
+class SessionTotals(Struct):
+    cost_usd: Annotated[float, Meta(ge=0.0)] = field(name="costUsd")
+    input_tokens: Annotated[int, Meta(ge=0)] = field(name="inputTokens")
+    output_tokens: Annotated[int, Meta(ge=0)] = field(name="outputTokens")
+
+
+class SleepRequest(Struct):
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+    force: (
+        Annotated[
+            bool, Meta(description="Cancel the running tell instead of waiting for it.")
+        ]
+        | UnsetType
+    ) = False
+
+
+class SleepResponse(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session_id: (
+        Annotated[
+            SessionId, Meta(description="The pair's session (null if it has none).")
+        ]
+        | None
+    ) = field(name="sessionId")
+    status: SleepStatus
+    pid: (
+        Annotated[
+            int,
+            Meta(
+                description="The pid that was stopped (null when already asleep).", ge=1
+            ),
+        ]
+        | None
+    )
+    cancelled_request_id: (
+        Annotated[
+            RequestId,
+            Meta(description="The running tell cancelled by force (null if none)."),
+        ]
+        | None
+    ) = field(name="cancelledRequestId")
+
+
+class SleepStatus(StrEnum):
+    asleep = "asleep"
+    already_asleep = "already_asleep"
+
+
+class StreamError(Struct):
+    error: ErrorName
+    message: str
+    status_code: Annotated[int, Meta(ge=400, le=599)] = field(name="statusCode")
+    details: dict[str, Any] | UnsetType = UNSET
+
+
+class StreamErrorEvent(Struct, tag_field="event", tag="error"):
+    data: StreamError
+
+
+class SystemHealth(StrEnum):
+    ok = "ok"
+    degraded = "degraded"
+
+
+class SystemStatus(Struct):
+    status: SystemHealth
+    version: str
+    uptime: Annotated[
+        int, Meta(description="Milliseconds since the server started.", ge=0)
+    ]
+    started_at: datetime = field(name="startedAt")
+    total_processes: Annotated[
+        int, Meta(description="Live processes (one per active session).", ge=0)
+    ] = field(name="totalProcesses")
+    processes: ProcessCounts
+    max_processes: Annotated[int, Meta(ge=1)] = field(name="maxProcesses")
+    teams: Annotated[int, Meta(description="Configured teams.", ge=0)]
+    sessions: Annotated[int, Meta(description="Stored sessions.", ge=0)]
+    running_tells: Annotated[int, Meta(ge=0)] = field(name="runningTells")
+    queued_tells: Annotated[int, Meta(ge=0)] = field(name="queuedTells")
+    pending_permissions: Annotated[int, Meta(ge=0)] = field(name="pendingPermissions")
+
+
+class SystemSubscribeMessage(Struct, tag_field="event", tag="system:subscribe"):
+    data: SystemSubscription | UnsetType = UNSET
+
+
+class SystemSubscription(Struct):
+    pass
+
+
+class SystemUnsubscribeMessage(Struct, tag_field="event", tag="system:unsubscribe"):
+    data: SystemSubscription | UnsetType = UNSET
+
+
+class TeamInfo(Struct):
+    name: TeamName
+    path: str
+    description: Annotated[
+        str, Meta(description="The team's description ('' when none).")
+    ]
+    color: Annotated[str, Meta(pattern="^#[0-9A-Fa-f]{6}$")] | None
+    model: (
+        Annotated[
+            str, Meta(description="The team's model (null - Claude Code's default).")
+        ]
+        | None
+    )
+    grant_permission: GrantPermission = field(name="grantPermission")
+    idle_timeout: Annotated[
+        int,
+        Meta(
+            description="Milliseconds (the team's own or settings.idleTimeout).", ge=0
+        ),
+    ] = field(name="idleTimeout")
+    processes: (
+        Annotated[
+            list[ProcessInfo],
+            Meta(description="Live processes (only with includeProcesses=true)."),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+TeamName: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with\n`.` or `-`. As a caller (`fromTeam`, `from`), `external` names the\nreserved caller for non-team clients.\n",
+        examples=["backend"],
+        max_length=64,
+        min_length=1,
+        pattern="^[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}$",
+    ),
+]
+
+
+class TeamPage(Struct):
+    items: list[TeamInfo]
+    next_cursor: str | None = field(name="nextCursor")
+
+
+class TeamStatus(Struct):
+    team: TeamName
+    status: AwakeStatus
+    state: ProcessState
+    pid: Annotated[int, Meta(ge=1)] | None
+    session_id: (
+        Annotated[SessionId, Meta(description="The pair's session (null if none yet).")]
+        | None
+    ) = field(name="sessionId")
+    message_count: Annotated[int, Meta(ge=0)] = field(name="messageCount")
+    queue_length: Annotated[int, Meta(ge=0)] = field(name="queueLength")
+    current_request_id: (
+        Annotated[RequestId, Meta(description="The running tell, if any.")] | None
+    ) = field(name="currentRequestId")
+    last_activity: datetime | None = field(name="lastActivity")
+    idle_time_remaining: (
+        Annotated[
+            int,
+            Meta(
+                description="Milliseconds before the idle process is put to sleep (null when asleep or busy).",
+                ge=0,
+            ),
+        ]
+        | None
+    ) = field(name="idleTimeRemaining")
+
+
+class TeamStatusPage(Struct):
+    from_team: TeamName = field(name="fromTeam")
+    items: list[TeamStatus]
+    next_cursor: str | None = field(name="nextCursor")
+
+
+class TellAccepted(Struct):
+    request_id: RequestId = field(name="requestId")
+    session_id: SessionId = field(name="sessionId")
+    seq: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    status: TellStatus | UnsetType = UNSET
+
+
+class TellAcceptedEvent(Struct, tag_field="event", tag="tell:accepted"):
+    data: TellAccepted
+
+
+class TellChunk(Struct):
+    request_id: RequestId = field(name="requestId")
+    session_id: SessionId = field(name="sessionId")
+    seq: Annotated[int, Meta(ge=0)]
+    chunk: str
+
+
+class TellChunkEvent(Struct, tag_field="event", tag="tell:chunk"):
+    data: TellChunk
+
+
+class TellComplete(Struct):
+    request_id: RequestId = field(name="requestId")
+    session_id: SessionId = field(name="sessionId")
+    seq: Annotated[int, Meta(ge=0)]
+    response: str
+    status: TellStatus
+    duration: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    reason: str | UnsetType = UNSET
+    is_error: bool | UnsetType = field(name="isError", default=UNSET)
+    cost_usd: Annotated[float, Meta(ge=0.0)] | UnsetType = field(
+        name="costUsd", default=UNSET
+    )
+    usage: Usage | UnsetType = UNSET
+
+
+class TellCompleteEvent(Struct, tag_field="event", tag="tell:complete"):
+    data: TellComplete
+
+
+class TellError(Struct):
+    request_id: RequestId = field(name="requestId")
+    error: ErrorName
+    message: str
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+    seq: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+
+
+class TellErrorEvent(Struct, tag_field="event", tag="tell:error"):
+    data: TellError
+
+
+class TellQueued(Struct):
+    request_id: RequestId = field(name="requestId")
+    seq: Annotated[int, Meta(ge=0)]
+    position: Annotated[
+        int,
+        Meta(
+            description="1-based position in the session's queue (1 - next to run).",
+            ge=1,
+        ),
+    ]
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+
+
+class TellQueuedEvent(Struct, tag_field="event", tag="tell:queued"):
+    data: TellQueued
+
+
+class TellRequest(Struct):
+    to_team: TeamName = field(name="toTeam")
+    message: Message
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+    timeout: TellTimeout | UnsetType = 0
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+
+
+class TellResponse(Struct):
+    from_: TeamName = field(name="from")
+    to: TeamName
+    message: str
+    timestamp: Annotated[
+        datetime, Meta(description="When the tell was received (queued).")
+    ]
+    request_id: RequestId = field(name="requestId")
+    session_id: SessionId = field(name="sessionId")
+    status: TellStatus
+    response: str | UnsetType = UNSET
+    duration: (
+        Annotated[
+            int,
+            Meta(
+                description="Milliseconds from start to end (or to now while running).",
+                ge=0,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    started_at: datetime | UnsetType = field(name="startedAt", default=UNSET)
+    finished_at: datetime | UnsetType = field(name="finishedAt", default=UNSET)
+    queue_position: (
+        Annotated[
+            int,
+            Meta(
+                description="While queued - tells ahead of this one in the session's queue.",
+                ge=0,
+            ),
+        ]
+        | UnsetType
+    ) = field(name="queuePosition", default=UNSET)
+    reason: str | UnsetType = UNSET
+    is_error: bool | UnsetType = field(name="isError", default=UNSET)
+    cost_usd: Annotated[float, Meta(ge=0.0)] | UnsetType = field(
+        name="costUsd", default=UNSET
+    )
+    usage: Usage | UnsetType = UNSET
+    messages: (
+        Annotated[
+            list[ClaudeMessage],
+            Meta(description="Cached raw messages (only when requested)."),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class TellStartMessage(Struct, tag_field="event", tag="tell:start"):
+    data: TellStartRequest
+
+
+ClientMessage: TypeAlias = Annotated[
+    AuthMessage
+    | CacheSubscribeMessage
+    | CacheUnsubscribeMessage
+    | ProcessSubscribeMessage
+    | ProcessUnsubscribeMessage
+    | SystemSubscribeMessage
+    | SystemUnsubscribeMessage
+    | TellStartMessage,
+    Meta(description="Any client → server WebSocket message."),
+]
+
+
+class TellStartRequest(Struct):
+    to_team: TeamName = field(name="toTeam")
+    message: Message
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+
+
+class TellStarted(Struct):
+    request_id: RequestId = field(name="requestId")
+    seq: Annotated[int, Meta(ge=0)]
+    session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+
+
+class TellStartedEvent(Struct, tag_field="event", tag="tell:started"):
+    data: TellStarted
+
+
+ServerEvent: TypeAlias = Annotated[
+    TellAcceptedEvent
+    | TellQueuedEvent
+    | TellStartedEvent
+    | TellChunkEvent
+    | TellCompleteEvent
+    | TellErrorEvent
+    | CacheMessageEvent
+    | ProcessSpawnedEvent
+    | ProcessTerminatedEvent
+    | ProcessErrorEvent
+    | HealthCheckEvent
+    | PermissionRequestEvent
+    | PermissionResolvedEvent
+    | ResetEvent
+    | StreamErrorEvent
+    | HeartbeatEvent,
+    Meta(
+        description="Any server → client event envelope (SSE data and WebSocket messages)."
+    ),
+]
+
+
+class TellStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    completed = "completed"
+    failed = "failed"
+    cancelled = "cancelled"
+    stalled = "stalled"
+
+
+TellTimeout: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="How long the caller waits: -1 returns at once (202; the tell runs on),\n0 waits for the end, N (1 to 3,600,000) waits at most N milliseconds\nand then returns the status and partial response (202). The tell\nalways runs to its end.\n",
+        ge=-1,
+        le=3600000,
+    ),
+]
+
+
+class Usage(Struct):
+    input_tokens: Annotated[int, Meta(ge=0)] = field(name="inputTokens")
+    output_tokens: Annotated[int, Meta(ge=0)] = field(name="outputTokens")
+    cache_read_input_tokens: Annotated[int, Meta(ge=0)] | UnsetType = field(
+        name="cacheReadInputTokens", default=UNSET
+    )
+    cache_creation_input_tokens: Annotated[int, Meta(ge=0)] | UnsetType = field(
+        name="cacheCreationInputTokens", default=UNSET
+    )
+
+
+class WakeAllFailure(Struct):
+    error: ErrorName
+    message: str
+
+
+class WakeAllRequest(Struct):
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+    parallel: (
+        Annotated[
+            bool,
+            Meta(
+                description="Wake the teams concurrently instead of one after another."
+            ),
+        ]
+        | UnsetType
+    ) = False
+
+
+class WakeAllResponse(Struct):
+    from_team: TeamName = field(name="fromTeam")
+    parallel: bool
+    results: Annotated[
+        list[WakeAllResult],
+        Meta(
+            description="One result per team, in config order (not paged - an operation result, not a listing)."
+        ),
+    ]
+    summary: WakeAllSummary
+    duration: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+
+
+class WakeAllResult(Struct):
+    team: TeamName
+    status: WakeAllStatus
+    session_id: SessionId | None = field(name="sessionId")
+    pid: Annotated[int, Meta(ge=1)] | None
+    duration: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    error: WakeAllFailure | UnsetType = UNSET
+
+
+class WakeAllStatus(StrEnum):
+    awake = "awake"
+    already_awake = "already_awake"
+    failed = "failed"
+
+
+class WakeAllSummary(Struct):
+    total: Annotated[int, Meta(ge=0)]
+    awake: Annotated[int, Meta(ge=0)]
+    already_awake: Annotated[int, Meta(ge=0)] = field(name="alreadyAwake")
+    failed: Annotated[int, Meta(ge=0)]
+
+
+class WakeRequest(Struct):
+    from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
+
+
+class WakeResponse(Struct):
+    team: TeamName
+    from_team: TeamName = field(name="fromTeam")
+    session_id: SessionId = field(name="sessionId")
+    pid: Annotated[int, Meta(ge=1)]
+    status: WakeStatus
+    state: ProcessState
+    duration: (
+        Annotated[
+            int,
+            Meta(description="Milliseconds until ready (0 when already awake).", ge=0),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class WakeStatus(StrEnum):
+    awake = "awake"
+    already_awake = "already_awake"
+
+
+class WsAuth(Struct):
+    token: Annotated[str, Meta(description="An API key.", max_length=256, min_length=1)]
