@@ -331,9 +331,7 @@ def _resolve(config: IrisConfig, source: str, env: Mapping[str, str]) -> IrisCon
         tls=tls,
     )
     database = msgspec.structs.replace(config.database, path=data_path(config.database.path))
-    resolved = msgspec.structs.replace(
-        config, teams=teams, api=api, database=database, source=str(source)
-    )
+    resolved = msgspec.structs.replace(config, teams=teams, api=api, database=database, source=str(source))
     _validate_teams(resolved, source)
     return resolved
 

@@ -42,8 +42,12 @@ ConfigFactory = Callable[..., IrisConfig]
 def make_config(tmp_path: Path, home: Path, standin: ModelStandIn) -> ConfigFactory:
     """Write a config with the given teams (each a folder under tmp_path) and settings, and load it."""
 
-    def make(teams: Any = ("alpha", "beta"), settings: dict[str, Any] | None = None,
-             team_options: dict[str, Any] | None = None, **sections: Any) -> IrisConfig:
+    def make(
+        teams: Any = ("alpha", "beta"),
+        settings: dict[str, Any] | None = None,
+        team_options: dict[str, Any] | None = None,
+        **sections: Any,
+    ) -> IrisConfig:
         team_entries = {}
         for name in teams:
             folder = tmp_path / "projects" / name

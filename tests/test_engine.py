@@ -116,7 +116,7 @@ async def test_timeouts_return_partial_then_record(engine: Engine) -> None:
 
     partial = await engine.tell("alpha", "#slow:8:250 take your time", timeout=900)
     assert partial.status == "running"
-    assert partial.response and "echo[n=3]".startswith(partial.response[:9]) or partial.response
+    assert (partial.response and "echo[n=3]".startswith(partial.response[:9])) or partial.response
     full = await engine.wait_for(partial.request_id, 30)
     assert full.status == "completed"
     assert full.response == "echo[n=3]: #slow:8:250 take your time"
@@ -189,7 +189,7 @@ async def test_stall_watchdog(make_config: ConfigFactory, engine_factory: Start)
 
 async def test_cancel_mid_stream_keeps_the_process(engine: Engine) -> None:
     running = await engine.tell("alpha", "#slow:50:100 going on and on", timeout=-1)
-    await until(lambda: (engine._recent[running.request_id].partial), what="first chunk")
+    await until(lambda: engine._recent[running.request_id].partial, what="first chunk")
     [before] = await engine.team_status(team="alpha")
     result = await engine.cancel("alpha")
     assert result.cancelled is True and result.request_id == running.request_id
@@ -283,8 +283,9 @@ async def test_restart_keeps_records_and_resumes(make_config: ConfigFactory, eng
 async def test_concurrent_first_tells_share_one_spawn(engine: Engine) -> None:
     subscription = engine.events.subscribe([team_channel("alpha")])
     before = set(claude_processes())
-    results = await asyncio.gather(*(engine.tell("alpha", f"hi {i}") for i in range(4)),
-                                   engine.wake("alpha"), engine.wake("alpha"))
+    results = await asyncio.gather(
+        *(engine.tell("alpha", f"hi {i}") for i in range(4)), engine.wake("alpha"), engine.wake("alpha")
+    )
     tells = results[:4]
     assert all(r.status == "completed" for r in tells)
     assert sorted(history(r.response) for r in tells) == [1, 3, 5, 7]
@@ -404,8 +405,9 @@ async def test_permissions_no_and_ask(make_config: ConfigFactory, engine_factory
     assert not (tmp_path / "projects" / "alpha" / "made-by-tool").exists()
     await engine.shutdown()
 
-    engine = await engine_factory(make_config(team_options={"grantPermission": "ask"},
-                                              settings={"permissionTimeout": 1500}))
+    engine = await engine_factory(
+        make_config(team_options={"grantPermission": "ask"}, settings={"permissionTimeout": 1500})
+    )
     subscription = engine.events.subscribe([team_channel("alpha")])
     approved = await engine.tell("alpha", "#bash:touch approved-file", timeout=-1)
     request = await asyncio.wait_for(_next(subscription, "permission:request"), 20)

@@ -25,9 +25,7 @@ class SessionRecord(UUIDBase):
     forked_from: Mapped[UUID | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
     last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
-    last_response_at: Mapped[datetime.datetime | None] = mapped_column(
-        DateTimeUTC(timezone=True), nullable=True
-    )
+    last_response_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     process_state: Mapped[str] = mapped_column(String(16), default="stopped")
     launch_command: Mapped[list[str] | None] = mapped_column(JsonB, nullable=True)

@@ -77,8 +77,9 @@ class Store:
             result = await db.execute(
                 update(TellRecord)
                 .where(TellRecord.status.in_(UNFINISHED))
-                .values(status="failed", reason="server_restart: the server stopped before the tell ended",
-                        finished_at=now)
+                .values(
+                    status="failed", reason="server_restart: the server stopped before the tell ended", finished_at=now
+                )
             )
             await db.commit()
             return int(getattr(result, "rowcount", 0) or 0)
@@ -117,8 +118,15 @@ class Store:
             await db.commit()
 
     async def add_session_totals(
-        self, session_id: UUID, *, messages: int, cost_usd: float, input_tokens: int, output_tokens: int,
-        last_used_at: datetime.datetime, last_response_at: datetime.datetime | None,
+        self,
+        session_id: UUID,
+        *,
+        messages: int,
+        cost_usd: float,
+        input_tokens: int,
+        output_tokens: int,
+        last_used_at: datetime.datetime,
+        last_response_at: datetime.datetime | None,
     ) -> None:
         """Add one tell's counts to the session's totals."""
         values: dict[str, Any] = {
@@ -176,9 +184,7 @@ class Store:
         """Delete a session's finished tell records; returns how many."""
         async with self.session() as db:
             result = await db.execute(
-                delete(TellRecord).where(
-                    TellRecord.session_id == session_id, TellRecord.status.not_in(UNFINISHED)
-                )
+                delete(TellRecord).where(TellRecord.session_id == session_id, TellRecord.status.not_in(UNFINISHED))
             )
             await db.commit()
             return int(getattr(result, "rowcount", 0) or 0)

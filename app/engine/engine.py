@@ -193,8 +193,7 @@ class Engine:
         for runtime in list(self._runtimes.values()):
             if runtime.team in removed and not runtime.busy:
                 self._spawn_task(self._put_to_sleep(runtime, "team_removed"))
-        log.info("config reloaded: %d teams, maxProcesses %d", len(config.teams),
-                 config.settings.max_processes)
+        log.info("config reloaded: %d teams, maxProcesses %d", len(config.teams), config.settings.max_processes)
 
     # validation
 
@@ -225,9 +224,7 @@ class Engine:
     @staticmethod
     def _check_timeout(timeout: int) -> None:
         if timeout < -1 or timeout > MAX_TIMEOUT_MS:
-            raise ValidationError(
-                f"timeout must be -1, 0 or 1 to {MAX_TIMEOUT_MS} ms", {"field": "timeout"}
-            )
+            raise ValidationError(f"timeout must be -1, 0 or 1 to {MAX_TIMEOUT_MS} ms", {"field": "timeout"})
 
     # sessions
 
@@ -274,8 +271,9 @@ class Engine:
     def _runtime_for(self, record: SessionRecord) -> SessionRuntime:
         runtime = self._runtimes.get(record.id)
         if runtime is None:
-            runtime = SessionRuntime(record.id, record.from_team, record.team, record.forked_from,
-                                     last_activity=record.last_used_at)
+            runtime = SessionRuntime(
+                record.id, record.from_team, record.team, record.forked_from, last_activity=record.last_used_at
+            )
             self._runtimes[record.id] = runtime
         return runtime
 
@@ -376,14 +374,16 @@ class Engine:
             resume, fork = None, False
         process: ClaudeProcess | None = None
 
-        async def can_use_tool(
-            tool: str, tool_input: dict[str, Any], _context: ToolPermissionContext
-        ) -> Any:
+        async def can_use_tool(tool: str, tool_input: dict[str, Any], _context: ToolPermissionContext) -> Any:
             current = runtime.current
             return await self.permissions.decide_for(
                 self._team(runtime.team).grant_permission if runtime.team in self.config.teams else "no",
-                session_id=sid, team=runtime.team, from_team=runtime.from_team, tool=tool,
-                tool_input=tool_input, request_id=str(current.request_id) if current else None,
+                session_id=sid,
+                team=runtime.team,
+                from_team=runtime.from_team,
+                tool=tool,
+                tool_input=tool_input,
+                request_id=str(current.request_id) if current else None,
                 timeout_ms=self.config.settings.permission_timeout,
             )
 
@@ -391,8 +391,9 @@ class Engine:
             if process is not None:
                 process.record_stderr(line)
 
-        options = build_options(team, session_id=sid, resume=resume, fork=fork,
-                                 can_use_tool=can_use_tool, stderr=stderr)
+        options = build_options(
+            team, session_id=sid, resume=resume, fork=fork, can_use_tool=can_use_tool, stderr=stderr
+        )
         process = ClaudeProcess(options)
         process.on_exit = lambda proc, exited: self._on_exit(runtime, proc, exited)
         timeout_ms = self.config.settings.spawn_timeout
@@ -421,8 +422,7 @@ class Engine:
             config_snapshot=msgspec.to_builtins(team),
             last_used_at=utcnow(),
         )
-        log.info("spawned Claude Code pid %s for %s→%s session %s", process.pid, runtime.from_team,
-                 runtime.team, sid)
+        log.info("spawned Claude Code pid %s for %s→%s session %s", process.pid, runtime.from_team, runtime.team, sid)
         self._publish_team(runtime, "process:spawned", {"pid": process.pid})
         return process
 
@@ -430,8 +430,7 @@ class Engine:
         """A process ended on its own (crash, or exit): forget it and say so."""
         if runtime.process is not process:
             return
-        log.warning("Claude Code pid %s of %s exited on its own (code %s)", process.pid, runtime.team,
-                    exited.exit_code)
+        log.warning("Claude Code pid %s of %s exited on its own (code %s)", process.pid, runtime.team, exited.exit_code)
         self._spawn_task(self._process_gone(runtime, process, "process_exited", exited.exit_code))
 
     async def _process_gone(
@@ -464,8 +463,7 @@ class Engine:
         return code
 
     def _publish_team(self, runtime: SessionRuntime, name: str, data: dict[str, Any]) -> None:
-        payload = {"team": runtime.team, "fromTeam": runtime.from_team,
-                   "sessionId": str(runtime.session_id), **data}
+        payload = {"team": runtime.team, "fromTeam": runtime.from_team, "sessionId": str(runtime.session_id), **data}
         self.events.publish(team_channel(runtime.team), name, payload)
 
     def _spawn_task(self, coroutine: Any) -> asyncio.Task[Any]:
@@ -489,8 +487,12 @@ class Engine:
                     continue
                 idle_ms = (now - runtime.last_used) * 1000
                 if idle_ms >= self.config.team_idle_timeout(runtime.team):
-                    log.info("session %s of %s idle for %d ms; putting it to sleep", runtime.session_id,
-                             runtime.team, idle_ms)
+                    log.info(
+                        "session %s of %s idle for %d ms; putting it to sleep",
+                        runtime.session_id,
+                        runtime.team,
+                        idle_ms,
+                    )
                     self._spawn_task(self._put_to_sleep(runtime, "idle_timeout"))
             if (now - last_health) * 1000 >= self.config.settings.health_check_interval:
                 last_health = now
@@ -498,8 +500,11 @@ class Engine:
 
     def _note_tool_processes(self) -> None:
         """Record what running tools started, so a crash of Claude Code cannot leave them behind."""
-        working = [r.process for r in self._runtimes.values()
-                   if r.process is not None and r.process.alive and r.current is not None]
+        working = [
+            r.process
+            for r in self._runtimes.values()
+            if r.process is not None and r.process.alive and r.current is not None
+        ]
         if working:
             table = process_table()
             for process in working:
@@ -553,13 +558,19 @@ class Engine:
             )
         if not runtime.busy:
             self._check_room(runtime)
-        tell = Tell(runtime.session_id, runtime.from_team, to_team, message,
-                    message_limit=self.config.settings.cache_messages_per_tell)
+        tell = Tell(
+            runtime.session_id,
+            runtime.from_team,
+            to_team,
+            message,
+            message_limit=self.config.settings.cache_messages_per_tell,
+        )
         tell.persisted = asyncio.create_task(self.store.add_tell(tell.record()))
         self._remember(tell)
         runtime.queue.append(tell)
-        self._publish_session(runtime, "tell:queued", {"requestId": str(tell.request_id),
-                                                      "position": len(runtime.queue)})
+        self._publish_session(
+            runtime, "tell:queued", {"requestId": str(tell.request_id), "position": len(runtime.queue)}
+        )
         if runtime.worker is None:
             runtime.worker = asyncio.create_task(self._work(runtime), name=f"session-{runtime.session_id}")
         await asyncio.shield(tell.persisted)
@@ -665,12 +676,12 @@ class Engine:
                 chunk = text_delta(item)
                 if chunk:
                     tell.partial.append(chunk)
-                    self.events.publish(channel, "tell:chunk",
-                                        {"requestId": request_id, "sessionId": sid, "chunk": chunk})
+                    self.events.publish(
+                        channel, "tell:chunk", {"requestId": request_id, "sessionId": sid, "chunk": chunk}
+                    )
                 continue
             data = tell.keep(item)
-            self.events.publish(channel, "cache:message",
-                                {"sessionId": sid, "requestId": request_id, "message": data})
+            self.events.publish(channel, "cache:message", {"sessionId": sid, "requestId": request_id, "message": data})
             if isinstance(item, ResultMessage):
                 tell.finish_from_result(item)
                 return
@@ -702,8 +713,9 @@ class Engine:
         tell.done.set()
 
     def _publish_session(self, runtime: SessionRuntime, name: str, data: dict[str, Any]) -> None:
-        self.events.publish(session_channel(str(runtime.session_id)), name,
-                            {"sessionId": str(runtime.session_id), **data})
+        self.events.publish(
+            session_channel(str(runtime.session_id)), name, {"sessionId": str(runtime.session_id), **data}
+        )
 
     async def get_request(self, request_id: uuid.UUID) -> TellView:
         """One tell by request id: live while it runs, from the store after."""
@@ -719,9 +731,7 @@ class Engine:
         """Send Claude Code's `/compact` to the pair's session as a tell."""
         return await self.tell(team, "/compact", from_team=from_team, timeout=timeout)
 
-    async def cancel(
-        self, team: str, *, from_team: str | None = None, drop_queued: bool = False
-    ) -> CancelResult:
+    async def cancel(self, team: str, *, from_team: str | None = None, drop_queued: bool = False) -> CancelResult:
         """Interrupt the pair's running tell; with `drop_queued`, also cancel the tells waiting behind it."""
         self._team(team)
         caller = self._caller(from_team)
@@ -737,8 +747,7 @@ class Engine:
                 dropped += 1
         tell = runtime.current
         if tell is None or tell.status.finished:
-            return CancelResult(team, caller, runtime.session_id, False, None, None, dropped,
-                                "nothing was running")
+            return CancelResult(team, caller, runtime.session_id, False, None, None, dropped, "nothing was running")
         tell.cancel_requested = True
         grace = self.config.settings.cancel_grace / 1000
         process = runtime.process
@@ -748,8 +757,7 @@ class Engine:
                     await process.interrupt()
                     await tell.done.wait()
             except builtins.TimeoutError:
-                log.warning("interrupt of %s not confirmed within %.1fs; stopping the process",
-                            tell.request_id, grace)
+                log.warning("interrupt of %s not confirmed within %.1fs; stopping the process", tell.request_id, grace)
                 await self._put_to_sleep(runtime, "cancelled")
             except Exception as exc:
                 log.warning("interrupt of %s failed (%s); stopping the process", tell.request_id, exc)
@@ -757,8 +765,9 @@ class Engine:
         await tell.done.wait()
         cancelled = tell.status is TellStatus.CANCELLED
         message = "the running tell was cancelled" if cancelled else f"the tell had already ended ({tell.status})"
-        return CancelResult(team, caller, runtime.session_id, cancelled, tell.request_id, str(tell.status),
-                            dropped, message)
+        return CancelResult(
+            team, caller, runtime.session_id, cancelled, tell.request_id, str(tell.status), dropped, message
+        )
 
     # process operations
 
@@ -833,7 +842,10 @@ class Engine:
         else:
             results = [await one(team) for team in teams]
         return WakeAllResult(
-            caller, parallel, results, len(results),
+            caller,
+            parallel,
+            results,
+            len(results),
             sum(r.status == "awake" for r in results),
             sum(r.status == "already_awake" for r in results),
             sum(r.status == "failed" for r in results),
@@ -940,11 +952,21 @@ class Engine:
                 idle_ms = (time.monotonic() - runtime.last_used) * 1000
                 remaining = max(0, int(self.config.team_idle_timeout(name) - idle_ms))
             current = runtime.current
-            statuses.append(TeamStatus(
-                name, caller, awake, runtime.state, runtime.pid, runtime.session_id,
-                record.message_count if record else 0, len(runtime.queue), runtime.last_activity, remaining,
-                current.request_id if current else None,
-            ))
+            statuses.append(
+                TeamStatus(
+                    name,
+                    caller,
+                    awake,
+                    runtime.state,
+                    runtime.pid,
+                    runtime.session_id,
+                    record.message_count if record else 0,
+                    len(runtime.queue),
+                    runtime.last_activity,
+                    remaining,
+                    current.request_id if current else None,
+                )
+            )
         return statuses
 
     async def list_teams(self, *, include_processes: bool = False) -> list[TeamInfo]:
@@ -954,8 +976,9 @@ class Engine:
             processes = None
             if include_processes:
                 processes = [self._session_view(record) for record in await self.store.sessions(name)]
-            infos.append(TeamInfo(name, team.path, team.description, team.color, team.grant_permission,
-                                  team.model, processes))
+            infos.append(
+                TeamInfo(name, team.path, team.description, team.color, team.grant_permission, team.model, processes)
+            )
         return infos
 
     async def report(
@@ -993,8 +1016,7 @@ class Engine:
         if record is None:
             raise SessionNotFoundError(f"No session {session_id}", {"sessionId": str(session_id)})
         count = await self.store.clear_tells(session_id)
-        for request_id in [r for r, t in self._recent.items()
-                           if t.session_id == session_id and t.done.is_set()]:
+        for request_id in [r for r, t in self._recent.items() if t.session_id == session_id and t.done.is_set()]:
             del self._recent[request_id]
         return count
 
@@ -1064,4 +1086,3 @@ def _tell_event(view: TellView) -> dict[str, Any]:
         "durationMs": view.duration_ms,
         "costUsd": view.cost_usd,
     }
-

@@ -105,9 +105,7 @@ class PermissionBroker:
         """Approve or deny a pending permission."""
         pending = self.pending.get(permission_id)
         if pending is None or pending.decision.done():
-            raise PermissionNotFoundError(
-                f"No pending permission {permission_id}", {"field": "permissionId"}
-            )
+            raise PermissionNotFoundError(f"No pending permission {permission_id}", {"field": "permissionId"})
         if reason is not None and len(reason) > 10_000:
             raise ValidationError("reason is longer than 10000 characters", {"field": "reason"})
         text = reason or ("approved" if approve else "denied by the operator")

@@ -179,9 +179,15 @@ class Tell:
 
     def record(self) -> TellRecord:
         """A new database row for this tell."""
-        return TellRecord(id=self.request_id, **self.columns(), session_id=self.session_id,
-                          from_team=self.from_team, team=self.team, message=self.message,
-                          queued_at=self.queued_at)
+        return TellRecord(
+            id=self.request_id,
+            **self.columns(),
+            session_id=self.session_id,
+            from_team=self.from_team,
+            team=self.team,
+            message=self.message,
+            queued_at=self.queued_at,
+        )
 
     def columns(self) -> dict[str, Any]:
         """The columns that change over a tell's life."""

@@ -46,9 +46,23 @@ class TellView:
         """A snapshot of a live tell (the partial response while it runs)."""
         response = tell.response if tell.status.finished else (tell.partial_response or None)
         return cls(
-            tell.request_id, tell.session_id, tell.from_team, tell.team, tell.message, str(tell.status),
-            tell.reason, response, tell.is_error, tell.queued_at, tell.started_at, tell.finished_at,
-            tell.duration_ms, tell.cost_usd, tell.usage, tell.num_turns, tell.exit_code,
+            tell.request_id,
+            tell.session_id,
+            tell.from_team,
+            tell.team,
+            tell.message,
+            str(tell.status),
+            tell.reason,
+            response,
+            tell.is_error,
+            tell.queued_at,
+            tell.started_at,
+            tell.finished_at,
+            tell.duration_ms,
+            tell.cost_usd,
+            tell.usage,
+            tell.num_turns,
+            tell.exit_code,
             tuple(tell.messages) if with_messages else None,
         )
 
@@ -57,9 +71,22 @@ class TellView:
         """A tell read back from the store."""
         usage = Usage(**record.usage) if record.usage else None
         return cls(
-            record.id, record.session_id, record.from_team, record.team, record.message, record.status,
-            record.reason, record.response, record.is_error, record.queued_at, record.started_at,
-            record.finished_at, record.duration_ms, record.cost_usd, usage, record.num_turns,
+            record.id,
+            record.session_id,
+            record.from_team,
+            record.team,
+            record.message,
+            record.status,
+            record.reason,
+            record.response,
+            record.is_error,
+            record.queued_at,
+            record.started_at,
+            record.finished_at,
+            record.duration_ms,
+            record.cost_usd,
+            usage,
+            record.num_turns,
             record.exit_code,
         )
 
@@ -85,14 +112,24 @@ class SessionView:
     launch_command: list[str] | None
 
     @classmethod
-    def of(
-        cls, record: SessionRecord, state: ProcessState, pid: int | None, queue_length: int
-    ) -> SessionView:
+    def of(cls, record: SessionRecord, state: ProcessState, pid: int | None, queue_length: int) -> SessionView:
         """Combine a stored session with what its process is doing now."""
         return cls(
-            record.id, record.from_team, record.team, record.forked_from, record.created_at,
-            record.last_used_at, record.last_response_at, record.message_count, state, pid, queue_length,
-            record.cost_usd, record.input_tokens, record.output_tokens, record.launch_command,
+            record.id,
+            record.from_team,
+            record.team,
+            record.forked_from,
+            record.created_at,
+            record.last_used_at,
+            record.last_response_at,
+            record.message_count,
+            state,
+            pid,
+            queue_length,
+            record.cost_usd,
+            record.input_tokens,
+            record.output_tokens,
+            record.launch_command,
         )
 
 

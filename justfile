@@ -1,0 +1,47 @@
+# Iris tasks. Run them through ./dev, which sets up .venv first: `./dev test`, `./dev serve`.
+
+bin := justfile_directory() / ".venv/bin"
+export PYTHONPATH := justfile_directory()
+
+# List the recipes.
+default:
+    @{{bin}}/just --list
+
+# Make sure the virtualenv is ready (./dev already did it).
+setup:
+    @{{bin}}/python -c "import app, claude_agent_sdk, litestar; print('Iris', app.__version__, 'is set up')"
+
+# Start the server on a config file (host and port from its api section).
+serve config="config.example.yaml":
+    {{bin}}/python -m app serve --config {{config}}
+
+# The whole test suite: lint, type checks, generated-code drift, then pytest.
+test *args: lint check-gen
+    {{bin}}/python -m pytest {{args}}
+
+# Only pytest, with any arguments.
+pytest *args:
+    {{bin}}/python -m pytest {{args}}
+
+# ruff, mypy (strict on app/) and the OpenAPI linter.
+lint:
+    {{bin}}/ruff check app tests bench scripts
+    {{bin}}/ruff format --check app tests bench scripts
+    {{bin}}/mypy
+    {{bin}}/python scripts/lint_spec.py
+
+# Regenerate code from openapi/iris.yaml.
+gen:
+    {{bin}}/python scripts/gen.py
+
+# Fail when regenerating from the spec would change committed code.
+check-gen:
+    {{bin}}/python scripts/gen.py --check
+
+# Benchmarks: Iris against driving the SDK directly, in one run.
+bench:
+    {{bin}}/python bench/engine.py
+
+# A local demo: the server on the example config, its teams answered by a local model stand-in.
+demo:
+    {{bin}}/python -m app demo
