@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
+import msgspec.inspect
 import yaml
 
 from app.errors import ConfigurationError
@@ -203,7 +204,7 @@ class _Interpolator:
         return _PLACEHOLDER.sub(replace, text)
 
 
-def _msgspec_error(source: str, error: msgspec.ValidationError) -> ConfigurationError:
+def _msgspec_error(source: str, error: msgspec.ValidationError, root: type = IrisConfig) -> ConfigurationError:
     match = re.match(r"(?s)(.*?)(?: - at `\$(.*)`)?$", str(error))
     message, where = (match.group(1), match.group(2) or "") if match else (str(error), "")
     key = re.sub(r"\['([^']*)'\]", r".\1", where).lstrip(".")
@@ -212,10 +213,36 @@ def _msgspec_error(source: str, error: msgspec.ValidationError) -> Configuration
         key = f"{key}.{unknown.group(1)}" if key else unknown.group(1)
         message = "unknown key (not in the schema)"
     key = key or "(top level)"
+    if message.startswith("Invalid enum value"):
+        choices = _choices(key, root)
+        if choices:
+            message = f"{message}; expected one of {', '.join(repr(c) for c in choices)}"
     return ConfigurationError(
         f"{source}: {key}: {message[:1].lower() + message[1:]}",
         {"file": source, "key": key, "expected": message},
     )
+
+
+def _choices(key: str, root: type) -> list[Any]:
+    """The allowed values of the literal-typed key at a dotted path (`teams.a.grantPermission`)."""
+    info: Any = msgspec.inspect.type_info(root)
+    for part in re.split(r"\.|\[\d+\]", key):
+        if not part:
+            continue
+        while isinstance(info, msgspec.inspect.UnionType):
+            info = next((t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)), None)
+        if isinstance(info, msgspec.inspect.StructType):
+            info = next((f.type for f in info.fields if f.encode_name == part), None)
+        elif isinstance(info, msgspec.inspect.DictType):
+            info = info.value_type
+        else:
+            return []
+    while isinstance(info, msgspec.inspect.UnionType | msgspec.inspect.ListType | msgspec.inspect.VarTupleType):
+        if isinstance(info, msgspec.inspect.UnionType):
+            info = next((t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)), None)
+        else:
+            info = info.item_type
+    return list(info.values) if isinstance(info, msgspec.inspect.LiteralType) else []
 
 
 def _team_error(source: str, data: Any) -> ConfigurationError | None:
@@ -227,7 +254,7 @@ def _team_error(source: str, data: Any) -> ConfigurationError | None:
         try:
             msgspec.convert(team, TeamConfig, str_keys=True, strict=False)
         except msgspec.ValidationError as error:
-            inner = _msgspec_error(source, error)
+            inner = _msgspec_error(source, error, TeamConfig)
             key = inner.details["key"] if inner.details else ""
             key = f"teams.{name}" + ("" if key == "(top level)" else f".{key}")
             message = inner.details["expected"] if inner.details else inner.message

@@ -74,6 +74,7 @@ async def test_tell_completes_and_is_recorded(engine: Engine, standin: ModelStan
     second = await engine.tell("alpha", "again")
     assert second.response == "echo[n=3]: again"
     assert second.session_id == first.session_id
+    await engine.recorded()
     stored = await engine.store.get_tell(first.request_id)
     assert stored is not None and stored.status == "completed" and stored.response == "echo[n=1]: hello"
     [status] = await engine.team_status(team="alpha")

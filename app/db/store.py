@@ -117,8 +117,10 @@ class Store:
             await db.execute(update(SessionRecord).where(SessionRecord.id == session_id).values(**values))
             await db.commit()
 
-    async def add_session_totals(
+    async def finish_tell(
         self,
+        request_id: UUID,
+        columns: dict[str, Any],
         session_id: UUID,
         *,
         messages: int,
@@ -128,8 +130,8 @@ class Store:
         last_used_at: datetime.datetime,
         last_response_at: datetime.datetime | None,
     ) -> None:
-        """Add one tell's counts to the session's totals."""
-        values: dict[str, Any] = {
+        """Record a tell's end and add its counts to the session's totals, in one transaction."""
+        totals: dict[str, Any] = {
             "message_count": SessionRecord.message_count + messages,
             "cost_usd": SessionRecord.cost_usd + cost_usd,
             "input_tokens": SessionRecord.input_tokens + input_tokens,
@@ -137,8 +139,11 @@ class Store:
             "last_used_at": last_used_at,
         }
         if last_response_at is not None:
-            values["last_response_at"] = last_response_at
-        await self.update_session(session_id, **values)
+            totals["last_response_at"] = last_response_at
+        async with self.session() as db:
+            await db.execute(update(TellRecord).where(TellRecord.id == request_id).values(**columns))
+            await db.execute(update(SessionRecord).where(SessionRecord.id == session_id).values(**totals))
+            await db.commit()
 
     async def delete_session(self, session_id: UUID) -> None:
         """Delete a session and its tell records."""

@@ -140,6 +140,7 @@ class Engine:
         self._slots: set[uuid.UUID] = set()
         self._recent: OrderedDict[uuid.UUID, Tell] = OrderedDict()
         self._background: set[asyncio.Task[Any]] = set()
+        self._recording: set[asyncio.Task[Any]] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._closing = False
 
@@ -179,7 +180,7 @@ class Engine:
         for runtime in self._runtimes.values():
             while runtime.queue:
                 await self._finish(runtime, runtime.queue.popleft())
-        await asyncio.gather(*self._background, return_exceptions=True)
+        await self.settled()
         await self.store.close()
         logging.getLogger("iris").removeHandler(self.logs)
         log.info("engine stopped")
@@ -687,30 +688,45 @@ class Engine:
                 return
 
     async def _finish(self, runtime: SessionRuntime, tell: Tell) -> None:
-        """Persist a tell's end, add it to the session's totals, and tell the waiters."""
+        """Tell the waiters a tell has ended, then record it in the background (off the caller's path)."""
         if not tell.status.finished:
             tell.end(TellStatus.FAILED, "internal_error: the tell ended without an outcome")
-        now = utcnow()
-        runtime.last_activity = now
+        runtime.last_activity = utcnow()
+        self._publish_session(runtime, "tell:complete", _tell_event(TellView.of(tell)))
+        tell.done.set()
+        task = self._spawn_task(self._record_end(runtime, tell))
+        self._recording.add(task)
+        task.add_done_callback(self._recording.discard)
+
+    async def _record_end(self, runtime: SessionRuntime, tell: Tell) -> None:
+        """Persist a tell's outcome and add it to the session's totals."""
+        usage = tell.usage
         try:
             if tell.persisted is not None:
                 await tell.persisted
-            await self.store.update_tell(tell.request_id, **tell.columns())
-            usage = tell.usage
-            await self.store.add_session_totals(
+            await self.store.finish_tell(
+                tell.request_id,
+                tell.columns(),
                 runtime.session_id,
                 messages=1 if tell.started_at is not None else 0,
                 cost_usd=tell.cost_usd or 0.0,
                 input_tokens=usage.input_tokens if usage else 0,
                 output_tokens=usage.output_tokens if usage else 0,
-                last_used_at=now,
-                last_response_at=now if tell.status is TellStatus.COMPLETED else None,
+                last_used_at=tell.finished_at or utcnow(),
+                last_response_at=tell.finished_at if tell.status is TellStatus.COMPLETED else None,
             )
         except Exception:
             log.exception("could not record the end of tell %s", tell.request_id)
-        view = TellView.of(tell)
-        self._publish_session(runtime, "tell:complete", _tell_event(view))
-        tell.done.set()
+
+    async def recorded(self) -> None:
+        """Wait until every ended tell is in the store (reads of the store call this first)."""
+        if self._recording:
+            await asyncio.gather(*list(self._recording), return_exceptions=True)
+
+    async def settled(self) -> None:
+        """Wait until everything in the background (records, launches, sleeps) has finished."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     def _publish_session(self, runtime: SessionRuntime, name: str, data: dict[str, Any]) -> None:
         self.events.publish(
@@ -888,6 +904,7 @@ class Engine:
         if runtime.worker is not None:
             with contextlib.suppress(Exception):
                 await runtime.worker
+        await self.recorded()
         records = await self.store.tells(runtime.session_id, limit=1_000_000)
         await self.store.delete_session(runtime.session_id)
         transcript = self._transcript(runtime.session_id, self.config.team(runtime.team))
@@ -945,6 +962,7 @@ class Engine:
             if runtime is None:
                 statuses.append(TeamStatus(name, caller, False, "stopped", None, None, 0, 0, None, None, None))
                 continue
+            await self.recorded()
             record = await self.store.get_session(runtime.session_id)
             remaining = None
             awake = runtime.process is not None and runtime.process.alive
@@ -996,6 +1014,7 @@ class Engine:
         """A page of a session's tells, newest first."""
         if not 1 <= limit <= 500:
             raise ValidationError("limit must be 1 to 500", {"field": "limit"})
+        await self.recorded()
         record = await self.store.get_session(session_id)
         if record is None:
             raise SessionNotFoundError(f"No session {session_id}", {"sessionId": str(session_id)})
@@ -1012,6 +1031,7 @@ class Engine:
 
     async def clear_cache(self, session_id: uuid.UUID) -> int:
         """Delete a session's finished tell records (not the conversation); returns how many."""
+        await self.recorded()
         record = await self.store.get_session(session_id)
         if record is None:
             raise SessionNotFoundError(f"No session {session_id}", {"sessionId": str(session_id)})
