@@ -40,7 +40,7 @@ TEAMS = 8
 def percentile(values: list[float], fraction: float) -> float:
     """The value below which `fraction` of `values` fall."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 async def allow(*_args: Any) -> PermissionResultAllow:

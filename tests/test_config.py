@@ -60,7 +60,7 @@ def test_unknown_keys_are_errors_with_their_path(tmp_path: Path) -> None:
         "/etc/iris/config.yaml: settings.maxProcess: unknown key (not in the schema)"
     )
     assert "api.cors.origin:" in error_of("api:\n  cors:\n    origin: [x]\nteams: {}\n")
-    assert f"teams.a.colour:" in error_of(f"teams:\n  a:\n    path: {tmp_path}\n    colour: '#000000'\n")
+    assert "teams.a.colour:" in error_of(f"teams:\n  a:\n    path: {tmp_path}\n    colour: '#000000'\n")
 
 
 def test_wrong_types_and_values_say_what_was_expected(tmp_path: Path) -> None:
