@@ -352,9 +352,8 @@ class Engine:
                 victim = self._evictable(runtime)
                 if victim is None:
                     raise self._pool_full()
-                self._slots.discard(victim.session_id)
                 log.info("evicting idle session %s of %s to make room", victim.session_id, victim.team)
-                await self._put_to_sleep(victim, "evicted")
+                await self._sleep_if_idle(victim, "evicted")
             runtime.spawning = True
             try:
                 return await self._spawn(runtime)
@@ -447,6 +446,12 @@ class Engine:
         with contextlib.suppress(Exception):
             await self.store.update_session(runtime.session_id, process_state="stopped")
 
+    async def _sleep_if_idle(self, runtime: SessionRuntime, reason: str) -> None:
+        """Put the session's process to sleep unless it has work by the time its lock is free."""
+        async with runtime.spawn_lock:
+            if not runtime.busy and runtime.process is not None and not runtime.process.stopping:
+                await self._put_to_sleep(runtime, reason)
+
     async def _put_to_sleep(self, runtime: SessionRuntime, reason: str) -> int | None:
         """Stop the session's process: close stdin, grace, SIGTERM, SIGKILL to its whole group."""
         process = runtime.process
@@ -487,14 +492,14 @@ class Engine:
                 if process is None or not process.alive or process.stopping or runtime.busy:
                     continue
                 idle_ms = (now - runtime.last_used) * 1000
-                if idle_ms >= self.config.team_idle_timeout(runtime.team):
+                if idle_ms >= self.config.team_idle_timeout(runtime.team) and not runtime.spawn_lock.locked():
                     log.info(
                         "session %s of %s idle for %d ms; putting it to sleep",
                         runtime.session_id,
                         runtime.team,
                         idle_ms,
                     )
-                    self._spawn_task(self._put_to_sleep(runtime, "idle_timeout"))
+                    self._spawn_task(self._sleep_if_idle(runtime, "idle_timeout"))
             if (now - last_health) * 1000 >= self.config.settings.health_check_interval:
                 last_health = now
                 self.events.publish(SYSTEM, "health:check", self._health())
