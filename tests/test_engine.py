@@ -444,3 +444,46 @@ async def test_hot_reload_reaches_the_engine(make_config: ConfigFactory, engine_
     woke = await engine.wake("beta")
     assert woke.status == "awake"
     assert (await engine.wait_for(busy.request_id, 30)).status == "completed"
+
+
+async def test_launch_returns_at_once_and_announces_readiness(engine: Engine) -> None:
+    subscription = engine.events.subscribe([team_channel("beta")])
+    launched = await engine.launch("beta", from_team="alpha")
+    assert launched.status == "waking" and launched.pid is None
+    event = await asyncio.wait_for(_next(subscription, "process:spawned"), 20)
+    assert event.data["sessionId"] == str(launched.session_id) and event.data["fromTeam"] == "alpha"
+    [status] = await engine.team_status(from_team="alpha", team="beta")
+    assert status.awake and status.pid == event.data["pid"]
+    assert (await engine.launch("beta", from_team="alpha")).status == "already_awake"
+
+
+async def test_compact_runs_as_a_tell(engine: Engine) -> None:
+    await engine.tell("alpha", "something to compact")
+    compacted = await engine.compact("alpha")
+    assert compacted.message == "/compact"
+    assert compacted.status == "completed", compacted
+    assert (await engine.get_request(compacted.request_id)).status == compacted.status
+    after = await engine.tell("alpha", "after compacting")
+    assert after.status == "completed"
+
+
+async def test_cancel_can_drop_the_queue_and_target_a_fork(engine: Engine) -> None:
+    await engine.tell("alpha", "history")
+    fork = await engine.fork("alpha")
+    running = await engine.tell("alpha", "#slow:50:100 in the fork", session_id=fork.session_id, timeout=-1)
+    queued = [await engine.tell("alpha", f"waiting {i}", session_id=fork.session_id, timeout=-1) for i in range(2)]
+    await until(lambda: engine._recent[running.request_id].partial, what="the fork's first chunk")
+    primary = await engine.cancel("alpha")
+    assert primary.cancelled is False
+    result = await engine.cancel("alpha", session_id=fork.session_id, drop_queued=True)
+    assert result.cancelled and result.request_id == running.request_id and result.dropped_queued == 2
+    assert [(await engine.get_request(t.request_id)).status for t in queued] == ["cancelled", "cancelled"]
+    fork_of_fork = await engine.fork("alpha", session_id=fork.session_id)
+    assert fork_of_fork.forked_from == fork.session_id
+    told = await engine.tell("alpha", "deeper", session_id=fork_of_fork.session_id)
+    assert told.status == "completed" and history(told.response) >= 3
+    deleted = await engine.delete("alpha", session_id=fork.session_id)
+    assert deleted.session_id == fork.session_id
+    with pytest.raises(SessionNotFoundError):
+        await engine.tell("alpha", "gone", session_id=fork.session_id)
+    assert (await engine.tell("alpha", "primary lives")).status == "completed"

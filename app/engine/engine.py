@@ -293,6 +293,15 @@ class Engine:
             )
         return runtime
 
+    async def _target(self, caller: str, team: str, session_id: uuid.UUID | None) -> SessionRuntime:
+        """The session an operation acts on: the named one (of this team) or the pair's primary one."""
+        if session_id is not None:
+            return await self._session_runtime(session_id, team)
+        runtime = await self._pair_runtime(caller, team, create=False)
+        if runtime is None:
+            raise SessionNotFoundError(f"No session for {caller} → {team}", {"team": team})
+        return runtime
+
     def _transcript(self, session_id: uuid.UUID, team: TeamConfig | None) -> Path | None:
         """Claude Code's transcript of a session, found by id under `<config dir>/projects/*/`."""
         env = team.env if team is not None else {}
@@ -748,17 +757,24 @@ class Engine:
             raise RequestNotFoundError(f"No tell with request id {request_id}", {"requestId": str(request_id)})
         return TellView.from_record(record)
 
-    async def compact(self, team: str, *, from_team: str | None = None, timeout: int = 0) -> TellView:
-        """Send Claude Code's `/compact` to the pair's session as a tell."""
-        return await self.tell(team, "/compact", from_team=from_team, timeout=timeout)
+    async def compact(
+        self, team: str, *, from_team: str | None = None, timeout: int = 0, session_id: uuid.UUID | None = None
+    ) -> TellView:
+        """Send Claude Code's `/compact` to the pair's session (or the named one) as a tell."""
+        return await self.tell(team, "/compact", from_team=from_team, timeout=timeout, session_id=session_id)
 
-    async def cancel(self, team: str, *, from_team: str | None = None, drop_queued: bool = False) -> CancelResult:
-        """Interrupt the pair's running tell; with `drop_queued`, also cancel the tells waiting behind it."""
+    async def cancel(
+        self,
+        team: str,
+        *,
+        from_team: str | None = None,
+        drop_queued: bool = False,
+        session_id: uuid.UUID | None = None,
+    ) -> CancelResult:
+        """Interrupt the running tell of the pair's session (or the named one); optionally drop its queue."""
         self._team(team)
         caller = self._caller(from_team)
-        runtime = await self._pair_runtime(caller, team, create=False)
-        if runtime is None:
-            raise SessionNotFoundError(f"No session for {caller} → {team}", {"team": team})
+        runtime = await self._target(caller, team, session_id)
         dropped = 0
         if drop_queued:
             while runtime.queue:
@@ -887,13 +903,13 @@ class Engine:
         assert fresh is not None
         return RebootResult(team, caller, old, fresh.session_id)
 
-    async def delete(self, team: str, *, from_team: str | None = None) -> DeleteResult:
-        """Put the pair's process to sleep and delete its session, tell records and transcript."""
+    async def delete(
+        self, team: str, *, from_team: str | None = None, session_id: uuid.UUID | None = None
+    ) -> DeleteResult:
+        """Put the process to sleep and delete the pair's session (or the named one), records and transcript."""
         self._team(team)
         caller = self._caller(from_team)
-        runtime = await self._pair_runtime(caller, team, create=False)
-        if runtime is None:
-            raise SessionNotFoundError(f"No session for {caller} → {team}", {"team": team})
+        runtime = await self._target(caller, team, session_id)
         transcript, tells = await self._delete_runtime(runtime)
         return DeleteResult(team, caller, runtime.session_id, transcript, tells)
 
@@ -927,13 +943,11 @@ class Engine:
         self.events.forget(str(runtime.session_id))
         return transcript is not None, len(records)
 
-    async def fork(self, team: str, *, from_team: str | None = None) -> ForkResult:
-        """Branch a new session from the pair's session; it can be told by its `sessionId`."""
+    async def fork(self, team: str, *, from_team: str | None = None, session_id: uuid.UUID | None = None) -> ForkResult:
+        """Branch a new session from the pair's session (or the named one); tell it by its `sessionId`."""
         team_config = self._team(team)
         caller = self._caller(from_team)
-        runtime = await self._pair_runtime(caller, team, create=False)
-        if runtime is None:
-            raise SessionNotFoundError(f"No session for {caller} → {team} to fork", {"team": team})
+        runtime = await self._target(caller, team, session_id)
         if self._transcript(runtime.session_id, team_config) is None:
             raise SessionNotFoundError(
                 f"Session {runtime.session_id} has no conversation yet to fork (tell it something first)",
