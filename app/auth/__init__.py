@@ -1,0 +1,1 @@
+"""API keys, permissions, rate limits and the audit log: pure logic the HTTP layer calls."""

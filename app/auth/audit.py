@@ -1,0 +1,340 @@
+"""The audit log: append-only events in their own SQLite file, written in batches, never holding a key."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from app.api.models import AuditEntry, AuditEventType
+from app.auth.db import Clock, Page, check_limit, decode_cursor, encode_cursor, prepare, sqlite_config, utcnow
+from app.auth.keys import KeyRecord, redact, redact_value
+from app.auth.models import AuditRow
+from app.errors import ValidationError
+
+__all__ = ["AUDIT_EVENTS", "OPERATION_EVENTS", "WEBSOCKET_EVENTS", "AuditLog", "AuditRecord"]
+
+log = logging.getLogger("iris.audit")
+
+AUDIT_EVENTS: tuple[str, ...] = tuple(e.value for e in AuditEventType)
+"""Every event type, as the contract's `AuditEventType` names them."""
+
+OPERATION_EVENTS: Mapping[str, str] = {
+    "tell": "tell",
+    "ask": "tell",
+    "quickTell": "tell",
+    "tellStream": "tell",
+    "cancelTell": "cancel",
+    "rebootSession": "reboot",
+    "deleteSession": "delete",
+    "forkSession": "fork",
+    "wakeTeam": "wake",
+    "launchTeam": "launch",
+    "sleepTeam": "sleep",
+    "wakeAll": "wake_all",
+    "compactSession": "compact",
+    "clearCache": "cache_clear",
+    "decidePermission": "permission_decision",
+    "createKey": "key_created",
+    "revokeKey": "key_revoked",
+}
+"""The audit event of every operation that changes state (every non-GET operation of the contract)."""
+
+WEBSOCKET_EVENTS: Mapping[str, str] = {"tell:start": "tell"}
+"""The audit event of every WebSocket message that changes state."""
+
+_MAX_TEXT = 2000
+
+
+def _text(value: str | None, limit: int = _MAX_TEXT) -> str | None:
+    if value is None:
+        return None
+    cleaned = redact(value)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def _details(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+
+    def clip(node: Any) -> Any:
+        if isinstance(node, str):
+            return _text(node, 1000)
+        if isinstance(node, dict):
+            return {k: clip(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [clip(v) for v in node]
+        return node
+
+    cleaned = redact_value(dict(value))
+    return dict(clip(cleaned))
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit entry as stored."""
+
+    id: int
+    timestamp: datetime.datetime
+    event: str
+    key_id: str | None
+    key_name: str | None
+    client_address: str | None
+    method: str | None
+    path: str | None
+    status_code: int | None
+    error: str | None
+    details: dict[str, Any] | None
+
+    def to_api(self) -> AuditEntry:
+        """The contract's `AuditEntry`."""
+        return AuditEntry(
+            id=self.id,
+            timestamp=self.timestamp,
+            event=AuditEventType(self.event),
+            key_id=self.key_id,
+            key_name=self.key_name,
+            client_address=self.client_address,
+            method=self.method,
+            path=self.path,
+            status_code=self.status_code,
+            error=self.error,
+            details=self.details,
+        )
+
+
+def _record(row: AuditRow) -> AuditRecord:
+    return AuditRecord(
+        id=row.id,
+        timestamp=row.timestamp,
+        event=row.event,
+        key_id=row.key_id,
+        key_name=row.key_name,
+        client_address=row.client_address,
+        method=row.method,
+        path=row.path,
+        status_code=row.status_code,
+        error=row.error,
+        details=row.details,
+    )
+
+
+class AuditLog:
+    """Append-only audit events: `record` queues, a background task writes batches, `close` writes the rest."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        retention_days: int = 90,
+        *,
+        batch_size: int = 100,
+        flush_interval: float = 0.5,
+        prune_interval: float = 86_400.0,
+        max_pending: int = 100_000,
+        clock: Clock = utcnow,
+    ) -> None:
+        if retention_days < 1:
+            raise ValueError("retention_days must be at least 1")
+        self.path = Path(path).expanduser()
+        self.retention_days = retention_days
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.prune_interval = prune_interval
+        self.max_pending = max_pending
+        self.clock = clock
+        self.dropped = 0
+        """Rows dropped because more than `max_pending` were waiting (the database was unwritable)."""
+        self._config = sqlite_config(self.path)
+        self._sessions = self._config.create_session_maker()
+        self._pending: list[dict[str, Any]] = []
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._writer: asyncio.Task[None] | None = None
+        self._pruned_at = 0.0
+        self._opened = False
+        self._closed = False
+
+    async def open(self, *, prune: bool = True) -> None:
+        """Create the file if needed, apply pending migrations, prune old rows and start the writer."""
+        await prepare("audit", self.path)
+        self._opened = True
+        self._closed = False
+        if prune:
+            await self.prune()
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_forever(), name="iris-audit-writer")
+
+    async def close(self) -> None:
+        """Stop the writer, write every queued row and release the file."""
+        self._closed = True
+        if self._writer is not None:
+            self._wake.set()  # the writer finishes its batch and stops; never cancelled mid-write
+            await self._writer
+            self._writer = None
+        if self._opened:
+            for attempt in range(3):
+                try:
+                    await self.flush()
+                    break
+                except Exception:
+                    if attempt == 2:
+                        log.exception("audit log %s: %d rows could not be written", self.path, len(self._pending))
+                    else:
+                        await asyncio.sleep(0.2)
+        await self._config.get_engine().dispose()
+        self._opened = False
+
+    async def __aenter__(self) -> AuditLog:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    @property
+    def pending(self) -> int:
+        """Rows queued and not yet written."""
+        return len(self._pending)
+
+    def record(
+        self,
+        event: str,
+        *,
+        key: KeyRecord | None = None,
+        key_id: str | None = None,
+        key_name: str | None = None,
+        client_address: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status_code: int | None = None,
+        error: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        at: datetime.datetime | None = None,
+    ) -> None:
+        """Queue one event (returns at once; call from the event loop's thread). Anything like a key is redacted."""
+        if event not in AUDIT_EVENTS:
+            raise ValueError(f"unknown audit event {event!r}")
+        if self._closed:
+            log.warning("audit log %s is closed; %s event not recorded", self.path, event)
+            return
+        if key is not None:
+            key_id, key_name = key.id, key.name
+        if len(self._pending) >= self.max_pending:
+            del self._pending[0]
+            self.dropped += 1
+        self._pending.append(
+            {
+                "timestamp": at or self.clock(),
+                "event": event,
+                "key_id": _text(key_id, 64),
+                "key_name": _text(key_name, 64),
+                "client_address": _text(client_address, 128),
+                "method": _text(method, 16),
+                "path": _text(path),
+                "status_code": status_code,
+                "error": _text(error),
+                "details": _details(details),
+            }
+        )
+        if len(self._pending) >= self.batch_size:
+            self._wake.set()
+
+    async def flush(self) -> int:
+        """Write every queued row now, in one transaction; returns how many."""
+        async with self._lock:
+            if not self._pending:
+                return 0
+            if not self._opened:
+                raise RuntimeError("the audit log is not open")
+            batch, self._pending = self._pending, []
+            try:
+                async with self._sessions() as db:
+                    await db.execute(insert(AuditRow), batch)
+                    await db.commit()
+            except BaseException:
+                self._pending[:0] = batch  # keep them, in order, for the next try
+                raise
+            return len(batch)
+
+    async def prune(self) -> int:
+        """Delete rows older than the retention; returns how many."""
+        cutoff = self.clock() - datetime.timedelta(days=self.retention_days)
+        async with self._sessions() as db:
+            result = await db.execute(delete(AuditRow).where(AuditRow.timestamp < cutoff))
+            await db.commit()
+        self._pruned_at = time.monotonic()
+        removed = int(getattr(result, "rowcount", 0) or 0)
+        if removed:
+            log.info("audit log %s: pruned %d rows older than %d days", self.path, removed, self.retention_days)
+        return removed
+
+    async def query(
+        self,
+        *,
+        since: datetime.datetime | None = None,
+        event: str | None = None,
+        key_id: str | None = None,
+        limit: int | None = 50,
+        cursor: str | None = None,
+    ) -> Page[AuditRecord]:
+        """Entries newest first (queued ones written first), filtered; `limit` None is all."""
+        check_limit(limit)
+        if event is not None and event not in AUDIT_EVENTS:
+            raise ValidationError(
+                f"event: expected one of {', '.join(AUDIT_EVENTS)}, got {event!r}", {"field": "event"}
+            )
+        if since is not None and since.tzinfo is None:
+            raise ValidationError("since: expected a time with a timezone", {"field": "since"})
+        if self._opened:
+            await self.flush()
+        statement = select(AuditRow).order_by(AuditRow.id.desc())
+        if since is not None:
+            statement = statement.where(AuditRow.timestamp >= since)
+        if event is not None:
+            statement = statement.where(AuditRow.event == event)
+        if key_id is not None:
+            statement = statement.where(AuditRow.key_id == key_id)
+        if cursor:
+            (before,) = decode_cursor(cursor, 1)
+            if not before.isdigit():
+                raise ValidationError("cursor is not one this server gave out", {"field": "cursor"})
+            statement = statement.where(AuditRow.id < int(before))
+        if limit is not None:
+            statement = statement.limit(limit + 1)
+        async with self._sessions() as db:
+            rows = list((await db.execute(statement)).scalars())
+        next_cursor = None
+        if limit is not None and len(rows) > limit:
+            rows = rows[:limit]
+            next_cursor = encode_cursor(str(rows[-1].id))
+        return Page(items=[_record(row) for row in rows], next_cursor=next_cursor)
+
+    async def _write_forever(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.flush_interval)
+            self._wake.clear()
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("audit log %s: write failed, %d rows kept for retry", self.path, len(self._pending))
+                if not self._closed:
+                    await asyncio.sleep(self.flush_interval)
+            if self._closed:
+                return
+            if time.monotonic() - self._pruned_at >= self.prune_interval:
+                try:
+                    await self.prune()
+                except Exception:
+                    log.exception("audit log %s: pruning failed", self.path)

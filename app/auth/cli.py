@@ -1,0 +1,387 @@
+"""`litestar iris key generate|list|revoke` and `litestar iris audit` (or `python -m app.auth.cli`)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import logging
+import os
+import re
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+import msgspec
+
+from app.auth.audit import AUDIT_EVENTS, AuditLog, AuditRecord
+from app.auth.db import utcnow
+from app.auth.keys import ENVS, PERMISSIONS, ROLES, KeyRecord
+from app.auth.store import KeyStore
+from app.config import ApiConfig, default_config_path, iris_home, load_config
+from app.errors import IrisError
+
+__all__ = ["EXAMPLE_CONFIG", "IrisCLIPlugin", "Stores", "iris", "load_stores", "resolve_config_path"]
+
+EXAMPLE_CONFIG = "config.example.yaml"
+T = TypeVar("T")
+
+
+# ----------------------------------------------------------------------------- config
+
+
+@dataclass(frozen=True)
+class Stores:
+    """Where the key store and the audit log are, as the server sees them."""
+
+    key_store_path: Path
+    audit_log_path: Path
+    retention_days: int
+    teams: tuple[str, ...] | None
+    """The configured teams (None without a config file)."""
+    config: Path | None
+
+
+def resolve_config_path(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Path | None:
+    """The server's config file: --config, IRIS_CONFIG_PATH, or IRIS_HOME/, ./config.yaml, ./config.example.yaml."""
+    # The same order as app.api.app.find_config_path (a test keeps them in step); None when no file exists.
+    env = os.environ if env is None else env
+    if explicit:
+        return Path(explicit).expanduser()
+    if env.get("IRIS_CONFIG_PATH"):
+        return default_config_path(env)
+    candidates = [default_config_path(env), Path.cwd() / "config.yaml", Path.cwd() / EXAMPLE_CONFIG]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def load_stores(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Stores:
+    """The stores of the config file (the defaults under IRIS_HOME when there is none)."""
+    env = os.environ if env is None else env
+    path = resolve_config_path(explicit, env)
+    if path is None:
+        api = ApiConfig()
+        home = iris_home(env)
+        return Stores(home / api.key_store_path, home / api.audit_log_path, api.audit_retention_days, None, None)
+    config = load_config(path, env)
+    return Stores(
+        Path(config.api.key_store_path),
+        Path(config.api.audit_log_path),
+        config.api.audit_retention_days,
+        tuple(config.teams),
+        path,
+    )
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def _fail(message: str) -> NoReturn:
+    """Print one line on stderr and exit with status 1."""
+    line = " ".join(message.split())
+    click.echo(f"error: {line}", err=True)
+    raise click.exceptions.Exit(1)
+
+
+class _OneLineParse(click.Command):
+    """A command whose usage errors are one line and exit status 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse, turning a usage error into one line and status 1."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            _fail(error.format_message())
+
+
+class _Group(click.Group):
+    """A group whose usage errors are one line and exit status 1; no subcommand shows the help."""
+
+    command_class = _OneLineParse
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse (no arguments: the help, status 0), turning a usage error into one line and status 1."""
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            _fail(error.format_message())
+
+
+class _IrisGroup(_Group):
+    """The top group: every failure below it (usage, store, config, anything) becomes one line and status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; any failure is one line on stderr and status 1, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except click.ClickException as error:
+            _fail(error.format_message())
+        except IrisError as error:
+            _fail(error.message)
+        except Exception as error:
+            _fail(f"{type(error).__name__}: {error}")
+
+
+def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    # Litestar's CLI configures logging at INFO; the migration check's chatter is not the command's output.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    return asyncio.run(factory())
+
+
+def _stores() -> Stores:
+    """The stores, from the config file named by `--config` or found by default (loaded once per run)."""
+    ctx = click.get_current_context()
+    stores = ctx.meta.get("iris.stores")
+    if not isinstance(stores, Stores):
+        stores = ctx.meta["iris.stores"] = load_stores(ctx.meta.get("iris.config"))
+    return stores
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _time(value: datetime.datetime | None) -> str:
+    if value is None:
+        return "-"
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False)
+
+
+_RELATIVE = re.compile(r"(\d+)\s*([smhdw])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(text: str, now: datetime.datetime | None = None) -> datetime.datetime:
+    """`--since`: an ISO 8601 date or time (UTC unless it says otherwise), or an age such as 90s, 15m, 2h, 7d, 1w."""
+    now = now or utcnow()
+    match = _RELATIVE.fullmatch(text.strip())
+    if match:
+        return now - datetime.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        value = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"expected an ISO 8601 time (2025-01-16T12:00:00Z) or an age (90s, 15m, 2h, 7d, 1w), got {text!r}",
+            param_hint="'--since'",
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+@click.group("iris", cls=_IrisGroup, no_args_is_help=True)
+@click.option(
+    "--config",
+    "config",
+    default=None,
+    metavar="PATH",
+    help="The Iris config file (default: IRIS_CONFIG_PATH, else IRIS_HOME/config.yaml, ./config.yaml or "
+    "./config.example.yaml, as the server finds it).",
+)
+def iris(config: str | None) -> None:
+    """Iris API keys and audit log (on the same stores as the server, also while it runs)."""
+    click.get_current_context().meta["iris.config"] = config
+
+
+@iris.group("key", cls=_Group, no_args_is_help=True)
+def key_group() -> None:
+    """Create, list and revoke API keys."""
+
+
+@key_group.command("generate")
+@click.argument("name")
+@click.option("--role", type=click.Choice(list(ROLES)), default=None, help="A permission preset.")
+@click.option("--permissions", default=None, metavar="A,B", help=f"Explicit permissions: {', '.join(PERMISSIONS)}.")
+@click.option("--expires", type=click.IntRange(1, 3650), default=None, metavar="DAYS", help="Days until it expires.")
+@click.option("--env", "key_env", type=click.Choice(list(ENVS)), default=None, help="Environment tag in the key.")
+@click.option("--teams", default=None, metavar="A,B", help="The only teams the key may address (default all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the new key and its record as JSON.")
+def generate(
+    name: str,
+    role: str | None,
+    permissions: str | None,
+    expires: int | None,
+    key_env: str | None,
+    teams: str | None,
+    as_json: bool,
+) -> None:
+    """Create a key for NAME (--role or --permissions; neither: viewer). The key is printed once."""
+    if role is not None and permissions is not None:
+        _fail("give --role or --permissions, not both")
+    stores = _stores()
+    scope = _split(teams)
+    if teams is not None and not scope:
+        _fail("--teams: expected at least one team name")
+    if scope is not None and stores.teams is not None:
+        unknown = [t for t in scope if t not in stores.teams]
+        if unknown:
+            configured = ", ".join(stores.teams) or "none"
+            _fail(f"--teams: {unknown[0]} is not a configured team (configured: {configured})")
+
+    async def create() -> Any:
+        async with KeyStore(stores.key_store_path) as store:
+            return await store.create(
+                name,
+                role=role,
+                permissions=_split(permissions),
+                expires_in_days=expires,
+                env=key_env,
+                teams=scope,
+            )
+
+    created = _run(create)
+    if as_json:
+        click.echo(_json(created.to_api()))
+        return
+    r = created.record
+    click.echo(created.key)
+    click.echo(
+        f"Created key {r.id} ({r.name}): {_grants(r)}; teams: {', '.join(r.teams) if r.teams else 'all'}; "
+        f"expires: {_time(r.expires_at) if r.expires_at else 'never'}. "
+        "Store the key now: it is not shown again.",
+        err=True,
+    )
+
+
+def _grants(r: KeyRecord) -> str:
+    return f"role {r.role} ({', '.join(r.permissions)})" if r.role else f"permissions {', '.join(r.permissions)}"
+
+
+@key_group.command("list")
+@click.option("--active", is_flag=True, help="Only usable keys (not revoked, not expired).")
+@click.option("--json", "as_json", is_flag=True, help="Print the key records as JSON.")
+def list_command(active: bool, as_json: bool) -> None:
+    """List keys, newest first (never the keys themselves)."""
+    stores = _stores()
+
+    async def read() -> list[KeyRecord]:
+        async with KeyStore(stores.key_store_path) as store:
+            return (await store.list_keys(active=True if active else None)).items
+
+    records = _run(read)
+    now = utcnow()
+    if as_json:
+        click.echo(_json([r.to_api(now) for r in records]))
+        return
+    if not records:
+        click.echo("No keys." if not active else "No active keys.")
+        return
+    rows = [
+        [
+            r.id,
+            r.name,
+            r.role or "-",
+            ",".join(r.permissions),
+            ",".join(r.teams) if r.teams else "all",
+            r.env or "-",
+            _time(r.created_at),
+            _time(r.expires_at),
+            _time(r.last_used_at),
+            str(r.usage_count),
+            r.status(now),
+        ]
+        for r in records
+    ]
+    headers = ["ID", "NAME", "ROLE", "PERMISSIONS", "TEAMS", "ENV", "CREATED", "EXPIRES", "LAST USED", "USES"]
+    click.echo(_table([*headers, "STATUS"], rows))
+
+
+@key_group.command("revoke")
+@click.argument("key_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the revoked key's record as JSON.")
+def revoke(key_id: str, as_json: bool) -> None:
+    """Revoke the key with public id ID (or a unique prefix of its hash); it stops working at once."""
+    stores = _stores()
+
+    async def run() -> Any:
+        async with KeyStore(stores.key_store_path) as store:
+            return await store.revoke(key_id)
+
+    result = _run(run)
+    r = result.record
+    if as_json:
+        click.echo(_json(r.to_api(utcnow())))
+    elif result.newly_revoked:
+        click.echo(f"Revoked key {r.id} ({r.name}).")
+    else:
+        click.echo(f"Key {r.id} ({r.name}) was already revoked at {_time(r.revoked_at)}.")
+
+
+@iris.command("audit")
+@click.option("--since", default=None, help="Only entries since a time (ISO 8601) or an age (15m, 2h, 7d).")
+@click.option("--event", type=click.Choice(list(AUDIT_EVENTS)), default=None, help="Only entries of this type.")
+@click.option("--key", "key_id", default=None, metavar="ID", help="Only entries of this key.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+def audit(since: str | None, event: str | None, key_id: str | None, limit: int, as_json: bool) -> None:
+    """Show the audit log, newest first."""
+    stores = _stores()
+    after = parse_since(since) if since is not None else None
+
+    async def read() -> list[AuditRecord]:
+        log = AuditLog(stores.audit_log_path, stores.retention_days)
+        try:
+            await log.open(prune=False)
+            return (await log.query(since=after, event=event, key_id=key_id, limit=limit)).items
+        finally:
+            await log.close()
+
+    entries = _run(read)
+    if as_json:
+        click.echo(_json([e.to_api() for e in entries]))
+        return
+    if not entries:
+        click.echo("No audit entries.")
+        return
+    rows = [
+        [
+            str(e.id),
+            _time(e.timestamp),
+            e.event,
+            e.key_id or "-",
+            e.key_name or "-",
+            e.client_address or "-",
+            f"{e.method or ''} {e.path or ''}".strip() or "-",
+            str(e.status_code) if e.status_code is not None else "-",
+            e.error or "",
+        ]
+        for e in entries
+    ]
+    click.echo(_table(["ID", "TIME", "EVENT", "KEY", "NAME", "CLIENT", "REQUEST", "STATUS", "ERROR"], rows))
+
+
+# ----------------------------------------------------------------------------- Litestar
+
+
+class IrisCLIPlugin:
+    """Adds `litestar iris ...` to the Litestar CLI (a structural `CLIPluginProtocol`: put it in the app's plugins)."""
+
+    __slots__ = ()
+
+    def on_cli_init(self, cli: click.Group) -> None:
+        """Register the `iris` group."""
+        cli.add_command(iris)
+
+
+if __name__ == "__main__":
+    iris(prog_name="python -m app.auth.cli")

@@ -1,0 +1,148 @@
+"""SQLite plumbing shared by the key store and the audit log: engines, migrations, pages and cursors."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, Literal, TypeVar
+
+from advanced_alchemy.config import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData, event, pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from app.errors import ValidationError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+StoreName = Literal["keys", "audit"]
+VERSION_TABLES: dict[StoreName, str] = {"keys": "iris_keys_alembic_version", "audit": "iris_audit_alembic_version"}
+BUSY_TIMEOUT_MS = 10_000
+
+T = TypeVar("T")
+Clock = Callable[[], datetime.datetime]
+
+
+def utcnow() -> datetime.datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.datetime.now(datetime.UTC)
+
+
+def sqlite_url(path: str | Path) -> str:
+    """The async SQLAlchemy URL of a SQLite file."""
+    return f"sqlite+aiosqlite:///{Path(path).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def sqlite_config(path: str | Path) -> SQLAlchemyAsyncConfig:
+    """An advanced-alchemy config on a SQLite file in WAL mode with a busy timeout (shared by processes)."""
+    config = SQLAlchemyAsyncConfig(
+        connection_string=sqlite_url(path),
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        engine_config=EngineConfig(connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}),
+    )
+    event.listen(config.get_engine().sync_engine, "connect", _sqlite_pragmas)
+    return config
+
+
+def alembic_config(store: StoreName, url: str) -> Config:
+    """An Alembic config for one store's migrations on `url`."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS / store))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.set_main_option("version_table", VERSION_TABLES[store])
+    return config
+
+
+def upgrade(store: StoreName, url: str) -> None:
+    """Apply every pending migration of one store (blocking; runs its own event loop)."""
+    command.upgrade(alembic_config(store, url), "head")
+
+
+async def upgrade_async(store: StoreName, url: str) -> None:
+    """Apply every pending migration from async code, in a worker thread."""
+    await asyncio.to_thread(upgrade, store, url)
+
+
+async def prepare(store: StoreName, path: str | Path) -> None:
+    """Create the file's folder and bring the file to the newest schema."""
+    Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    await upgrade_async(store, sqlite_url(path))
+
+
+def run_env(metadata: MetaData) -> None:
+    """The body of a store's env.py: run its migrations on a short-lived engine."""
+    from alembic import context
+
+    config = context.config
+    version_table = config.get_main_option("version_table") or "alembic_version"
+
+    def run(connection: Connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            version_table=version_table,
+            include_name=lambda name, type_, parent: type_ != "table" or str(name) in metadata.tables,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def online() -> None:
+        engine = create_async_engine(
+            config.get_main_option("sqlalchemy.url") or "",
+            poolclass=pool.NullPool,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        async with engine.connect() as connection:
+            await connection.run_sync(run)
+        await engine.dispose()
+
+    asyncio.run(online())
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing, newest first; `next_cursor` is None on the last page."""
+
+    items: list[T] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def encode_cursor(*parts: str) -> str:
+    """An opaque cursor carrying some strings."""
+    raw = "\x1f".join(parts).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, count: int) -> list[str]:
+    """The strings of a cursor this module made (ValidationError otherwise)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raw = None
+    parts = raw.split("\x1f") if raw is not None else []
+    if len(parts) != count:
+        raise ValidationError("cursor is not one this server gave out", {"field": "cursor"})
+    return parts
+
+
+def check_limit(limit: int | None, maximum: int | None = None) -> None:
+    """ValidationError unless the page size is None or 1 to `maximum`."""
+    if limit is not None and (limit < 1 or (maximum is not None and limit > maximum)):
+        top = f" to {maximum}" if maximum is not None else " or more"
+        raise ValidationError(f"limit: expected 1{top}, got {limit}", {"field": "limit"})

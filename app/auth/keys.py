@@ -1,0 +1,308 @@
+"""API keys: the format, generation, hashing, permissions and roles, and the key record."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import re
+import secrets
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from app.api.models import ApiKey, CreatedApiKey, KeyEnv, KeyRole, Permission
+from app.errors import ValidationError
+
+__all__ = [
+    "ADMIN",
+    "BASE62",
+    "ENVS",
+    "KEY_ID_PATTERN",
+    "KEY_PATTERN",
+    "NAME_PATTERN",
+    "PERMISSIONS",
+    "ROLES",
+    "TEAM_PATTERN",
+    "CreatedKey",
+    "KeyRecord",
+    "ParsedKey",
+    "bearer_token",
+    "generate_key",
+    "grants",
+    "hash_key",
+    "hashes_equal",
+    "is_key",
+    "new_key_id",
+    "normalize_permissions",
+    "parse_key",
+    "redact",
+    "redact_value",
+    "role_permissions",
+    "validate_name",
+    "validate_teams",
+]
+
+ADMIN = "admin"
+PERMISSIONS: tuple[str, ...] = (
+    "team:tell",
+    "team:wake",
+    "team:sleep",
+    "team:cancel",
+    "team:clear",
+    "team:compact",
+    "team:fork",
+    "cache:read",
+    "cache:write",
+    "status:read",
+    "debug:read",
+    ADMIN,
+)
+"""Every permission, in the seed's order (`admin` implies every other)."""
+
+_VIEWER = ("status:read", "cache:read")
+_OPERATOR = (*_VIEWER, "team:tell", "team:wake")
+_DEVELOPER = (*_OPERATOR, "team:sleep", "team:clear", "debug:read")
+ROLES: Mapping[str, tuple[str, ...]] = {
+    "viewer": _VIEWER,
+    "operator": _OPERATOR,
+    "developer": _DEVELOPER,
+    "admin": (ADMIN,),
+}
+"""Role presets: the permissions each role grants."""
+
+ENVS: tuple[str, ...] = ("dev", "test", "prod")
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+KEY_PREFIX = "iris_sk_"
+SECRET_LENGTH = 40
+KEY_PATTERN = re.compile(r"iris_sk_(?:(dev|test|prod)_)?([A-Za-z0-9]{40})")
+"""A whole key: `iris_sk_{env}_{40 base62}`, the `_{env}` part optional."""
+KEY_ID_PREFIX = "k_"
+KEY_ID_LENGTH = 10
+KEY_ID_PATTERN = re.compile(r"k_[A-Za-z0-9]{10}")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_.@ -]{1,64}")
+TEAM_PATTERN = re.compile(r"[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}")
+
+# Anything that starts like a key (even malformed or truncated) and any bearer credential.
+_SECRET = re.compile(r"iris_sk_[A-Za-z0-9_\-]*", re.IGNORECASE)
+_BEARER = re.compile(r"(\bbearer\s+)[^\s\"',;]+", re.IGNORECASE)
+REDACTED = "[REDACTED]"
+
+
+@dataclass(frozen=True)
+class ParsedKey:
+    """A well-formed key split into its parts."""
+
+    env: str | None
+    secret: str
+
+
+def generate_key(env: str | None = None) -> str:
+    """A new random key, `iris_sk_{env}_{40 base62}` (238 bits from `secrets`)."""
+    if env is not None and env not in ENVS:
+        raise ValidationError(f"env: expected one of {', '.join(ENVS)}, got {env!r}", {"field": "env"})
+    secret = "".join(secrets.choice(BASE62) for _ in range(SECRET_LENGTH))
+    return f"{KEY_PREFIX}{env}_{secret}" if env else f"{KEY_PREFIX}{secret}"
+
+
+def parse_key(text: str) -> ParsedKey | None:
+    """The parts of a well-formed key, or None."""
+    match = KEY_PATTERN.fullmatch(text)
+    return ParsedKey(env=match.group(1), secret=match.group(2)) if match else None
+
+
+def is_key(text: str) -> bool:
+    """Whether the text is a well-formed key."""
+    return KEY_PATTERN.fullmatch(text) is not None
+
+
+def hash_key(plain: str) -> str:
+    """The SHA-256 of a key, as 64 lowercase hex digits (the only form stored)."""
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
+def hashes_equal(a: str, b: str) -> bool:
+    """Constant-time comparison of two hashes."""
+    return hmac.compare_digest(a.encode("ascii", "replace"), b.encode("ascii", "replace"))
+
+
+def new_key_id() -> str:
+    """A new short public id, `k_` + 10 base62 characters."""
+    return KEY_ID_PREFIX + "".join(secrets.choice(BASE62) for _ in range(KEY_ID_LENGTH))
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The credential of an `Authorization: Bearer <token>` header value, or None."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or " " in token:
+        return None
+    return token
+
+
+def redact(text: str) -> str:
+    """The text with anything that looks like a key or a bearer credential replaced."""
+    return _BEARER.sub(r"\1" + REDACTED, _SECRET.sub("iris_sk_" + REDACTED, text))
+
+
+def redact_value(value: Any) -> Any:
+    """A JSON-like value with every string (keys of mappings too) redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {redact(str(k)): redact_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [redact_value(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact(str(value))
+
+
+def normalize_permissions(permissions: Iterable[str]) -> tuple[str, ...]:
+    """Validated permissions without duplicates, in canonical order (ValidationError names an unknown one)."""
+    given = [p.strip() for p in permissions if p.strip()]
+    unknown = [p for p in given if p not in PERMISSIONS]
+    if unknown:
+        raise ValidationError(
+            f"permissions: unknown permission {unknown[0]!r} (expected some of {', '.join(PERMISSIONS)})",
+            {"field": "permissions", "permission": unknown[0]},
+        )
+    if not given:
+        raise ValidationError("permissions: expected at least one permission", {"field": "permissions"})
+    return tuple(p for p in PERMISSIONS if p in given)
+
+
+def role_permissions(role: str) -> tuple[str, ...]:
+    """The permissions of a role preset (ValidationError for an unknown role)."""
+    if role not in ROLES:
+        raise ValidationError(f"role: expected one of {', '.join(ROLES)}, got {role!r}", {"field": "role"})
+    return ROLES[role]
+
+
+def grants(permissions: Iterable[str], permission: str) -> bool:
+    """Whether a set of permissions includes `permission` (`admin` includes every one)."""
+    held = set(permissions)
+    return ADMIN in held or permission in held
+
+
+def validate_name(name: str) -> str:
+    """A key name: 1 to 64 characters of letters, digits, space and `_.@-`."""
+    if not NAME_PATTERN.fullmatch(name) or not name.strip():
+        raise ValidationError("name: expected 1 to 64 characters of letters, digits, space and _.@-", {"field": "name"})
+    if _SECRET.search(name):
+        raise ValidationError("name: must not look like a key", {"field": "name"})
+    return name
+
+
+def validate_teams(teams: Iterable[str] | None) -> tuple[str, ...] | None:
+    """A team scope: None (every team) or 1 to 256 distinct team names."""
+    if teams is None:
+        return None
+    names: list[str] = []
+    for team in teams:
+        if not TEAM_PATTERN.fullmatch(team):
+            raise ValidationError(
+                f"teams: {team!r} is not a team name (1 to 64 characters of [A-Za-z0-9_.@-])",
+                {"field": "teams", "team": team},
+            )
+        if team not in names:
+            names.append(team)
+    if not names or len(names) > 256:
+        raise ValidationError("teams: expected 1 to 256 team names", {"field": "teams"})
+    return tuple(names)
+
+
+def _utc(value: datetime.datetime | None) -> datetime.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """A stored key, without its hash: who it is and what it may do."""
+
+    id: str
+    name: str
+    role: str | None
+    permissions: tuple[str, ...]
+    teams: tuple[str, ...] | None
+    env: str | None
+    created_at: datetime.datetime
+    expires_at: datetime.datetime | None = None
+    revoked_at: datetime.datetime | None = None
+    last_used_at: datetime.datetime | None = None
+    usage_count: int = 0
+
+    def has(self, permission: str) -> bool:
+        """Whether the key holds the permission (`admin` holds all)."""
+        return grants(self.permissions, permission)
+
+    def allows_team(self, team: str) -> bool:
+        """Whether the team is within the key's team scope."""
+        return self.teams is None or team in self.teams
+
+    def expired(self, now: datetime.datetime) -> bool:
+        """Whether the key's expiry has passed."""
+        expires = _utc(self.expires_at)
+        return expires is not None and expires <= now
+
+    def status(self, now: datetime.datetime) -> Literal["active", "revoked", "expired"]:
+        """active, revoked or expired (revoked wins)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expired(now) else "active"
+
+    def active(self, now: datetime.datetime) -> bool:
+        """Neither revoked nor expired."""
+        return self.status(now) == "active"
+
+    def used(self, at: datetime.datetime, count: int = 1) -> KeyRecord:
+        """A copy with `count` more uses, last at `at`."""
+        return replace(self, last_used_at=at, usage_count=self.usage_count + count)
+
+    def to_api(self, now: datetime.datetime) -> ApiKey:
+        """The contract's `ApiKey` (never the key or its hash)."""
+        return ApiKey(
+            id=self.id,
+            name=self.name,
+            role=KeyRole(self.role) if self.role else None,
+            permissions=[Permission(p) for p in self.permissions],
+            teams=list(self.teams) if self.teams is not None else None,
+            env=KeyEnv(self.env) if self.env else None,
+            created_at=self.created_at,
+            expires_at=self.expires_at,
+            revoked_at=self.revoked_at,
+            last_used_at=self.last_used_at,
+            usage_count=self.usage_count,
+            active=self.active(now),
+        )
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    """A new key: the plain key (shown this once) and its record."""
+
+    key: str
+    record: KeyRecord
+
+    def __repr__(self) -> str:
+        return f"CreatedKey(key={REDACTED!r}, record={self.record!r})"
+
+    def to_api(self) -> CreatedApiKey:
+        """The contract's `CreatedApiKey`, with the plain key."""
+        r = self.record
+        return CreatedApiKey(
+            key=self.key,
+            id=r.id,
+            name=r.name,
+            role=KeyRole(r.role) if r.role else None,
+            permissions=[Permission(p) for p in r.permissions],
+            teams=list(r.teams) if r.teams is not None else None,
+            env=KeyEnv(r.env) if r.env else None,
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+        )

@@ -1,0 +1,154 @@
+"""The permission table against the contract, and the checks."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import yaml
+
+from app.auth.keys import PERMISSIONS, ROLES, KeyRecord
+from app.auth.permissions import (
+    SPEC_PATH,
+    check,
+    check_operation,
+    filter_teams,
+    in_scope,
+    load_table,
+    permission_table,
+)
+from app.errors import ForbiddenError, UnauthorizedError
+
+NOW = datetime.datetime(2025, 1, 16, tzinfo=datetime.UTC)
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def key(role: str | None = None, permissions: tuple[str, ...] = (), teams: tuple[str, ...] | None = None) -> KeyRecord:
+    """A key record with a role's or the given permissions."""
+    return KeyRecord("k_test000000", "t", role, ROLES[role] if role else permissions, teams, None, NOW)
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, object]:
+    return dict(yaml.safe_load(SPEC_PATH.read_text()))
+
+
+def test_table_covers_every_operation_of_the_contract_and_nothing_else(spec: dict[str, object]) -> None:
+    expected = {}
+    for route, item in spec["paths"].items():  # type: ignore[attr-defined]
+        for method in METHODS:
+            if method in item:
+                op = item[method]
+                permission = op["x-iris-permission"]
+                expected[op["operationId"]] = (method.upper(), route, None if permission == "none" else permission)
+    table = permission_table()
+    actual = {op_id: (op.method, op.path, op.permission) for op_id, op in table.operations.items()}
+    assert actual == expected
+    assert len(actual) == 30
+    assert {p for _, _, p in actual.values()} - {None} <= set(PERMISSIONS)
+    assert [op_id for op_id, (_, _, p) in actual.items() if p is None] == ["health"]
+    assert table.for_operation("listKeys") == "admin" and table.for_operation("auditLog") == "admin"
+
+
+def test_websocket_and_sse_subscriptions(spec: dict[str, object]) -> None:
+    table = permission_table()
+    assert dict(table.websocket) == {
+        "cache:subscribe": "cache:read",
+        "process:subscribe": "status:read",
+        "system:subscribe": "status:read",
+        "tell:start": "team:tell",
+    }
+    assert dict(table.websocket) == spec["x-websocket"]["permissions"]  # type: ignore[index]
+    assert table.for_message("cache:unsubscribe") is None and table.for_message("auth") is None
+    assert dict(table.subscriptions) == {"session": "cache:read", "team": "status:read", "system": "status:read"}
+
+
+def test_routes_by_method_and_path_template() -> None:
+    table = permission_table()
+    assert table.for_route("post", "/api/teams/{team:str}/cancel").operation_id == "cancelTell"
+    assert table.for_route("DELETE", "/api/teams/{team}/reboot/").permission == "team:clear"
+    assert table.for_route("GET", "/api/cache/{sessionId:uuid}").permission == "cache:read"
+    assert table.for_route("DELETE", "/api/cache/{sessionId}").permission == "cache:write"
+    with pytest.raises(KeyError):
+        table.for_route("PUT", "/api/teams")
+    with pytest.raises(KeyError):
+        table.for_operation("nope")
+
+
+def test_the_table_is_loaded_once() -> None:
+    assert permission_table() is permission_table()
+
+
+def test_check_names_the_missing_permission() -> None:
+    with pytest.raises(ForbiddenError) as error:
+        check(key("viewer"), "team:tell")
+    assert error.value.status_code == 403
+    assert error.value.message == "This key lacks the permission team:tell"
+    assert error.value.details == {"permission": "team:tell"}
+    check(key("viewer"), "cache:read")
+    check(key("viewer"), None)  # public
+
+
+@pytest.mark.parametrize("permission", PERMISSIONS)
+def test_admin_holds_every_permission(permission: str) -> None:
+    check(key("admin"), permission, team="any")
+
+
+def test_roles_against_the_table() -> None:
+    def allowed(role: str) -> set[str]:
+        result = set()
+        for op_id in permission_table().operations:
+            try:
+                check_operation(key(role), op_id)
+                result.add(op_id)
+            except ForbiddenError:
+                pass
+        return result
+
+    assert allowed("viewer") >= {"teamStatus", "listTeams", "readCache", "sessionReport", "health", "events"}
+    assert not allowed("viewer") & {"tell", "wakeTeam", "getLogs", "listKeys"}
+    assert allowed("operator") - allowed("viewer") == {
+        "tell",
+        "ask",
+        "quickTell",
+        "tellStream",
+        "wakeTeam",
+        "launchTeam",
+        "wakeAll",
+        "decidePermission",
+    }
+    assert allowed("developer") - allowed("operator") == {"sleepTeam", "rebootSession", "deleteSession", "getLogs"}
+    assert allowed("admin") == set(permission_table().operations)
+
+
+def test_team_scope() -> None:
+    scoped = key("operator", teams=("alpha",))
+    check(scoped, "team:tell", team="alpha")
+    with pytest.raises(ForbiddenError) as error:
+        check(scoped, "team:tell", team="beta")
+    assert error.value.details == {"team": "beta"}
+    with pytest.raises(ForbiddenError) as missing:  # the permission is reported before the scope
+        check(scoped, "team:sleep", team="beta")
+    assert missing.value.details == {"permission": "team:sleep"}
+    assert in_scope(scoped, "alpha") and not in_scope(scoped, "beta") and in_scope(None, "beta")
+    assert filter_teams(scoped, ["beta", "alpha"]) == ["alpha"]
+    assert filter_teams(key("viewer"), ["beta", "alpha"]) == ["beta", "alpha"]
+
+
+def test_no_key() -> None:
+    with pytest.raises(UnauthorizedError):
+        check(None, "status:read")
+    check(None, "admin", team="x", require_auth=False)  # authentication is off
+    check(None, None)  # public
+
+
+def test_a_spec_without_permissions_is_refused(tmp_path: object) -> None:
+    from pathlib import Path
+
+    bad = Path(str(tmp_path)) / "bad.yaml"
+    bad.write_text("openapi: 3.1.0\npaths:\n  /x:\n    get:\n      operationId: x\n")
+    with pytest.raises(ValueError, match="x-iris-permission"):
+        load_table(bad)
+    bad.write_text("openapi: 3.1.0\npaths:\n  /x:\n    get:\n      operationId: x\n      x-iris-permission: root\n")
+    with pytest.raises(ValueError, match="unknown permission"):
+        load_table(bad)
