@@ -23,18 +23,19 @@ test *args: lint check-gen
 pytest *args:
     {{bin}}/python -m pytest {{args}}
 
-# ruff, mypy (strict on app/) and the OpenAPI linter.
+# ruff, mypy (strict on app/ and the Python client's hand-written streams) and the OpenAPI linter.
 lint:
-    {{bin}}/ruff check app tests bench scripts
-    {{bin}}/ruff format --check app tests bench scripts
+    {{bin}}/ruff check app tests bench scripts examples/api clients/python/iris_client/streams.py
+    {{bin}}/ruff format --check app tests bench scripts examples/api clients/python/iris_client/streams.py
     {{bin}}/mypy
+    {{bin}}/mypy --strict --follow-imports=silent clients/python/iris_client/streams.py
     {{bin}}/python scripts/lint_spec.py
 
-# Regenerate code from openapi/iris.yaml.
+# Regenerate code from openapi/iris.yaml: app/api/models.py, clients/python/iris_client, clients/typescript/src/schema.ts.
 gen:
     {{bin}}/python scripts/gen.py
 
-# Fail when regenerating from the spec would change committed code.
+# Fail when regenerating from the spec would change committed code (server models and both clients).
 check-gen:
     {{bin}}/python scripts/gen.py --check
 
@@ -45,3 +46,7 @@ bench:
 # A local demo: the server on the example config, its teams answered by a local model stand-in.
 demo:
     {{bin}}/python -m app demo
+
+# A longer schemathesis run against the app in-process (every phase; more examples and stateful steps).
+fuzz examples="150" steps="20" scenarios="40":
+    IRIS_FUZZ_EXAMPLES={{examples}} IRIS_FUZZ_STEPS={{steps}} IRIS_FUZZ_SCENARIOS={{scenarios}} {{bin}}/python -m pytest tests/api/test_schemathesis.py -p no:cacheprovider

@@ -586,6 +586,10 @@ class PermissionResolved(Struct):
     from_team: TeamName = field(name="fromTeam")
     decision: PermissionDecision
     resolved_by: PermissionResolvedBy = field(name="resolvedBy")
+    tool_name: (
+        Annotated[str, Meta(description="The tool Claude Code asked to use.")]
+        | UnsetType
+    ) = field(name="toolName", default=UNSET)
     reason: str | UnsetType = UNSET
     key_id: str | None | UnsetType = field(name="keyId", default=UNSET)
 
@@ -946,7 +950,16 @@ class TeamStatusPage(Struct):
 class TellAccepted(Struct):
     request_id: RequestId = field(name="requestId")
     session_id: SessionId = field(name="sessionId")
-    seq: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    seq: (
+        Annotated[
+            int,
+            Meta(
+                description="The seq of the tell's `tell:queued` event on the session channel (its events follow it), so the\nsame number can appear on both when a client also follows the session.\n",
+                ge=0,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
     status: TellStatus | UnsetType = UNSET
 
 

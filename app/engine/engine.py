@@ -171,10 +171,12 @@ class Engine:
                 tell.end(TellStatus.CANCELLED, "shutdown: the server stopped before the tell ran")
             if runtime.current is not None:
                 runtime.current.end(TellStatus.CANCELLED, "shutdown: the server stopped during the tell")
-        await asyncio.gather(
-            *(self._put_to_sleep(runtime, "shutdown") for runtime in self._runtimes.values()),
-            return_exceptions=True,
-        )
+
+        async def stop(runtime: SessionRuntime) -> None:
+            async with runtime.spawn_lock:  # a spawn in flight finishes first; later ones see _closing and refuse
+                await self._put_to_sleep(runtime, "shutdown")
+
+        await asyncio.gather(*(stop(runtime) for runtime in list(self._runtimes.values())), return_exceptions=True)
         workers = [runtime.worker for runtime in self._runtimes.values() if runtime.worker is not None]
         await asyncio.gather(*workers, return_exceptions=True)
         for runtime in self._runtimes.values():

@@ -131,4 +131,6 @@ class PermissionBroker:
         """Deny everything pending for a session that is going away."""
         for pending in list(self.pending.values()):
             if pending.session_id == session_id and not pending.decision.done():
-                pending.decision.set_result((False, "the session's process stopped"))
+                reason = "the session's process stopped"
+                pending.decision.set_result((False, reason))
+                self._resolved(pending, False, reason, "shutdown")

@@ -1,0 +1,1 @@
+"""A session's tell records: read and clear."""

@@ -1,0 +1,107 @@
+"""Dependencies of the controllers: the engine, strictly decoded JSON bodies and the caller."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, TypeVar, cast
+
+import msgspec
+import msgspec.inspect
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from app.api.errors import validation_error
+from app.config import EXTERNAL
+from app.engine import Engine
+from app.errors import TeamNotFoundError, ValidationError
+
+__all__ = ["caller", "given", "json_body", "provide_engine", "read_body"]
+
+S = TypeVar("S", bound=msgspec.Struct)
+T = TypeVar("T")
+
+
+def provide_engine(state: State) -> Engine:
+    """The engine the lifespan started (one per app)."""
+    return cast(Engine, state.engine)
+
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _json_numbers(value: Any) -> Any:
+    """JSON Schema's integers include 2942.0: integral floats become ints (a float field still takes them)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _json_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_numbers(item) for item in value]
+    return value
+
+
+@functools.cache
+def _uuid_fields(model: type[msgspec.Struct]) -> dict[str, str]:
+    """The JSON names of the model's UUID fields."""
+    info = msgspec.inspect.type_info(model)
+    found = {}
+    if isinstance(info, msgspec.inspect.StructType):
+        for item in info.fields:
+            kinds = item.type.types if isinstance(item.type, msgspec.inspect.UnionType) else (item.type,)
+            kinds = tuple(k.type if isinstance(k, msgspec.inspect.Metadata) else k for k in kinds)
+            if any(isinstance(kind, msgspec.inspect.UUIDType) for kind in kinds):
+                found[item.encode_name] = item.encode_name
+    return found
+
+
+async def read_body(request: Request[Any, Any, Any], model: type[S], *, required: bool) -> S:
+    """The request body decoded strictly into `model` (no type coercion; unknown fields rejected).
+
+    Litestar's own body parsing converts loosely ("5" would pass as 5), so bodies are decoded here instead.
+    Reading the body enforces the app's request_max_body_size (413). UUIDs must be spelled as JSON Schema's
+    `format: uuid` has them (hyphenated), and integral numbers such as 30000.0 count as integers, as in JSON.
+    """
+    raw = await request.body()
+    if not raw.strip():
+        if required:
+            raise ValidationError("A JSON request body is required", {"field": "body"})
+        return model()
+    try:
+        data = _json_numbers(msgspec.json.decode(raw))
+        if isinstance(data, dict):
+            for name in _uuid_fields(model):
+                value = data.get(name)
+                if isinstance(value, str) and not _UUID.match(value):
+                    raise ValidationError(f"{name}: expected a UUID (8-4-4-4-12 hex digits)", {"field": name})
+        return msgspec.convert(data, type=model)
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise validation_error(error) from None
+
+
+def json_body(model: type[msgspec.Struct], *, required: bool = True) -> Provide:
+    """A dependency providing the request body as `model` (an empty body is `model()` unless required)."""
+
+    async def provide_payload(request: Request[Any, Any, Any]) -> Any:
+        return await read_body(request, model, required=required)
+
+    return Provide(provide_payload)
+
+
+def given(value: T | msgspec.UnsetType) -> T | None:
+    """An optional body field: None when it was left out."""
+    return None if isinstance(value, msgspec.UnsetType) else value
+
+
+def caller(engine: Engine, from_team: str | msgspec.UnsetType | None) -> str | None:
+    """`fromTeam` as given (None for the default caller), after checking that it names a configured team.
+
+    The contract answers an unknown caller with 404 TeamNotFoundError, naming `fromTeam`.
+    """
+    if from_team is None or from_team is msgspec.UNSET:
+        return None
+    name = from_team
+    if name != EXTERNAL and engine.config.team(name) is None:
+        raise TeamNotFoundError(f"Team {name!r} (fromTeam) is not configured", {"fromTeam": name})
+    return name

@@ -1,0 +1,1 @@
+"""Tool-use permission requests of teams with grantPermission ask."""

@@ -1,0 +1,75 @@
+"""Tool-use permission requests held for a decision (teams with grantPermission ask)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+
+from app.api import models as m
+from app.api.deps import caller, json_body
+from app.api.paging import page
+from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, SessionIdQuery, TeamQuery, UuidPath, as_uuid
+from app.api.permissions.mappers import decision_response, permission_request
+from app.api.routing import operation
+from app.engine import Engine
+from app.errors import TeamNotFoundError
+
+__all__ = ["PermissionsController", "key_id"]
+
+
+def key_id(request: Request[Any, Any, Any]) -> str | None:
+    """The public id of the key that made the request (None when authentication is off)."""
+    user = request.scope.get("user")
+    value = getattr(user, "id", None) or (user.get("id") if isinstance(user, dict) else None)
+    return value if isinstance(value, str) else None
+
+
+class PermissionsController(Controller):
+    """Pending permission requests and their decisions."""
+
+    path = "/permissions"
+    tags = ["permissions"]
+
+    @get("/", opt=operation("listPermissions", "status:read", 200, 400, 401, 403, 404, 429, 500))
+    async def list_permissions(
+        self,
+        engine: Engine,
+        team: TeamQuery = None,
+        from_team: FromTeamQuery = None,
+        session_id: SessionIdQuery = None,
+        cursor: CursorQuery = None,
+        limit: LimitQuery = 50,
+    ) -> m.PermissionPage:
+        """Pending requests, oldest (closest to their deadline) first."""
+        if team is not None and engine.config.team(team) is None:
+            raise TeamNotFoundError(f"Team {team!r} is not configured", {"team": team})
+        from_team = caller(engine, from_team)
+        pending = [
+            p
+            for p in engine.pending_permissions(team)
+            if (from_team is None or p.from_team == from_team)
+            and (session_id is None or p.session_id == str(as_uuid(session_id)))
+        ]
+        pending.sort(key=lambda p: (p.created_at, p.id))
+        chosen, next_cursor = page(pending, lambda p: [p.created_at.isoformat(), p.id], limit, cursor)
+        return m.PermissionPage(items=[permission_request(p) for p in chosen], next_cursor=next_cursor)
+
+    @post(
+        "/{permissionId:str}",
+        opt=operation("decidePermission", "team:tell", 200, 400, 401, 403, 404, 413, 429, 500),
+        dependencies={"payload": json_body(m.PermissionDecisionRequest)},
+        status_code=200,
+    )
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        engine: Engine,
+        permissionId: UuidPath,
+        payload: m.PermissionDecisionRequest,
+    ) -> m.PermissionDecisionResponse:
+        """Approve or deny a pending permission request."""
+        reason = payload.reason if isinstance(payload.reason, str) else None
+        approve = payload.decision is m.PermissionDecision.approve
+        pending = engine.decide_permission(str(as_uuid(permissionId)), approve, reason)
+        return decision_response(pending, payload.decision, reason, key_id(request))

@@ -1,0 +1,1 @@
+"""Claude Code processes: wake, launch, sleep, wake-all."""

@@ -1,0 +1,1 @@
+"""One caller → team conversation: cancel, reboot, delete, fork, compact, report."""

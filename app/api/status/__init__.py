@@ -1,0 +1,1 @@
+"""Team status, system status, health, logs and the server's clock."""

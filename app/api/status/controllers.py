@@ -1,0 +1,130 @@
+"""Team status, system status, health, logs and the server's clock."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, TypeVar
+
+import msgspec
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from app import __version__
+from app.api import models as m
+from app.api.deps import caller
+from app.api.paging import page
+from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, TeamQuery
+from app.api.routing import PUBLIC, operation
+from app.api.status.mappers import date_response, health, log_record, system_status, team_status
+from app.engine import Engine
+from app.engine.logs import LogEntry
+from app.errors import ValidationError
+
+__all__ = ["StatusController", "TeamStatusController"]
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+V = TypeVar("V")
+
+
+def _parse(value: str | None, kind: type[V], field: str, expected: str) -> V | None:
+    """A query value converted strictly (Litestar's lax conversion would take the text `null` as absent)."""
+    if value is None:
+        return None
+    try:
+        return msgspec.convert(value, kind)
+    except msgspec.ValidationError:
+        raise ValidationError(f"{field}: expected {expected}", {"field": field, "in": "query"}) from None
+
+
+class TeamStatusController(Controller):
+    """Every team's process for one caller."""
+
+    path = "/teams/status"
+    tags = ["status"]
+
+    @get("/", opt=operation("teamStatus", "status:read", 200, 400, 401, 403, 404, 429, 500))
+    async def team_status(
+        self,
+        engine: Engine,
+        from_team: FromTeamQuery = None,
+        team: TeamQuery = None,
+        cursor: CursorQuery = None,
+        limit: LimitQuery = 50,
+    ) -> m.TeamStatusPage:
+        """Each team (config order), awake or asleep, for the caller; with `team`, only that one."""
+        from_team = caller(engine, from_team)
+        statuses = await engine.team_status(from_team=from_team, team=team)
+        names = list(engine.config.teams)
+        chosen, next_cursor = page(
+            statuses,
+            lambda s: [names.index(s.team) if s.team in names else len(names), s.team],
+            limit,
+            cursor,
+        )
+        return m.TeamStatusPage(
+            from_team=statuses[0].from_team if statuses else (from_team or "external"),
+            items=[team_status(s) for s in chosen],
+            next_cursor=next_cursor,
+        )
+
+
+def _log_keys(entries: list[LogEntry]) -> dict[int, list[int]]:
+    """A key per record that increases along the newest-first listing: (-time, rank among equal times)."""
+    keys: dict[int, list[int]] = {}
+    previous: int | None = None
+    rank = 0
+    for entry in entries:
+        micros = (entry.timestamp - _EPOCH) // datetime.timedelta(microseconds=1)
+        rank = rank + 1 if micros == previous else 0
+        previous = micros
+        keys[id(entry)] = [-micros, rank]
+    return keys
+
+
+class StatusController(Controller):
+    """The server as a whole."""
+
+    path = "/"
+    tags = ["status"]
+
+    @get("/logs", opt=operation("getLogs", "debug:read", 200, 400, 401, 403, 429, 500))
+    async def logs(
+        self,
+        engine: Engine,
+        since: Annotated[str | None, Parameter(query="since")] = None,
+        level: Annotated[str | None, Parameter(query="level")] = None,
+        cursor: CursorQuery = None,
+        limit: LimitQuery = 50,
+    ) -> m.LogPage:
+        """Recent log records, newest first, at or after `since` and at or above `level`."""
+        after = _parse(since, datetime.datetime, "since", "an RFC 3339 date-time")
+        if after is not None and after.tzinfo is None:
+            raise ValidationError(
+                "since: expected an RFC 3339 date-time with an offset", {"field": "since", "in": "query"}
+            )
+        floor = _parse(level, m.LogLevel, "level", "one of " + ", ".join(member.value for member in m.LogLevel))
+        entries = engine.logs.query(
+            since=after, level=floor.value if floor else None, limit=max(1, len(engine.logs.entries))
+        )
+        keys = _log_keys(entries)
+        chosen, next_cursor = page(entries, lambda e: keys[id(e)], limit, cursor)
+        return m.LogPage(items=[log_record(e) for e in chosen], next_cursor=next_cursor)
+
+    @get("/date", opt=operation("getDate", "status:read", 200, 401, 403, 429, 500))
+    async def date(self, engine: Engine) -> m.DateResponse:
+        """The server's current time in several formats (UTC)."""
+        return date_response(engine.date())
+
+    @get("/status", opt=operation("systemStatus", "status:read", 200, 401, 403, 429, 500))
+    async def system_status(self, engine: Engine, state: State) -> m.SystemStatus:
+        """Overall system status."""
+        status = await engine.system_status()
+        pool_full = status.total_processes >= status.max_processes and status.processes.get("idle", 0) == 0
+        return system_status(status, degraded=pool_full or bool(state.get("config_error")))
+
+    @get("/health", opt=operation("health", PUBLIC, 200, 500))
+    async def health(self, engine: Engine) -> m.Health:
+        """Liveness (no authentication)."""
+        return health(__version__, engine.started_at)

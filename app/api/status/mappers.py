@@ -1,0 +1,76 @@
+"""Engine status views, log records and the clock → the contract's models."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import msgspec
+
+from app.api import models as m
+from app.engine.logs import LogEntry
+from app.engine.views import SystemStatus, TeamStatus
+
+__all__ = ["date_response", "health", "log_record", "system_status", "team_status"]
+
+_LEVELS = {member.value for member in m.LogLevel}
+
+
+def team_status(status: TeamStatus) -> m.TeamStatus:
+    """One team as seen by one caller."""
+    return m.TeamStatus(
+        team=status.team,
+        status=m.AwakeStatus.awake if status.awake else m.AwakeStatus.asleep,
+        state=m.ProcessState(status.state),
+        pid=status.pid if status.pid is not None and status.pid > 0 else None,
+        session_id=status.session_id,
+        message_count=max(0, status.message_count),
+        queue_length=max(0, status.queue_length),
+        current_request_id=status.current_request_id,
+        last_activity=status.last_activity,
+        idle_time_remaining=None if status.idle_time_remaining_ms is None else max(0, status.idle_time_remaining_ms),
+    )
+
+
+def log_record(entry: LogEntry) -> m.LogRecord:
+    """One structured log record."""
+    level = entry.level if entry.level in _LEVELS else ("debug" if entry.level.startswith("level") else "info")
+    return m.LogRecord(
+        timestamp=entry.timestamp,
+        level=m.LogLevel(level),
+        logger=entry.logger,
+        message=entry.message,
+        context=dict(entry.context) if entry.context else msgspec.UNSET,
+    )
+
+
+def date_response(now: dict[str, Any]) -> m.DateResponse:
+    """The engine's clock reading, typed."""
+    return msgspec.convert(now, m.DateResponse)
+
+
+def system_status(status: SystemStatus, *, degraded: bool) -> m.SystemStatus:
+    """The server's state; `degraded` when something needs attention."""
+    counts = {
+        state: max(0, status.processes.get(state, 0)) for state in ("spawning", "idle", "processing", "terminating")
+    }
+    return m.SystemStatus(
+        status=m.SystemHealth.degraded if degraded else m.SystemHealth.ok,
+        version=status.version,
+        uptime=max(0, status.uptime_ms),
+        started_at=status.started_at,
+        total_processes=max(0, status.total_processes),
+        processes=m.ProcessCounts(**counts),
+        max_processes=max(1, status.max_processes),
+        teams=max(0, status.teams),
+        sessions=max(0, status.sessions),
+        running_tells=max(0, status.running_tells),
+        queued_tells=max(0, status.queued_tells),
+        pending_permissions=max(0, status.pending_permissions),
+    )
+
+
+def health(version: str, started_at: datetime.datetime) -> m.Health:
+    """Liveness."""
+    uptime = int((datetime.datetime.now(datetime.UTC) - started_at).total_seconds() * 1000)
+    return m.Health(status="ok", version=version, uptime=max(0, uptime))

@@ -1,0 +1,100 @@
+"""Joining rooms and starting streamed tells, with the checks the contract asks for; shared by SSE and /ws.
+
+Rooms and the permission each needs (`x-iris-subscription-permissions`, `x-websocket.permissions`):
+`session:{id}` - cache:read, `team:{name}` - status:read, `system` - status:read; a streamed tell - team:tell.
+A key with a team scope may join a session only if it belongs to one of its teams, and a team only if it
+is one of them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from app.api import models as m
+from app.api.deps import caller
+from app.api.streams.auth import Identity, require
+from app.api.streams.clients import StreamClient, TellWatch
+from app.api.streams.schemas import SESSION_PREFIX, control_event
+from app.engine import Engine
+from app.engine.events import SYSTEM, team_channel
+from app.errors import SessionNotFoundError, TeamNotFoundError
+
+__all__ = [
+    "SESSION_PERMISSION",
+    "SYSTEM_PERMISSION",
+    "TEAM_PERMISSION",
+    "TELL_PERMISSION",
+    "StartedTell",
+    "check_session",
+    "check_system",
+    "check_team",
+    "start_tell",
+]
+
+SESSION_PERMISSION = "cache:read"
+TEAM_PERMISSION = "status:read"
+SYSTEM_PERMISSION = "status:read"
+TELL_PERMISSION = "team:tell"
+
+
+async def check_session(engine: Engine, identity: Identity, session_id: uuid.UUID) -> None:
+    """May `identity` follow this session? (ForbiddenError, or SessionNotFoundError for a scoped key.)
+
+    A session this instance does not know may still live on another instance sharing the channels backend;
+    a key without a team scope may follow it, a scoped one may not (its team cannot be checked).
+    """
+    require(identity, SESSION_PERMISSION)
+    record = await engine.store.get_session(session_id)
+    if record is not None:
+        require(identity, SESSION_PERMISSION, record.team)
+    elif identity.scoped:
+        raise SessionNotFoundError(f"No session {session_id}", {"sessionId": str(session_id)})
+
+
+def check_team(engine: Engine, identity: Identity, team: str) -> str:
+    """May `identity` follow this team's process events? Returns its channel."""
+    require(identity, TEAM_PERMISSION)
+    if engine.config.team(team) is None:
+        raise TeamNotFoundError(f"Team {team!r} is not configured", {"team": team})
+    require(identity, TEAM_PERMISSION, team)
+    return team_channel(team)
+
+
+def check_system(identity: Identity) -> str:
+    """May `identity` follow the health ticks? Returns the channel."""
+    require(identity, SYSTEM_PERMISSION)
+    return SYSTEM
+
+
+@dataclass(frozen=True)
+class StartedTell:
+    """A streamed tell, accepted: its ids and the watch that delivers its events."""
+
+    request_id: str
+    session_id: str
+    watch: TellWatch
+
+
+async def start_tell(
+    engine: Engine, client: StreamClient, identity: Identity, request: m.TellStartRequest
+) -> StartedTell:
+    """Queue a tell and stream it to `client`: `tell:accepted`, then its chunks, then one terminal event.
+
+    Errors before acceptance (permission, validation, unknown team, full queue or pool) are raised.
+    """
+    require(identity, TELL_PERMISSION, request.to_team)
+    session = request.session_id if isinstance(request.session_id, uuid.UUID) else None
+    from_team = caller(engine, request.from_team if request.from_team is not msgspec.UNSET else None)
+    view = await engine.tell(request.to_team, request.message, from_team=from_team, timeout=-1, session_id=session)
+    request_id, session_id = str(view.request_id), str(view.session_id)
+    queued = client.bus.queued_seq(request_id)
+    accepted: dict[str, Any] = {"requestId": request_id, "sessionId": session_id, "status": view.status}
+    if queued is not None:
+        accepted["seq"] = queued
+    client.push(control_event("tell:accepted", accepted, channel=SESSION_PREFIX + session_id, seq=queued))
+    watch = await client.watch_tell(engine, session_id, request_id)
+    return StartedTell(request_id, session_id, watch)

@@ -1,0 +1,154 @@
+"""Server-Sent Events: `GET /api/events` and `POST /api/teams/tell/stream`.
+
+Each message is `event: NAME`, `id: <sessionId>:<seq>` (session events only) and `data: {"event": NAME,
+"data": {...}}`. `GET /api/events` replays what a reconnecting client missed (`Last-Event-ID`) from the
+engine's retained events, or sends `reset`; it sends a named `heartbeat` every 15 s and never ends by itself
+(except after a `reset` for falling behind). The tell stream ends after the tell's terminal event.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from app.api import models as m
+from app.api.deps import json_body
+from app.api.params import TeamQuery
+from app.api.routing import operation
+from app.api.streams.auth import require
+from app.api.streams.clients import StreamClient
+from app.api.streams.plugin import StreamLayer
+from app.api.streams.rooms import SESSION_PERMISSION, check_session, check_system, check_team, start_tell
+from app.api.streams.schemas import TERMINAL_EVENTS, heartbeat
+from app.errors import ValidationError
+
+__all__ = ["SSE_HEADERS", "StreamsController"]
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+_LAST_EVENT_ID = re.compile(r"^([0-9a-fA-F-]{36}):([0-9]{1,18})$")
+_OPENING = b": iris event stream\n\n"
+_KEEP_ALIVE = b": keep-alive\n\n"
+
+
+def _layer(request: Request[Any, Any, Any]) -> StreamLayer:
+    layer = request.app.state.get("streams")
+    if not isinstance(layer, StreamLayer):
+        raise RuntimeError("the stream layer is not installed (streams_plugins)")
+    return layer
+
+
+def _resume_point(last_event_id: str | None, session: uuid.UUID | None) -> int | None:
+    """The seq after which to replay, from `Last-Event-ID: <sessionId>:<seq>`."""
+    if last_event_id is None or not last_event_id.strip():
+        return None
+    match = _LAST_EVENT_ID.match(last_event_id.strip())
+    if match is None:
+        raise ValidationError("Last-Event-ID: expected <sessionId>:<seq>", {"field": "Last-Event-ID"})
+    try:
+        named = uuid.UUID(match.group(1))
+    except ValueError:
+        raise ValidationError("Last-Event-ID: not a session id", {"field": "Last-Event-ID"}) from None
+    if session is None or named != session:
+        raise ValidationError(
+            "Last-Event-ID names a session this stream does not subscribe to (pass it as `session`)",
+            {"field": "Last-Event-ID"},
+        )
+    return int(match.group(2))
+
+
+async def _events(layer: StreamLayer, client: StreamClient) -> AsyncIterator[bytes]:
+    try:
+        yield _OPENING
+        async for batch in client.batches():
+            yield b"".join(wire.sse for wire in batch) if batch else heartbeat().sse
+    finally:
+        layer.release(client)
+
+
+async def _tell_events(layer: StreamLayer, client: StreamClient, request_id: str) -> AsyncIterator[bytes]:
+    try:
+        async for batch in client.batches():
+            if not batch:
+                yield _KEEP_ALIVE
+                continue
+            yield b"".join(wire.sse for wire in batch)
+            if any(wire.request_id == request_id and wire.name in TERMINAL_EVENTS for wire in batch):
+                return
+    finally:
+        layer.release(client)
+
+
+class StreamsController(Controller):
+    """The Server-Sent Events streams (mounted under /api)."""
+
+    tags = ["streams"]
+
+    @get(
+        "/events",
+        opt=operation("events", SESSION_PERMISSION, 200, 400, 401, 403, 404, 429, 500),
+        media_type="text/event-stream",
+    )
+    async def events(
+        self,
+        request: Request[Any, Any, Any],
+        session: Annotated[uuid.UUID | None, Parameter(query="session")] = None,
+        team: TeamQuery = None,
+        system: Annotated[bool, Parameter(query="system")] = False,
+        last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID", max_length=64)] = None,
+    ) -> Stream:
+        """Subscribe to a session, a team and/or the system channel."""
+        layer = _layer(request)
+        engine = layer.engine
+        identity = await layer.access.identify_scope(
+            request.scope, request.headers.get("authorization"), request.client.host if request.client else None
+        )
+        require(identity, SESSION_PERMISSION)
+        if session is None and team is None and not system:
+            raise ValidationError("Subscribe to something: give session, team and/or system=true", {"field": "session"})
+        after_seq = _resume_point(last_event_id, session)
+        channels = []
+        if session is not None:
+            await check_session(engine, identity, session)
+        if team is not None:
+            channels.append(check_team(engine, identity, team))
+        if system:
+            channels.append(check_system(identity))
+        client = layer.client(heartbeats=True)
+        try:
+            for channel in channels:
+                await client.join(channel)
+            if session is not None:
+                await client.join_session(str(session), after_seq)
+        except BaseException:
+            layer.release(client)
+            raise
+        return Stream(_events(layer, client), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @post(
+        "/teams/tell/stream",
+        opt=operation("tellStream", "team:tell", 200, 400, 401, 403, 404, 413, 429, 500, 503),
+        dependencies={"payload": json_body(m.TellStartRequest)},
+        status_code=200,
+        media_type="text/event-stream",
+    )
+    async def tell_stream(self, request: Request[Any, Any, Any], payload: m.TellStartRequest) -> Stream:
+        """Send a message and stream its answer."""
+        layer = _layer(request)
+        identity = await layer.access.identify_scope(
+            request.scope, request.headers.get("authorization"), request.client.host if request.client else None
+        )
+        client = layer.client(terminal_after_reset=True, heartbeats=True)
+        try:
+            started = await start_tell(layer.engine, client, identity, payload)
+        except BaseException:
+            layer.release(client)
+            raise
+        return Stream(
+            _tell_events(layer, client, started.request_id), media_type="text/event-stream", headers=SSE_HEADERS
+        )

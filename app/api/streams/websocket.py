@@ -1,0 +1,196 @@
+"""The WebSocket at `/ws`: rooms per the seed, streamed tells, the same events as SSE.
+
+Credentials: `Authorization: Bearer <key>` on the upgrade request, or a first message
+`{"event": "auth", "data": {"token": KEY}}` within 5 s; otherwise the socket is closed with 4401 (also when a
+key is revoked or expires: it is checked again with every message). Client messages (`ClientMessage`):
+`cache:subscribe {sessionId, afterSeq?}` / `cache:unsubscribe`, `process:subscribe {team}` /
+`process:unsubscribe`, `system:subscribe` / `system:unsubscribe`, `tell:start {toTeam, message, fromTeam?,
+sessionId?}` (→ `tell:accepted`, `tell:chunk`..., one `tell:complete` or `tell:error`). A refused or invalid
+message gets an `error` event naming it in `details.event`. A client whose queue overflows gets `reset` and
+the socket is closed with 1013.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import msgspec
+from litestar import WebSocket, websocket
+from litestar.exceptions import WebSocketDisconnect
+
+from app.api import models as m
+from app.api.errors import validation_error
+from app.api.streams.auth import Identity, bearer_token
+from app.api.streams.clients import StreamClient
+from app.api.streams.plugin import StreamLayer
+from app.api.streams.rooms import check_session, check_system, check_team, start_tell
+from app.api.streams.schemas import control_event
+from app.engine.events import SYSTEM, team_channel
+from app.errors import IrisError
+
+__all__ = ["CLOSE_SLOW", "CLOSE_UNAUTHENTICATED", "websocket_handler"]
+
+log = logging.getLogger("iris.streams")
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_SLOW = 1013
+"""Try Again Later: the client fell too far behind (it was sent `reset` first)."""
+
+_decode = msgspec.json.Decoder(m.ClientMessage).decode
+_FREE = (m.CacheUnsubscribeMessage, m.ProcessUnsubscribeMessage, m.SystemUnsubscribeMessage)
+"""Messages that need no fresh check of the credentials."""
+
+
+def _error(exc: IrisError, event: str | None) -> dict[str, Any]:
+    details = dict(exc.details or {})
+    if event:
+        details["event"] = event
+    data: dict[str, Any] = {"error": exc.name, "message": exc.message, "statusCode": exc.status_code}
+    if details:
+        data["details"] = details
+    return data
+
+
+def _event_name(raw: str) -> str | None:
+    """The `event` of a message that failed to decode, when it is readable."""
+    try:
+        value = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    name = value.get("event") if isinstance(value, dict) else None
+    return name if isinstance(name, str) and len(name) <= 64 else None
+
+
+class _Connection:
+    def __init__(self, layer: StreamLayer, socket: WebSocket[Any, Any, Any]) -> None:
+        self.layer = layer
+        self.socket = socket
+        self.token: str | None = None
+        self.identity: Identity | None = None
+        self.client: StreamClient | None = None
+        self.address = socket.client.host if socket.client else None
+
+    async def authenticate(self) -> bool:
+        """Credentials from the header, or from the first message; False once the socket is closed 4401."""
+        access = self.layer.access
+        self.token = bearer_token(self.socket.headers.get("authorization"))
+        if self.token is None and access.require_auth:
+            try:
+                async with asyncio.timeout(self.layer.settings.auth_timeout_seconds):
+                    raw = await self.socket.receive_text()
+            except TimeoutError:
+                await self.socket.close(CLOSE_UNAUTHENTICATED, "no credentials within 5 s")
+                return False
+            try:
+                message = _decode(raw)
+            except (msgspec.ValidationError, msgspec.DecodeError):
+                message = None
+            if not isinstance(message, m.AuthMessage):
+                await self.socket.close(CLOSE_UNAUTHENTICATED, "the first message must be auth")
+                return False
+            self.token = message.data.token
+        return await self.refresh()
+
+    async def refresh(self) -> bool:
+        """Check the credentials again (a revoked or expired key ends the connection)."""
+        try:
+            self.identity = await self.layer.access.identify(self.token, self.address)
+        except IrisError as exc:  # UnauthorizedError, or TooManyRequestsError from counting failures
+            await self.socket.close(CLOSE_UNAUTHENTICATED, exc.message[:120])
+            return False
+        return True
+
+    async def send_loop(self, client: StreamClient) -> None:
+        async for batch in client.batches():
+            for wire in batch:
+                await self.socket.send_text(wire.text)
+        if client.dropped:
+            await self.socket.close(CLOSE_SLOW, "too slow: events were dropped (see the reset event)")
+
+    async def handle(self, raw: str) -> bool:
+        """One client message; False when the connection must end."""
+        assert self.client is not None
+        try:
+            message = _decode(raw)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            self.client.push(control_event("error", _error(validation_error(exc), _event_name(raw))))
+            return True
+        if isinstance(message, m.AuthMessage):
+            self.token = message.data.token
+            return await self.refresh()
+        if not isinstance(message, _FREE) and not await self.refresh():
+            return False
+        name = type(message).__struct_config__.tag
+        try:
+            await self.dispatch(message)
+        except IrisError as exc:
+            self.client.push(control_event("error", _error(exc, name if isinstance(name, str) else None)))
+        return True
+
+    async def dispatch(self, message: Any) -> None:
+        client, identity, engine = self.client, self.identity, self.layer.engine
+        assert client is not None and identity is not None
+        if isinstance(message, m.CacheSubscribeMessage):
+            session = message.data.session_id
+            await check_session(engine, identity, session)
+            after = message.data.after_seq if isinstance(message.data.after_seq, int) else None
+            await client.join_session(str(session), after)
+        elif isinstance(message, m.CacheUnsubscribeMessage):
+            client.leave_session(str(message.data.session_id))
+        elif isinstance(message, m.ProcessSubscribeMessage):
+            await client.join(check_team(engine, identity, message.data.team))
+        elif isinstance(message, m.ProcessUnsubscribeMessage):
+            client.leave(team_channel(message.data.team))
+        elif isinstance(message, m.SystemSubscribeMessage):
+            await client.join(check_system(identity))
+        elif isinstance(message, m.SystemUnsubscribeMessage):
+            client.leave(SYSTEM)
+        elif isinstance(message, m.TellStartMessage):
+            access = self.layer.access
+            access.count_tell(identity, self.address)
+            started = await start_tell(engine, client, identity, message.data)
+            access.record(
+                "tell",
+                identity,
+                self.address,
+                {"via": "websocket", "toTeam": message.data.to_team, "requestId": started.request_id},
+            )
+
+    async def run(self) -> None:
+        await self.socket.accept()
+        if not await self.authenticate():
+            return
+        client = self.client = self.layer.client()
+        sender = asyncio.get_running_loop().create_task(self.send_loop(client), name="iris-ws-send")
+        try:
+            while True:
+                receive = asyncio.ensure_future(self.socket.receive_text())
+                done, _ = await asyncio.wait({receive, sender}, return_when=asyncio.FIRST_COMPLETED)
+                if receive not in done:
+                    receive.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+                        await receive
+                    break
+                if not await self.handle(receive.result()):
+                    break
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.layer.release(client)
+            if not sender.done():
+                sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, Exception):
+                await sender
+
+
+@websocket("/ws", opt={"operation": "websocket"})
+async def websocket_handler(socket: WebSocket[Any, Any, Any]) -> None:
+    """The event stream over a WebSocket (see the module docstring and `x-websocket` in the spec)."""
+    layer = socket.app.state.get("streams")
+    if not isinstance(layer, StreamLayer):
+        await socket.close(1011, "the stream layer is not installed")
+        return
+    await _Connection(layer, socket).run()

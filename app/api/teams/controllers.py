@@ -1,0 +1,139 @@
+"""Talking to teams: tell, ask, quick-tell; one tell's record; the configured teams."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.params import Parameter
+
+from app.api import models as m
+from app.api.deps import caller, given, json_body
+from app.api.paging import page
+from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, UuidPath, as_uuid
+from app.api.routing import operation
+from app.api.teams.mappers import process_info, team_info, tell_response
+from app.engine import Engine
+from app.engine.views import TellView
+from app.errors import IrisError
+
+__all__ = ["RequestController", "TeamsController", "tell_answer"]
+
+TELL_STATUSES = (200, 202, 400, 401, 403, 404, 408, 413, 429, 500, 503)
+
+
+def tell_answer(view: TellView) -> Response[m.TellResponse]:
+    """200 when the tell has ended; 202 (with `Location` of its record) while it is queued or running."""
+    body = tell_response(view)
+    if view.finished:
+        return Response(body, status_code=200)
+    return Response(body, status_code=202, headers={"Location": f"/api/requests/{view.request_id}"})
+
+
+async def _tell(engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
+    view = await engine.tell(
+        payload.to_team,
+        payload.message,
+        from_team=caller(engine, payload.from_team),
+        timeout=payload.timeout if isinstance(payload.timeout, int) else 0,
+        session_id=given(payload.session_id),
+    )
+    return tell_answer(view)
+
+
+class TeamsController(Controller):
+    """Tells to teams, and the configured teams."""
+
+    path = "/teams"
+    tags = ["teams"]
+
+    @post(
+        "/tell",
+        opt=operation("tell", "team:tell", *TELL_STATUSES),
+        dependencies={"payload": json_body(m.TellRequest)},
+        status_code=200,
+    )
+    async def tell(self, engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
+        """Send a message to a team and wait per `timeout`."""
+        return await _tell(engine, payload)
+
+    @post(
+        "/ask",
+        opt=operation("ask", "team:tell", *TELL_STATUSES),
+        dependencies={"payload": json_body(m.TellRequest)},
+        status_code=200,
+    )
+    async def ask(self, engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
+        """Ask a team a question: the same operation as tell."""
+        return await _tell(engine, payload)
+
+    @post(
+        "/quick-tell",
+        opt=operation("quickTell", "team:tell", 202, 400, 401, 403, 404, 413, 429, 500, 503),
+        dependencies={"payload": json_body(m.TellStartRequest)},
+        status_code=202,
+    )
+    async def quick_tell(self, engine: Engine, payload: m.TellStartRequest) -> Response[m.TellResponse]:
+        """Send a message and return at once (202)."""
+        view = await engine.tell(
+            payload.to_team,
+            payload.message,
+            from_team=caller(engine, payload.from_team),
+            timeout=-1,
+            session_id=given(payload.session_id),
+        )
+        return Response(tell_response(view), status_code=202, headers={"Location": f"/api/requests/{view.request_id}"})
+
+    @get("/", opt=operation("listTeams", "status:read", 200, 400, 401, 403, 404, 429, 500))
+    async def list_teams(
+        self,
+        engine: Engine,
+        from_team: FromTeamQuery = None,
+        cursor: CursorQuery = None,
+        limit: LimitQuery = 50,
+        include_processes: Annotated[bool, Parameter(query="includeProcesses")] = False,
+    ) -> m.TeamPage:
+        """The configured teams (config order), with their live processes when asked for."""
+        only = caller(engine, from_team)
+        names = list(engine.config.teams)
+        teams, next_cursor = page(
+            await engine.list_teams(include_processes=include_processes),
+            lambda info: [names.index(info.name) if info.name in names else len(names), info.name],
+            limit,
+            cursor,
+        )
+        items = []
+        for info in teams:
+            processes = None
+            if info.processes is not None:
+                processes = []
+                for session in info.processes:
+                    if session.process_state == "stopped" or (only is not None and session.from_team != only):
+                        continue
+                    remaining = None
+                    with contextlib.suppress(IrisError):  # a caller removed from the config by a reload
+                        [status] = await engine.team_status(from_team=session.from_team, team=info.name)
+                        if status.session_id == session.session_id:
+                            remaining = status.idle_time_remaining_ms
+                    processes.append(process_info(session, remaining))
+            items.append(team_info(info, engine.config.team_idle_timeout(info.name), processes))
+        return m.TeamPage(items=items, next_cursor=next_cursor)
+
+
+class RequestController(Controller):
+    """One tell's record, by request id."""
+
+    path = "/requests"
+    tags = ["teams"]
+
+    @get("/{requestId:str}", opt=operation("getRequest", "cache:read", 200, 400, 401, 403, 404, 429, 500))
+    async def get_request(
+        self,
+        engine: Engine,
+        requestId: UuidPath,
+        include_messages: Annotated[bool, Parameter(query="includeMessages")] = False,
+    ) -> m.TellResponse:
+        """The current record of one tell (how a 202 caller gets its answer)."""
+        view = await engine.get_request(as_uuid(requestId))
+        return tell_response(view, include_messages=include_messages)

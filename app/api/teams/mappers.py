@@ -1,0 +1,112 @@
+"""Engine views of tells and teams → the contract's models."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from typing import Any
+
+import msgspec
+
+from app.api import models as m
+from app.engine.tells import Usage, utcnow
+from app.engine.views import SessionView, TeamInfo, TellView
+
+__all__ = ["claude_message", "process_info", "team_info", "tell_response", "usage"]
+
+
+def _or_unset(value: Any) -> Any:
+    return msgspec.UNSET if value is None else value
+
+
+def usage(value: Usage | None) -> m.Usage | msgspec.UnsetType:
+    """Token usage, or unset when unknown."""
+    if value is None:
+        return msgspec.UNSET
+    return m.Usage(
+        input_tokens=max(0, value.input_tokens),
+        output_tokens=max(0, value.output_tokens),
+        cache_read_input_tokens=max(0, value.cache_read_input_tokens),
+        cache_creation_input_tokens=max(0, value.cache_creation_input_tokens),
+    )
+
+
+def claude_message(data: dict[str, Any], index: int, fallback_time: datetime.datetime) -> m.ClaudeMessage:
+    """One cached raw Claude Code message.
+
+    The engine keeps each message as Claude Code emitted it; `seq` and `timestamp` are taken from the message
+    when the engine recorded them, else its position in the tell and the tell's start.
+    """
+    seq = data.get("seq")
+    stamp = data.get("timestamp")
+    timestamp = fallback_time
+    if isinstance(stamp, datetime.datetime):
+        timestamp = stamp
+    elif isinstance(stamp, str):
+        with contextlib.suppress(ValueError):
+            timestamp = datetime.datetime.fromisoformat(stamp)
+    subtype = data.get("subtype")
+    return m.ClaudeMessage(
+        seq=seq if isinstance(seq, int) and seq >= 0 else index,
+        type=str(data.get("type") or "unknown"),
+        timestamp=timestamp,
+        data=data,
+        subtype=subtype if isinstance(subtype, str) else msgspec.UNSET,
+    )
+
+
+def tell_response(view: TellView, *, include_messages: bool = False) -> m.TellResponse:
+    """A tell's record: the seed's tell response, extended."""
+    duration = view.duration_ms
+    if duration is None and view.started_at is not None:  # still running: so far
+        duration = int((utcnow() - view.started_at).total_seconds() * 1000)
+    messages: list[m.ClaudeMessage] | msgspec.UnsetType = msgspec.UNSET
+    if include_messages:
+        start = view.started_at or view.queued_at
+        messages = [claude_message(data, i, start) for i, data in enumerate(view.messages or ())]
+    return m.TellResponse(
+        from_=view.from_team,
+        to=view.team,
+        message=view.message,
+        timestamp=view.queued_at,
+        request_id=view.request_id,
+        session_id=view.session_id,
+        status=m.TellStatus(view.status),
+        response=_or_unset(view.response),
+        duration=msgspec.UNSET if duration is None else max(0, duration),
+        started_at=_or_unset(view.started_at),
+        finished_at=_or_unset(view.finished_at),
+        reason=_or_unset(view.reason),
+        is_error=view.is_error,
+        cost_usd=msgspec.UNSET if view.cost_usd is None else max(0.0, view.cost_usd),
+        usage=usage(view.usage),
+        messages=messages,
+    )
+
+
+def process_info(session: SessionView, idle_time_remaining: int | None) -> m.ProcessInfo:
+    """One live process of a team."""
+    return m.ProcessInfo(
+        session_id=session.session_id,
+        from_team=session.from_team,
+        pid=session.pid if session.pid and session.pid > 0 else None,
+        state=m.ProcessState(session.process_state),
+        message_count=max(0, session.message_count),
+        queue_length=max(0, session.queue_length),
+        last_activity=session.last_used_at,
+        idle_time_remaining=idle_time_remaining,
+    )
+
+
+def team_info(info: TeamInfo, idle_timeout: int, processes: list[m.ProcessInfo] | None) -> m.TeamInfo:
+    """A configured team, with its live processes when asked for."""
+    return m.TeamInfo(
+        name=info.name,
+        path=info.path,
+        description=info.description,
+        color=info.color,
+        model=info.model,
+        grant_permission=m.GrantPermission(info.grant_permission),
+        idle_timeout=idle_timeout,
+        processes=msgspec.UNSET if processes is None else processes,
+    )

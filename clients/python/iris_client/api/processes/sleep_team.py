@@ -1,0 +1,245 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.sleep_request import SleepRequest
+from ...models.sleep_response import SleepResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    team: str,
+    *,
+    body: SleepRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/teams/{team}/sleep".format(
+            team=quote(str(team), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | SleepResponse | None:
+    if response.status_code == 200:
+        response_200 = SleepResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | SleepResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    team: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SleepRequest | Unset = UNSET,
+) -> Response[Error | SleepResponse]:
+    """Put the pair's process to sleep
+
+     Closes the process's stdin, waits `settings.shutdownGrace`, then
+    SIGTERM and SIGKILL to its process group. Without `force` it first
+    waits for the running tell to end; with `force` it cancels it (its id
+    is in `cancelledRequestId`). The session and its conversation are
+    kept; the next tell resumes it.
+
+    Args:
+        team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        body (SleepRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SleepResponse]
+    """
+
+    kwargs = _get_kwargs(
+        team=team,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    team: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SleepRequest | Unset = UNSET,
+) -> Error | SleepResponse | None:
+    """Put the pair's process to sleep
+
+     Closes the process's stdin, waits `settings.shutdownGrace`, then
+    SIGTERM and SIGKILL to its process group. Without `force` it first
+    waits for the running tell to end; with `force` it cancels it (its id
+    is in `cancelledRequestId`). The session and its conversation are
+    kept; the next tell resumes it.
+
+    Args:
+        team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        body (SleepRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SleepResponse
+    """
+
+    return sync_detailed(
+        team=team,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    team: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SleepRequest | Unset = UNSET,
+) -> Response[Error | SleepResponse]:
+    """Put the pair's process to sleep
+
+     Closes the process's stdin, waits `settings.shutdownGrace`, then
+    SIGTERM and SIGKILL to its process group. Without `force` it first
+    waits for the running tell to end; with `force` it cancels it (its id
+    is in `cancelledRequestId`). The session and its conversation are
+    kept; the next tell resumes it.
+
+    Args:
+        team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        body (SleepRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SleepResponse]
+    """
+
+    kwargs = _get_kwargs(
+        team=team,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    team: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SleepRequest | Unset = UNSET,
+) -> Error | SleepResponse | None:
+    """Put the pair's process to sleep
+
+     Closes the process's stdin, waits `settings.shutdownGrace`, then
+    SIGTERM and SIGKILL to its process group. Without `force` it first
+    waits for the running tell to end; with `force` it cancels it (its id
+    is in `cancelledRequestId`). The session and its conversation are
+    kept; the next tell resumes it.
+
+    Args:
+        team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        body (SleepRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SleepResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            team=team,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,221 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.wake_all_request import WakeAllRequest
+from ...models.wake_all_response import WakeAllResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: WakeAllRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/teams/wake-all",
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | WakeAllResponse | None:
+    if response.status_code == 200:
+        response_200 = WakeAllResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | WakeAllResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WakeAllRequest | Unset = UNSET,
+) -> Response[Error | WakeAllResponse]:
+    """Wake every configured team for one caller
+
+     Wakes every configured team (within the key's team scope) for the
+    caller, one after another or, with `parallel`, concurrently. Always
+    200 once every team has an outcome: per-team failures (spawn timeout,
+    full pool, spawn error) are reported in `results` with their error
+    class, and counted in `summary.failed`.
+
+    Args:
+        body (WakeAllRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WakeAllResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WakeAllRequest | Unset = UNSET,
+) -> Error | WakeAllResponse | None:
+    """Wake every configured team for one caller
+
+     Wakes every configured team (within the key's team scope) for the
+    caller, one after another or, with `parallel`, concurrently. Always
+    200 once every team has an outcome: per-team failures (spawn timeout,
+    full pool, spawn error) are reported in `results` with their error
+    class, and counted in `summary.failed`.
+
+    Args:
+        body (WakeAllRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WakeAllResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WakeAllRequest | Unset = UNSET,
+) -> Response[Error | WakeAllResponse]:
+    """Wake every configured team for one caller
+
+     Wakes every configured team (within the key's team scope) for the
+    caller, one after another or, with `parallel`, concurrently. Always
+    200 once every team has an outcome: per-team failures (spawn timeout,
+    full pool, spawn error) are reported in `results` with their error
+    class, and counted in `summary.failed`.
+
+    Args:
+        body (WakeAllRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WakeAllResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: WakeAllRequest | Unset = UNSET,
+) -> Error | WakeAllResponse | None:
+    """Wake every configured team for one caller
+
+     Wakes every configured team (within the key's team scope) for the
+    caller, one after another or, with `parallel`, concurrently. Always
+    200 once every team has an outcome: per-team failures (spawn timeout,
+    full pool, spawn error) are reported in `results` with their error
+    class, and counted in `summary.failed`.
+
+    Args:
+        body (WakeAllRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WakeAllResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,263 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.fork_request import ForkRequest
+from ...models.fork_response import ForkResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    team: str,
+    *,
+    body: ForkRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/teams/{team}/fork".format(
+            team=quote(str(team), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | ForkResponse | None:
+    if response.status_code == 201:
+        response_201 = ForkResponse.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = Error.from_dict(response.json())
+
+        return response_408
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | ForkResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    team: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ForkRequest | Unset = UNSET,
+) -> Response[Error | ForkResponse]:
+    """Branch a new session from the pair's session
+
+     Creates a new session branched from the pair's primary session (or
+    from `sessionId`, a session of this pair), as Claude Code's
+    `--resume <id> --fork-session` in the team's directory. Returns the new
+    id, the id it came from, and a shell command a person can run to
+    continue the fork interactively. Tell the fork by passing its
+    `sessionId` to `tell`. 404 `SessionNotFoundError` when there is nothing
+    to fork. Forking may start a process (hence 408 and 503).
+
+    Args:
+        team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        body (ForkRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ForkResponse]
+    """
+
+    kwargs = _get_kwargs(
+        team=team,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    team: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ForkRequest | Unset = UNSET,
+) -> Error | ForkResponse | None:
+    """Branch a new session from the pair's session
+
+     Creates a new session branched from the pair's primary session (or
+    from `sessionId`, a session of this pair), as Claude Code's
+    `--resume <id> --fork-session` in the team's directory. Returns the new
+    id, the id it came from, and a shell command a person can run to
+    continue the fork interactively. Tell the fork by passing its
+    `sessionId` to `tell`. 404 `SessionNotFoundError` when there is nothing
+    to fork. Forking may start a process (hence 408 and 503).
+
+    Args:
+        team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        body (ForkRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ForkResponse
+    """
+
+    return sync_detailed(
+        team=team,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    team: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ForkRequest | Unset = UNSET,
+) -> Response[Error | ForkResponse]:
+    """Branch a new session from the pair's session
+
+     Creates a new session branched from the pair's primary session (or
+    from `sessionId`, a session of this pair), as Claude Code's
+    `--resume <id> --fork-session` in the team's directory. Returns the new
+    id, the id it came from, and a shell command a person can run to
+    continue the fork interactively. Tell the fork by passing its
+    `sessionId` to `tell`. 404 `SessionNotFoundError` when there is nothing
+    to fork. Forking may start a process (hence 408 and 503).
+
+    Args:
+        team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        body (ForkRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ForkResponse]
+    """
+
+    kwargs = _get_kwargs(
+        team=team,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    team: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ForkRequest | Unset = UNSET,
+) -> Error | ForkResponse | None:
+    """Branch a new session from the pair's session
+
+     Creates a new session branched from the pair's primary session (or
+    from `sessionId`, a session of this pair), as Claude Code's
+    `--resume <id> --fork-session` in the team's directory. Returns the new
+    id, the id it came from, and a shell command a person can run to
+    continue the fork interactively. Tell the fork by passing its
+    `sessionId` to `tell`. 404 `SessionNotFoundError` when there is nothing
+    to fork. Forking may start a process (hence 408 and 503).
+
+    Args:
+        team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        body (ForkRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ForkResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            team=team,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CancelRequest")
+
+
+@_attrs_define
+class CancelRequest:
+    """
+    Attributes:
+        from_team (str | Unset): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
+        drop_queued (bool | Unset): Also cancel the session's queued tells. Default: False.
+    """
+
+    from_team: str | Unset = UNSET
+    session_id: UUID | Unset = UNSET
+    drop_queued: bool | Unset = False
+
+    def to_dict(self) -> dict[str, Any]:
+        from_team = self.from_team
+
+        session_id: str | Unset = UNSET
+        if not isinstance(self.session_id, Unset):
+            session_id = str(self.session_id)
+
+        drop_queued = self.drop_queued
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if from_team is not UNSET:
+            field_dict["fromTeam"] = from_team
+        if session_id is not UNSET:
+            field_dict["sessionId"] = session_id
+        if drop_queued is not UNSET:
+            field_dict["dropQueued"] = drop_queued
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        from_team = d.pop("fromTeam", UNSET)
+
+        _session_id = d.pop("sessionId", UNSET)
+        session_id: UUID | Unset
+        if isinstance(_session_id, Unset):
+            session_id = UNSET
+        else:
+            session_id = UUID(_session_id)
+
+        drop_queued = d.pop("dropQueued", UNSET)
+
+        cancel_request = cls(
+            from_team=from_team,
+            session_id=session_id,
+            drop_queued=drop_queued,
+        )
+
+        return cancel_request

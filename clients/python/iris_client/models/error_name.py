@@ -1,0 +1,23 @@
+from enum import StrEnum
+
+
+class ErrorName(StrEnum):
+    CONFIGURATIONERROR = "ConfigurationError"
+    FORBIDDENERROR = "ForbiddenError"
+    INTERNALSERVERERROR = "InternalServerError"
+    METHODNOTALLOWEDERROR = "MethodNotAllowedError"
+    NOTFOUNDERROR = "NotFoundError"
+    PAYLOADTOOLARGEERROR = "PayloadTooLargeError"
+    PROCESSERROR = "ProcessError"
+    PROCESSPOOLLIMITERROR = "ProcessPoolLimitError"
+    REQUESTNOTFOUNDERROR = "RequestNotFoundError"
+    SESSIONNOTFOUNDERROR = "SessionNotFoundError"
+    SESSIONQUEUEFULLERROR = "SessionQueueFullError"
+    TEAMNOTFOUNDERROR = "TeamNotFoundError"
+    TIMEOUTERROR = "TimeoutError"
+    TOOMANYREQUESTSERROR = "TooManyRequestsError"
+    UNAUTHORIZEDERROR = "UnauthorizedError"
+    VALIDATIONERROR = "ValidationError"
+
+    def __str__(self) -> str:
+        return str(self.value)

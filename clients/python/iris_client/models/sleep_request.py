@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SleepRequest")
+
+
+@_attrs_define
+class SleepRequest:
+    """
+    Attributes:
+        from_team (str | Unset): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        force (bool | Unset): Cancel the running tell instead of waiting for it. Default: False.
+    """
+
+    from_team: str | Unset = UNSET
+    force: bool | Unset = False
+
+    def to_dict(self) -> dict[str, Any]:
+        from_team = self.from_team
+
+        force = self.force
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if from_team is not UNSET:
+            field_dict["fromTeam"] = from_team
+        if force is not UNSET:
+            field_dict["force"] = force
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        from_team = d.pop("fromTeam", UNSET)
+
+        force = d.pop("force", UNSET)
+
+        sleep_request = cls(
+            from_team=from_team,
+            force=force,
+        )
+
+        return sleep_request

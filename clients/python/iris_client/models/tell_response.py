@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+
+from ..models.tell_status import TellStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.claude_message import ClaudeMessage
+    from ..models.usage import Usage
+
+
+T = TypeVar("T", bound="TellResponse")
+
+
+@_attrs_define
+class TellResponse:
+    """A tell's record (the seed's tell response, extended). `reason` is set
+    for every status but completed (e.g. Claude Code's error text,
+    `process_exited`, `interrupted`, `response_timeout`, `shutdown`,
+    `reboot`). `response` is the partial text so far while running.
+
+        Attributes:
+            from_ (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+                `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+                reserved caller for non-team clients.
+            to (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+                `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+                reserved caller for non-team clients.
+            message (str):
+            timestamp (datetime.datetime): When the tell was received (queued).
+            request_id (UUID): A tell's request id.
+            session_id (UUID): A session id (UUID v4 chosen by Iris).
+            status (TellStatus): queued → running → one of completed, failed, cancelled, stalled.
+            response (str | Unset):
+            duration (int | Unset): Milliseconds from start to end (or to now while running).
+            started_at (datetime.datetime | Unset):
+            finished_at (datetime.datetime | Unset):
+            queue_position (int | Unset): While queued - tells ahead of this one in the session's queue.
+            reason (str | Unset):
+            is_error (bool | Unset):
+            cost_usd (float | Unset):
+            usage (Usage | Unset): Token usage of a tell (or totals).
+            messages (list[ClaudeMessage] | Unset): Cached raw messages (only when requested).
+    """
+
+    from_: str
+    to: str
+    message: str
+    timestamp: datetime.datetime
+    request_id: UUID
+    session_id: UUID
+    status: TellStatus
+    response: str | Unset = UNSET
+    duration: int | Unset = UNSET
+    started_at: datetime.datetime | Unset = UNSET
+    finished_at: datetime.datetime | Unset = UNSET
+    queue_position: int | Unset = UNSET
+    reason: str | Unset = UNSET
+    is_error: bool | Unset = UNSET
+    cost_usd: float | Unset = UNSET
+    usage: Usage | Unset = UNSET
+    messages: list[ClaudeMessage] | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        from_ = self.from_
+
+        to = self.to
+
+        message = self.message
+
+        timestamp = self.timestamp.isoformat()
+
+        request_id = str(self.request_id)
+
+        session_id = str(self.session_id)
+
+        status = self.status.value
+
+        response = self.response
+
+        duration = self.duration
+
+        started_at: str | Unset = UNSET
+        if not isinstance(self.started_at, Unset):
+            started_at = self.started_at.isoformat()
+
+        finished_at: str | Unset = UNSET
+        if not isinstance(self.finished_at, Unset):
+            finished_at = self.finished_at.isoformat()
+
+        queue_position = self.queue_position
+
+        reason = self.reason
+
+        is_error = self.is_error
+
+        cost_usd = self.cost_usd
+
+        usage: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.usage, Unset):
+            usage = self.usage.to_dict()
+
+        messages: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.messages, Unset):
+            messages = []
+            for messages_item_data in self.messages:
+                messages_item = messages_item_data.to_dict()
+                messages.append(messages_item)
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "from": from_,
+                "to": to,
+                "message": message,
+                "timestamp": timestamp,
+                "requestId": request_id,
+                "sessionId": session_id,
+                "status": status,
+            }
+        )
+        if response is not UNSET:
+            field_dict["response"] = response
+        if duration is not UNSET:
+            field_dict["duration"] = duration
+        if started_at is not UNSET:
+            field_dict["startedAt"] = started_at
+        if finished_at is not UNSET:
+            field_dict["finishedAt"] = finished_at
+        if queue_position is not UNSET:
+            field_dict["queuePosition"] = queue_position
+        if reason is not UNSET:
+            field_dict["reason"] = reason
+        if is_error is not UNSET:
+            field_dict["isError"] = is_error
+        if cost_usd is not UNSET:
+            field_dict["costUsd"] = cost_usd
+        if usage is not UNSET:
+            field_dict["usage"] = usage
+        if messages is not UNSET:
+            field_dict["messages"] = messages
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.claude_message import ClaudeMessage
+        from ..models.usage import Usage
+
+        d = dict(src_dict)
+        from_ = d.pop("from")
+
+        to = d.pop("to")
+
+        message = d.pop("message")
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        request_id = UUID(d.pop("requestId"))
+
+        session_id = UUID(d.pop("sessionId"))
+
+        status = TellStatus(d.pop("status"))
+
+        response = d.pop("response", UNSET)
+
+        duration = d.pop("duration", UNSET)
+
+        _started_at = d.pop("startedAt", UNSET)
+        started_at: datetime.datetime | Unset
+        if isinstance(_started_at, Unset):
+            started_at = UNSET
+        else:
+            started_at = datetime.datetime.fromisoformat(_started_at)
+
+        _finished_at = d.pop("finishedAt", UNSET)
+        finished_at: datetime.datetime | Unset
+        if isinstance(_finished_at, Unset):
+            finished_at = UNSET
+        else:
+            finished_at = datetime.datetime.fromisoformat(_finished_at)
+
+        queue_position = d.pop("queuePosition", UNSET)
+
+        reason = d.pop("reason", UNSET)
+
+        is_error = d.pop("isError", UNSET)
+
+        cost_usd = d.pop("costUsd", UNSET)
+
+        _usage = d.pop("usage", UNSET)
+        usage: Usage | Unset
+        if isinstance(_usage, Unset):
+            usage = UNSET
+        else:
+            usage = Usage.from_dict(_usage)
+
+        _messages = d.pop("messages", UNSET)
+        messages: list[ClaudeMessage] | Unset = UNSET
+        if _messages is not UNSET:
+            messages = []
+            for messages_item_data in _messages:
+                messages_item = ClaudeMessage.from_dict(messages_item_data)
+
+                messages.append(messages_item)
+
+        tell_response = cls(
+            from_=from_,
+            to=to,
+            message=message,
+            timestamp=timestamp,
+            request_id=request_id,
+            session_id=session_id,
+            status=status,
+            response=response,
+            duration=duration,
+            started_at=started_at,
+            finished_at=finished_at,
+            queue_position=queue_position,
+            reason=reason,
+            is_error=is_error,
+            cost_usd=cost_usd,
+            usage=usage,
+            messages=messages,
+        )
+
+        return tell_response

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="TellStartRequest")
+
+
+@_attrs_define
+class TellStartRequest:
+    """A tell without a wait (quick-tell, streamed tell, WebSocket tell:start).
+
+    Attributes:
+        to_team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        message (str): Text for Claude Code - 1 byte to 1 MiB (UTF-8), no NUL characters.
+        from_team (str | Unset): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
+            `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
+            reserved caller for non-team clients.
+        session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
+    """
+
+    to_team: str
+    message: str
+    from_team: str | Unset = UNSET
+    session_id: UUID | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        to_team = self.to_team
+
+        message = self.message
+
+        from_team = self.from_team
+
+        session_id: str | Unset = UNSET
+        if not isinstance(self.session_id, Unset):
+            session_id = str(self.session_id)
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "toTeam": to_team,
+                "message": message,
+            }
+        )
+        if from_team is not UNSET:
+            field_dict["fromTeam"] = from_team
+        if session_id is not UNSET:
+            field_dict["sessionId"] = session_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        to_team = d.pop("toTeam")
+
+        message = d.pop("message")
+
+        from_team = d.pop("fromTeam", UNSET)
+
+        _session_id = d.pop("sessionId", UNSET)
+        session_id: UUID | Unset
+        if isinstance(_session_id, Unset):
+            session_id = UNSET
+        else:
+            session_id = UUID(_session_id)
+
+        tell_start_request = cls(
+            to_team=to_team,
+            message=message,
+            from_team=from_team,
+            session_id=session_id,
+        )
+
+        return tell_start_request

@@ -1,0 +1,109 @@
+"""The app against the contract: the same operations (method, path, status codes) and permissions as the spec."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from app.api.app import create_app
+from app.api.docs.controllers import SPEC_PATH
+from app.api.routing import OPERATION, PERMISSION, PUBLIC, STATUSES
+from app.config import parse_config
+
+Key = tuple[str, str]
+
+NOT_YET_SERVED: dict[Key, str] = {
+    ("GET", "/api/keys"): "issue #4 (keys)",
+    ("POST", "/api/keys"): "issue #4 (keys)",
+    ("DELETE", "/api/keys/{keyId}"): "issue #4 (keys)",
+    ("GET", "/api/audit"): "issue #4 (audit)",
+}
+"""Operations of the spec this app does not serve yet, each with the issue that adds it."""
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def spec_operations() -> dict[Key, dict[str, Any]]:
+    """Every operation of openapi/iris.yaml: its id, permission and documented status codes."""
+    document = yaml.safe_load(SPEC_PATH.read_text())
+    found = {}
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            if method in HTTP_METHODS:
+                found[(method.upper(), path)] = {
+                    "operation": op["operationId"],
+                    "permission": op["x-iris-permission"],
+                    "statuses": frozenset(int(code) for code in op["responses"]),
+                }
+    return found
+
+
+def app_operations(app: Litestar) -> dict[Key, dict[str, Any]]:
+    """Every operation the app serves under /api, as its routes declare them."""
+    found = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith("/api"):
+            continue
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                if method in ("OPTIONS", "HEAD") and OPERATION not in handler.opt:
+                    continue  # the framework's automatic OPTIONS (CORS preflight)
+                assert OPERATION in handler.opt, f"{method} {path} declares no operation in its opt"
+                found[(method, path)] = {
+                    "operation": handler.opt[OPERATION],
+                    "permission": handler.opt[PERMISSION],
+                    "statuses": handler.opt[STATUSES],
+                    "success": handler.status_code,
+                }
+    return found
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Litestar:
+    folder = tmp_path_factory.mktemp("contract")
+    (folder / "alpha").mkdir()
+    config = parse_config("teams: {alpha: {path: alpha}}\n", str(folder / "config.yaml"), {"IRIS_HOME": str(folder)})
+    return create_app(config)
+
+
+def test_served_operations_equal_the_spec_minus_the_named_gaps(app: Litestar) -> None:
+    spec = spec_operations()
+    served = app_operations(app)
+    assert len(spec) == 30
+    assert set(NOT_YET_SERVED) <= set(spec), "a 'not yet served' operation is not in the spec"
+    expected = {key: value for key, value in spec.items() if key not in NOT_YET_SERVED}
+    assert sorted(set(served) - set(expected)) == [], "the app serves operations the spec does not have"
+    assert sorted(set(expected) - set(served)) == [], "the spec has operations the app does not serve"
+    assert len(served) == len(spec) - len(NOT_YET_SERVED)
+    for key, op in expected.items():
+        mine = served[key]
+        assert mine["operation"] == op["operation"], key
+        assert mine["statuses"] == op["statuses"], (
+            f"{key}: app {sorted(mine['statuses'])} spec {sorted(op['statuses'])}"
+        )
+        assert mine["success"] in op["statuses"], f"{key}: default status {mine['success']} is not documented"
+
+
+def test_every_route_declares_the_specs_permission(app: Litestar) -> None:
+    spec = spec_operations()
+    served = app_operations(app)
+    table = {f"{method} {path}": op["permission"] for (method, path), op in sorted(served.items())}
+    assert table == {f"{method} {path}": spec[(method, path)]["permission"] for method, path in sorted(served)}
+    assert table["GET /api/health"] == PUBLIC
+    assert all(permission != PUBLIC for key, permission in table.items() if key != "GET /api/health")
+
+
+def test_only_the_docs_live_outside_api(app: Litestar) -> None:
+    outside = sorted({route.path for route in app.routes if not route.path.startswith("/api")})
+    assert all(path.startswith("/schema") or path == "/ws" for path in outside), outside  # /ws: issue #5
+
+
+def test_spec_file_is_the_one_served(app: Litestar) -> None:
+    assert Path(SPEC_PATH).name == "iris.yaml" and SPEC_PATH.parent.name == "openapi"

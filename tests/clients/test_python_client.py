@@ -1,0 +1,329 @@
+"""The Python client (iris_client, generated + streams) against a live Iris server.
+
+Every operation of the contract is called at least once (`covers` records which; the last test
+checks the record against openapi/iris.yaml), through the sync and the async API, with the typed
+error paths (404, 403), a 202 tell fetched later and streamed tells over SSE and the WebSocket.
+A test whose route the server does not have yet is skipped, naming what is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+from iris_client import AuthenticatedClient, Client
+from iris_client.api.audit import audit_log
+from iris_client.api.cache import clear_cache, read_cache
+from iris_client.api.keys import create_key, list_keys, revoke_key
+from iris_client.api.permissions import decide_permission, list_permissions
+from iris_client.api.processes import launch_team, sleep_team, wake_all, wake_team
+from iris_client.api.sessions import (
+    cancel_tell,
+    compact_session,
+    delete_session,
+    fork_session,
+    reboot_session,
+    session_report,
+)
+from iris_client.api.status import get_date, get_logs, health, system_status, team_status
+from iris_client.api.teams import ask, get_request, list_teams, quick_tell, tell
+from iris_client.models import (
+    ApiKey,
+    AuditEventType,
+    CancelRequest,
+    CompactRequest,
+    CreatedApiKey,
+    CreateKeyRequest,
+    Error,
+    ErrorName,
+    ForkRequest,
+    KeyRole,
+    PermissionDecision,
+    PermissionDecisionRequest,
+    SleepRequest,
+    TellChunk,
+    TellComplete,
+    TellRequest,
+    TellResponse,
+    TellStartRequest,
+    TellStatus,
+    WakeAllRequest,
+    WakeRequest,
+)
+from iris_client.streams import IrisApiError, IrisStreamError, IrisWebSocket, asubscribe, tell_stream, unwrap
+
+from tests.clients.conftest import LiveIris, operation_ids
+
+COVERED: set[str] = set()
+F = TypeVar("F", bound=Callable[..., Any])
+TERMINAL = {TellStatus.COMPLETED, TellStatus.FAILED, TellStatus.CANCELLED, TellStatus.STALLED}
+
+
+def covers(*operations: str) -> Callable[[F], F]:
+    """Record the operations a test calls (checked against the contract by test_every_operation_is_covered)."""
+    COVERED.update(operations)
+
+    def mark(test: F) -> F:
+        return test
+
+    return mark
+
+
+@pytest.fixture
+def iris(live_iris: LiveIris) -> Iterator[AuthenticatedClient]:
+    with AuthenticatedClient(base_url=live_iris.url, token=live_iris.keys.admin, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture
+def viewer(live_iris: LiveIris) -> Iterator[AuthenticatedClient]:
+    """status:read and cache:read, team alpha only."""
+    with AuthenticatedClient(base_url=live_iris.url, token=live_iris.keys.viewer_alpha, timeout=60) as client:
+        yield client
+
+
+def wait_for_end(iris: AuthenticatedClient, request_id: uuid.UUID, seconds: float = 60) -> TellResponse:
+    """Poll GET /api/requests/{id} until the tell reaches a terminal status."""
+    deadline = time.monotonic() + seconds
+    while True:
+        record = unwrap(get_request.sync_detailed(request_id, client=iris))
+        if record.status in TERMINAL or time.monotonic() > deadline:
+            return record
+        time.sleep(0.1)
+
+
+# ----------------------------------------------------------------------------- status
+
+
+@covers("health", "getDate", "systemStatus", "listTeams", "teamStatus", "getLogs")
+def test_status_operations(live_iris: LiveIris, iris: AuthenticatedClient) -> None:
+    anonymous = Client(base_url=live_iris.url)
+    assert unwrap(health.sync_detailed(client=anonymous)).status in ("ok", "degraded")
+    now = unwrap(get_date.sync_detailed(client=iris))
+    assert abs(now.unix_ms / 1000 - time.time()) < 60
+    assert unwrap(system_status.sync_detailed(client=iris)).teams == 2
+    teams = unwrap(list_teams.sync_detailed(client=iris, include_processes=True))
+    assert [t.name for t in teams.items] == ["alpha", "beta"]
+    statuses = unwrap(team_status.sync_detailed(client=iris, team="beta"))
+    assert [s.team for s in statuses.items] == ["beta"]
+    logs = unwrap(get_logs.sync_detailed(client=iris, limit=5))
+    assert len(logs.items) <= 5
+
+
+# ----------------------------------------------------------------------------- tells
+
+
+@covers("tell", "ask", "getRequest", "readCache", "sessionReport")
+def test_tell_and_ask_then_read_them_back(iris: AuthenticatedClient) -> None:
+    told = tell.sync_detailed(client=iris, body=TellRequest(to_team="alpha", message="hello from python", timeout=0))
+    assert told.status_code == 200
+    record = unwrap(told)
+    assert record.status == TellStatus.COMPLETED and "hello from python" in str(record.response)
+    asked = unwrap(ask.sync_detailed(client=iris, body=TellRequest(to_team="alpha", message="and again")))
+    assert asked.session_id == record.session_id  # the same caller -> team pair, the same session
+    again = unwrap(get_request.sync_detailed(record.request_id, client=iris, include_messages=True))
+    assert again.request_id == record.request_id and again.response == record.response
+    cache = unwrap(read_cache.sync_detailed(record.session_id, client=iris, include_messages=False))
+    assert {t.request_id for t in cache.items} >= {record.request_id, asked.request_id}
+    report = unwrap(session_report.sync_detailed("alpha", client=iris, limit=1))
+    assert report.session.session_id == record.session_id and len(report.items) == 1
+
+
+@covers("tell", "quickTell", "getRequest")
+def test_a_202_tell_is_fetched_later(iris: AuthenticatedClient) -> None:
+    body = TellRequest(to_team="beta", from_team="alpha", message="#slow:3:100 later please", timeout=-1)
+    accepted = tell.sync_detailed(client=iris, body=body)
+    assert accepted.status_code == 202
+    first = unwrap(accepted)
+    assert first.status in (TellStatus.QUEUED, TellStatus.RUNNING)
+    assert accepted.headers["location"] == f"/api/requests/{first.request_id}"
+    done = wait_for_end(iris, first.request_id)
+    assert done.status == TellStatus.COMPLETED and "later please" in str(done.response)
+
+    quick = quick_tell.sync_detailed(client=iris, body=TellStartRequest(to_team="beta", message="quick one"))
+    assert quick.status_code == 202
+    assert wait_for_end(iris, unwrap(quick).request_id).status == TellStatus.COMPLETED
+
+
+@covers("tell", "getRequest")
+async def test_async_api(iris: AuthenticatedClient) -> None:
+    response = await tell.asyncio_detailed(client=iris, body=TellRequest(to_team="alpha", message="async hello"))
+    record = unwrap(response)
+    fetched = await get_request.asyncio(record.request_id, client=iris)
+    assert isinstance(fetched, TellResponse) and fetched.request_id == record.request_id
+
+
+# ----------------------------------------------------------------------------- typed errors
+
+
+@covers("tell", "getRequest", "readCache", "decidePermission", "listPermissions")
+def test_typed_404s(iris: AuthenticatedClient) -> None:
+    unknown_team = tell.sync_detailed(client=iris, body=TellRequest(to_team="nobody", message="hi"))
+    assert unknown_team.status_code == 404
+    assert isinstance(unknown_team.parsed, Error) and unknown_team.parsed.error == ErrorName.TEAMNOTFOUNDERROR
+
+    with pytest.raises(IrisApiError) as caught:
+        unwrap(get_request.sync_detailed(uuid.uuid4(), client=iris))
+    assert (caught.value.status_code, caught.value.name) == (404, "RequestNotFoundError")
+
+    with pytest.raises(IrisApiError) as caught:
+        unwrap(read_cache.sync_detailed(uuid.uuid4(), client=iris))
+    assert caught.value.name == "SessionNotFoundError"
+
+    assert unwrap(list_permissions.sync_detailed(client=iris)).items == []
+    body = PermissionDecisionRequest(decision=PermissionDecision.DENY, reason="no such request")
+    undecided = decide_permission.sync_detailed(uuid.uuid4(), client=iris, body=body)
+    assert undecided.status_code == 404 and isinstance(undecided.parsed, Error)
+
+
+@covers("tell", "teamStatus", "getRequest")
+def test_typed_403s(live_iris: LiveIris, iris: AuthenticatedClient, viewer: AuthenticatedClient) -> None:
+    live_iris.require(auth=True)
+    refused = tell.sync_detailed(client=viewer, body=TellRequest(to_team="alpha", message="hi"))
+    assert refused.status_code == 403
+    assert isinstance(refused.parsed, Error) and refused.parsed.error == ErrorName.FORBIDDENERROR
+    assert refused.parsed.details and refused.parsed.details["permission"] == "team:tell"
+
+    with pytest.raises(IrisApiError) as caught:  # outside the key's team scope
+        unwrap(team_status.sync_detailed(client=viewer, team="beta"))
+    assert (caught.value.status_code, caught.value.name) == (403, "ForbiddenError")
+
+    record = unwrap(tell.sync_detailed(client=iris, body=TellRequest(to_team="beta", message="scoped")))
+    assert get_request.sync_detailed(record.request_id, client=viewer).status_code == 403
+
+    unauthenticated = AuthenticatedClient(base_url=live_iris.url, token="iris_sk_test_" + "x" * 40)
+    assert system_status.sync_detailed(client=unauthenticated).status_code == 401
+
+
+# ----------------------------------------------------------------------------- sessions and processes
+
+
+@covers("wakeTeam", "launchTeam", "sleepTeam", "wakeAll", "teamStatus")
+def test_process_lifecycle(iris: AuthenticatedClient) -> None:
+    woke = unwrap(wake_team.sync_detailed("beta", client=iris, body=WakeRequest(from_team="beta")))
+    assert woke.pid > 0
+    launched = launch_team.sync_detailed("alpha", client=iris, body=WakeRequest(from_team="beta"))
+    assert launched.status_code == 202
+    slept = unwrap(sleep_team.sync_detailed("beta", client=iris, body=SleepRequest(from_team="beta")))
+    assert slept.session_id == woke.session_id
+    everyone = unwrap(wake_all.sync_detailed(client=iris, body=WakeAllRequest(from_team="beta", parallel=True)))
+    assert everyone.summary.total == 2 and everyone.summary.failed == 0
+    statuses = unwrap(team_status.sync_detailed(client=iris, from_team="beta"))
+    assert {s.team for s in statuses.items} == {"alpha", "beta"}
+
+
+@covers("tell", "forkSession", "deleteSession", "cancelTell", "compactSession", "clearCache", "rebootSession")
+def test_session_operations(iris: AuthenticatedClient) -> None:
+    pair = {"from_team": "alpha"}
+    first = unwrap(tell.sync_detailed(client=iris, body=TellRequest(to_team="beta", message="remember 7", **pair)))
+    fork = unwrap(fork_session.sync_detailed("beta", client=iris, body=ForkRequest(**pair)))
+    assert fork.forked_from == first.session_id and fork.session_id != first.session_id
+    on_fork = TellRequest(to_team="beta", message="on the fork", session_id=fork.session_id, **pair)
+    assert unwrap(tell.sync_detailed(client=iris, body=on_fork)).session_id == fork.session_id
+    deleted = unwrap(delete_session.sync_detailed("beta", client=iris, from_team="alpha", session_id=fork.session_id))
+    assert deleted.deleted and deleted.session_id == fork.session_id
+
+    cancelled = unwrap(cancel_tell.sync_detailed("beta", client=iris, body=CancelRequest(**pair, drop_queued=True)))
+    assert cancelled.cancelled is False  # nothing was running
+    compact = compact_session.sync_detailed("beta", client=iris, body=CompactRequest(**pair, timeout=-1))
+    assert compact.status_code == 202
+    wait_for_end(iris, unwrap(compact).request_id)
+    cleared = unwrap(clear_cache.sync_detailed(first.session_id, client=iris))
+    assert cleared.cleared >= 1
+    rebooted = unwrap(reboot_session.sync_detailed("beta", client=iris, from_team="alpha"))
+    assert rebooted.old_session_id == first.session_id and rebooted.new_session_id != first.session_id
+
+
+# ----------------------------------------------------------------------------- keys and audit
+
+
+@covers("createKey", "listKeys", "revokeKey", "auditLog")
+def test_keys_and_audit(live_iris: LiveIris, iris: AuthenticatedClient) -> None:
+    live_iris.require("createKey", "listKeys", "revokeKey", "auditLog")
+    body = CreateKeyRequest(name="from-python", role=KeyRole.OPERATOR, teams=["alpha"])
+    created = create_key.sync_detailed(client=iris, body=body)
+    assert created.status_code == 201
+    key = unwrap(created)
+    assert isinstance(key, CreatedApiKey) and key.key.startswith("iris_sk_")
+    listed = unwrap(list_keys.sync_detailed(client=iris, active=True))
+    assert key.id in {k.id for k in listed.items}
+    revoked = unwrap(revoke_key.sync_detailed(key.id, client=iris))
+    assert isinstance(revoked, ApiKey) and revoked.active is False
+    deadline = time.monotonic() + 10  # the audit log is written in batches: wait for the entry
+    entries = unwrap(audit_log.sync_detailed(client=iris, event=AuditEventType.KEY_CREATED, limit=5))
+    while not entries.items and time.monotonic() < deadline:
+        time.sleep(0.2)
+        entries = unwrap(audit_log.sync_detailed(client=iris, event=AuditEventType.KEY_CREATED, limit=5))
+    assert entries.items and all(e.event == AuditEventType.KEY_CREATED for e in entries.items)
+
+
+# ----------------------------------------------------------------------------- streams
+
+
+@covers("tellStream")
+def test_streamed_tell_over_sse(live_iris: LiveIris, iris: AuthenticatedClient) -> None:
+    live_iris.require("tellStream")
+    events = list(tell_stream(iris, TellStartRequest(to_team="alpha", message="#slow:3:50 streamed")))
+    names = [e.event for e in events]
+    assert names[0] == "tell:accepted" and names[-1] == "tell:complete"
+    text = "".join(e.data.chunk for e in events if isinstance(e.data, TellChunk))
+    assert isinstance(events[-1].data, TellComplete) and text == events[-1].data.response
+    with pytest.raises(IrisApiError) as caught:
+        list(tell_stream(iris, TellStartRequest(to_team="nobody", message="hi")))
+    assert caught.value.name == "TeamNotFoundError"
+
+
+@covers("events", "tell", "quickTell", "getRequest")
+async def test_subscription_over_sse_follows_and_resumes(live_iris: LiveIris, iris: AuthenticatedClient) -> None:
+    live_iris.require("events")
+    first = unwrap(tell.sync_detailed(client=iris, body=TellRequest(to_team="beta", message="open the session")))
+    session = str(first.session_id)
+    cached = unwrap(get_request.sync_detailed(first.request_id, client=iris, include_messages=True))
+    assert cached.messages
+    mark = max(m.seq for m in cached.messages)
+    # Subscribe from the first tell's last message: the rest of its events are replayed, then the
+    # second tell's arrive live (whether they are published before or after the stream opens).
+    stream = asubscribe(iris, session=session, last_event_id=f"{session}:{mark}")
+    second = unwrap(quick_tell.sync_detailed(client=iris, body=TellStartRequest(to_team="beta", message="live")))
+    events = []
+    async with asyncio.timeout(30):
+        while not (events and events[-1].event == "tell:complete" and events[-1].request_id == str(second.request_id)):
+            events.append(await anext(stream))
+    await stream.aclose()
+    seqs = [e.seq for e in events]
+    assert seqs == list(range(mark + 1, mark + 1 + len(seqs)))  # in order, none missing
+    assert all(e.id == f"{session}:{e.seq}" for e in events)
+    live = [e for e in events if e.request_id == str(second.request_id)]
+    assert len(live) >= 3 and live[-1].event == "tell:complete"
+
+    # A new subscription that presents the id of an event gets the rest replayed, from the next one.
+    resumed = asubscribe(iris, session=session, last_event_id=events[2].id)
+    async with asyncio.timeout(30):
+        replayed = [await anext(resumed) for _ in range(len(events) - 3)]
+    await resumed.aclose()
+    assert [e.seq for e in replayed] == seqs[3:]
+
+
+@covers("tell")
+async def test_streamed_tell_over_the_websocket(live_iris: LiveIris, iris: AuthenticatedClient) -> None:
+    live_iris.require(websocket=True)
+    async with IrisWebSocket.connect(iris) as ws:
+        events = [e async for e in ws.tell({"toTeam": "alpha", "message": "#slow:2:50 over ws"})]
+        assert events[0].event == "tell:accepted" and events[-1].event == "tell:complete"
+        with pytest.raises(IrisStreamError):
+            [e async for e in ws.tell({"toTeam": "nobody", "message": "hi"})]
+    async with IrisWebSocket.connect(iris, auth="message") as ws:
+        events = [e async for e in ws.tell({"toTeam": "alpha", "message": "auth by message"})]
+        assert events[-1].event == "tell:complete"
+
+
+# ----------------------------------------------------------------------------- coverage
+
+
+def test_every_operation_is_covered() -> None:
+    assert set(operation_ids()) - COVERED == set()
+    assert COVERED - set(operation_ids()) == set()
