@@ -95,9 +95,9 @@ async def test_pairs_are_separate_sessions(engine: Engine) -> None:
 async def test_bad_input_is_rejected(engine: Engine) -> None:
     with pytest.raises(TeamNotFoundError):
         await engine.tell("nobody", "hi")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(TeamNotFoundError) as error:
         await engine.tell("alpha", "hi", from_team="stranger")
-    assert error.value.details == {"field": "fromTeam"}
+    assert error.value.details == {"fromTeam": "stranger"}
     for message in ("", "a\x00b", "x" * (1024 * 1024 + 1)):
         with pytest.raises(ValidationError):
             await engine.tell("alpha", message)

@@ -209,9 +209,9 @@ class Engine:
     def _caller(self, from_team: str | None) -> str:
         caller = from_team or EXTERNAL
         if caller != EXTERNAL and caller not in self.config.teams:
-            raise ValidationError(
+            raise TeamNotFoundError(
                 f"fromTeam {caller!r} is not a configured team (omit it, or use {EXTERNAL!r})",
-                {"field": "fromTeam"},
+                {"fromTeam": caller},
             )
         return caller
 
