@@ -17,6 +17,10 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.types import ControllerRouterHandler, Guard
 
+from app.api.auth.controllers import AuditController, KeysController
+from app.api.auth.guards import auth_guard
+from app.api.auth.hooks import auth_response_hook
+from app.api.auth.state import AuthServices
 from app.api.cache.controllers import CacheController
 from app.api.deps import provide_engine
 from app.api.docs.controllers import DocsController
@@ -28,6 +32,7 @@ from app.api.sessions.controllers import SessionsController
 from app.api.status.controllers import StatusController, TeamStatusController
 from app.api.streams import streams_plugins
 from app.api.teams.controllers import RequestController, TeamsController
+from app.auth.cli import IrisCLIPlugin
 from app.config import IrisConfig, default_config_path, load_config
 from app.config_watch import ConfigWatcher
 from app.engine import Engine
@@ -45,6 +50,8 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     TeamStatusController,
     StatusController,
     PermissionsController,
+    KeysController,
+    AuditController,
 )
 """Every REST controller, mounted under /api. Each route's `opt` names its operation, permission and statuses."""
 
@@ -63,11 +70,18 @@ def find_config_path() -> Path:
     return next((path for path in candidates if path.is_file()), candidates[0])
 
 
-def _lifespan(config: IrisConfig) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
+def _lifespan(
+    config: IrisConfig, auth: AuthServices
+) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def run(app: Litestar) -> AsyncIterator[None]:
+        await auth.open()
         engine = Engine(config)
-        await engine.start()
+        try:
+            await engine.start()
+        except BaseException:
+            await auth.close()
+            raise
         app.state.engine = engine
         watcher: ConfigWatcher | None = None
         if config.settings.hot_reload_config and config.source and Path(config.source).is_file():
@@ -88,28 +102,36 @@ def _lifespan(config: IrisConfig) -> Callable[[Litestar], contextlib.AbstractAsy
         finally:
             if watcher is not None:
                 await watcher.stop()
-            await engine.shutdown()
+            try:
+                await engine.shutdown()
+            finally:
+                await auth.close()  # after the engine; the audit log last, flushed
 
     return run
 
 
-def create_app(config: IrisConfig | None = None, *, guards: Sequence[Guard] = ()) -> Litestar:
-    """The Iris API app on `config` (None: load the file from `IRIS_CONFIG_PATH` or the usual places)."""
+def create_app(config: IrisConfig | None = None, *, guards: Sequence[Guard] | None = None) -> Litestar:
+    """The Iris API app on `config` (None: load the file from `IRIS_CONFIG_PATH` or the usual places).
+
+    `guards` replaces the /api guards (default: the auth guard, which enforces keys, permissions, team scopes
+    and rate limits and audits; see `app.api.auth.guards`).
+    """
     if config is None:
         config = load_config(find_config_path())
     if not config.api.require_auth:
         log.warning("api.requireAuth is false: the API accepts requests without a key (local development only)")
-    elif not guards:
-        log.warning("no authentication guard is installed yet: requests are served without checking keys")
+    if guards is None:
+        guards = (auth_guard,)
+    auth = AuthServices(config)
     return Litestar(
         route_handlers=[api_router(guards), DocsController],
         dependencies={"engine": Provide(provide_engine, sync_to_thread=False)},
         exception_handlers=exception_handlers,
-        lifespan=[_lifespan(config)],
-        state=State({"config": config, "config_error": None}),
-        before_send=[security_headers],
+        lifespan=[_lifespan(config, auth)],
+        state=State({"config": config, "config_error": None, "auth": auth}),
+        before_send=[security_headers, auth_response_hook],
         cors_config=cors_config(config.api.cors),
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=None,
-        plugins=streams_plugins(config, guards=guards),  # issue #5: channels, /api/events, tell/stream, /ws
+        plugins=[*streams_plugins(config, auth.stream_access(), guards=guards), IrisCLIPlugin()],
     )

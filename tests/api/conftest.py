@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ import uvicorn
 import yaml
 
 from app.api.app import create_app
+from app.auth.store import KeyStore
 from app.config import IrisConfig, load_config
 from tests.conftest import claude_processes
 from tests.support.standin import ModelStandIn
@@ -42,13 +44,30 @@ def write_config(
         entries[name] = {"path": str(folder), "env": {**standin.env(), "HOME": str(home)}, **options}
     document = {
         "settings": {"shutdownGrace": 2000, "cancelGrace": 3000, **(settings or {})},
-        "api": {"enabled": True, "requireAuth": False, **(api or {})},
+        "api": {
+            "enabled": True,
+            "requireAuth": False,
+            "keyStorePath": str(root / "keys.db"),
+            "auditLogPath": str(root / "audit.db"),
+            "rateLimit": {"enabled": False},
+            **(api or {}),
+        },
         "database": {"path": str(root / "iris.db")},
         "teams": entries,
     }
     file = root / "config.yaml"
     file.write_text(yaml.safe_dump(document))
     return load_config(file)
+
+
+def create_key(config: IrisConfig, name: str = "tests-admin", **options: Any) -> str:
+    """A new key (default: the admin role) in the config's key store, made before or while the server runs."""
+
+    async def make() -> str:
+        async with KeyStore(config.api.key_store_path) as store:
+            return (await store.create(name, **({"role": "admin"} | options))).key
+
+    return asyncio.run(make())
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -66,13 +85,17 @@ class LiveServer:
     url: str
     server: uvicorn.Server
     thread: threading.Thread
+    key: str | None = None
+    """An admin key in the server's key store (None when authentication is off)."""
 
-    def client(self, timeout: float = 60.0) -> httpx.Client:
-        """An HTTP client for this server."""
-        return httpx.Client(base_url=self.url, timeout=timeout)
+    def client(self, timeout: float = 60.0, key: str | None = None) -> httpx.Client:
+        """An HTTP client for this server, sending `key` (default: the server's admin key) when there is one."""
+        key = key or self.key
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.Client(base_url=self.url, timeout=timeout, headers=headers)
 
 
-def start_server(config: IrisConfig) -> LiveServer:
+def start_server(config: IrisConfig, key: str | None = None) -> LiveServer:
     """Serve `create_app(config)` on 127.0.0.1 and a free port; returns once it accepts connections."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -88,7 +111,7 @@ def start_server(config: IrisConfig) -> LiveServer:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the Iris server did not start")
         time.sleep(0.01)
-    return LiveServer(config, f"http://127.0.0.1:{port}", server, thread)
+    return LiveServer(config, f"http://127.0.0.1:{port}", server, thread, key)
 
 
 def stop_server(live: LiveServer) -> None:
@@ -101,14 +124,16 @@ def stop_server(live: LiveServer) -> None:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, standin: ModelStandIn) -> Iterator[LiveServer]:
-    """A real server with teams alpha, beta and gamma (gamma asks before any tool use)."""
+    """A real server with teams alpha, beta and gamma (gamma asks before any tool use), authentication on and
+    an admin key (rate limit high enough for the whole module)."""
     config = write_config(
         tmp_path_factory.mktemp("live"),
         standin,
         {"alpha": {}, "beta": {}, "gamma": {"grantPermission": "ask"}},
         settings={"permissionTimeout": 30000},
+        api={"requireAuth": True, "rateLimit": {"enabled": True, "maxRequests": 1_000_000}},
     )
-    server = start_server(config)
+    server = start_server(config, create_key(config))
     yield server
     stop_server(server)
 

@@ -61,7 +61,14 @@ def write_config(
         entries[team] = {"path": str(folder), "env": {**standin.env(), "HOME": str(home)}, **options}
     document: dict[str, Any] = {
         "settings": {"shutdownGrace": 2000, "cancelGrace": 3000, **(settings or {})},
-        "api": {"enabled": True, "requireAuth": False, **(api or {})},
+        "api": {
+            "enabled": True,
+            "requireAuth": False,
+            "keyStorePath": str(root / f"{Path(name).stem}-keys.db"),
+            "auditLogPath": str(root / f"{Path(name).stem}-audit.db"),
+            "rateLimit": {"enabled": False},
+            **(api or {}),
+        },
         "database": {"path": str(root / f"{Path(name).stem}.db")},
         "teams": entries,
     }

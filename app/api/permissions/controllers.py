@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 
 from app.api import models as m
+from app.api.auth.state import key_scope
 from app.api.deps import caller, json_body
 from app.api.paging import page
 from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, SessionIdQuery, TeamQuery, UuidPath, as_uuid
@@ -34,6 +35,7 @@ class PermissionsController(Controller):
     @get("/", opt=operation("listPermissions", "status:read", 200, 400, 401, 403, 404, 429, 500))
     async def list_permissions(
         self,
+        request: Request[Any, Any, Any],
         engine: Engine,
         team: TeamQuery = None,
         from_team: FromTeamQuery = None,
@@ -45,10 +47,12 @@ class PermissionsController(Controller):
         if team is not None and engine.config.team(team) is None:
             raise TeamNotFoundError(f"Team {team!r} is not configured", {"team": team})
         from_team = caller(engine, from_team)
+        scope = key_scope(request)  # a key limited to some teams sees only their requests
         pending = [
             p
             for p in engine.pending_permissions(team)
             if (from_team is None or p.from_team == from_team)
+            and (scope is None or p.team in scope)
             and (session_id is None or p.session_id == str(as_uuid(session_id)))
         ]
         pending.sort(key=lambda p: (p.created_at, p.id))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
 from app import __version__
 from app.api import models as m
+from app.api.auth.state import key_scope
 from app.api.deps import caller
 from app.api.paging import page
 from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, TeamQuery
@@ -47,6 +48,7 @@ class TeamStatusController(Controller):
     @get("/", opt=operation("teamStatus", "status:read", 200, 400, 401, 403, 404, 429, 500))
     async def team_status(
         self,
+        request: Request[Any, Any, Any],
         engine: Engine,
         from_team: FromTeamQuery = None,
         team: TeamQuery = None,
@@ -56,6 +58,9 @@ class TeamStatusController(Controller):
         """Each team (config order), awake or asleep, for the caller; with `team`, only that one."""
         from_team = caller(engine, from_team)
         statuses = await engine.team_status(from_team=from_team, team=team)
+        scope = key_scope(request)
+        if scope is not None:  # a key limited to some teams sees only those
+            statuses = [s for s in statuses if s.team in scope]
         names = list(engine.config.teams)
         chosen, next_cursor = page(
             statuses,

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from app.auth.keys import bearer_token
 from app.errors import ForbiddenError, UnauthorizedError
 
 __all__ = [
@@ -118,17 +119,6 @@ def as_identity(value: object) -> Identity | None:
     if isinstance(value, Identity):
         return value
     raise TypeError(f"an authenticator returned {type(value).__name__}, which is neither an Identity nor a key")
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    """The credential of an `Authorization: Bearer <token>` header value, or None."""
-    if not authorization:
-        return None
-    scheme, _, token = authorization.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or " " in token:
-        return None
-    return token
 
 
 def require(identity: Identity, permission: str, team: str | None = None) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
 from app.api import models as m
+from app.api.auth.state import key_scope
 from app.api.deps import caller, given, json_body
 from app.api.paging import page
 from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, UuidPath, as_uuid
@@ -88,6 +89,7 @@ class TeamsController(Controller):
     @get("/", opt=operation("listTeams", "status:read", 200, 400, 401, 403, 404, 429, 500))
     async def list_teams(
         self,
+        request: Request[Any, Any, Any],
         engine: Engine,
         from_team: FromTeamQuery = None,
         cursor: CursorQuery = None,
@@ -97,8 +99,13 @@ class TeamsController(Controller):
         """The configured teams (config order), with their live processes when asked for."""
         only = caller(engine, from_team)
         names = list(engine.config.teams)
+        scope = key_scope(request)  # a key limited to some teams sees only those
         teams, next_cursor = page(
-            await engine.list_teams(include_processes=include_processes),
+            [
+                info
+                for info in await engine.list_teams(include_processes=include_processes)
+                if scope is None or info.name in scope
+            ],
             lambda info: [names.index(info.name) if info.name in names else len(names), info.name],
             limit,
             cursor,

@@ -1,0 +1,136 @@
+"""API keys (`/api/keys`) and the audit log (`/api/audit`): admin only."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, cast
+
+from litestar import Controller, Request, delete, get, post
+from litestar.params import Parameter
+
+from app.api import models as m
+from app.api.auth.state import AuthServices, audit_details
+from app.api.deps import given, json_body
+from app.api.params import CursorQuery, LimitQuery, constraints
+from app.api.routing import operation
+from app.auth.db import utcnow
+from app.errors import ValidationError
+
+__all__ = ["AuditController", "KeysController"]
+
+KeyIdPath = Annotated[str, Parameter(**constraints(m.KeyId))]
+KeyIdQuery = Annotated[str | None, Parameter(query="keyId", **constraints(m.KeyId))]
+
+
+ActiveQuery = Annotated[str | None, Parameter(query="active")]
+SinceQuery = Annotated[str | None, Parameter(query="since")]
+EventQuery = Annotated[str | None, Parameter(query="event")]
+
+
+def _flag(name: str, value: str | None) -> bool | None:
+    """A boolean query parameter spelled as JSON spells it (`true` / `false`)."""
+    if value is None:
+        return None
+    if value not in ("true", "false"):
+        raise ValidationError(f"{name}: expected true or false, got {value!r}", {"field": name})
+    return value == "true"
+
+
+def _time(name: str, value: str | None) -> datetime.datetime | None:
+    """An RFC 3339 date-time with its offset (`2025-01-16T12:00:00Z`)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or "T" not in value.upper() or parsed.tzinfo is None:
+        raise ValidationError(f"{name}: expected an RFC 3339 date-time with an offset, got {value!r}", {"field": name})
+    return parsed
+
+
+def _unique(name: str, values: list[Any] | None) -> None:
+    if values is not None and len(set(values)) != len(values):
+        raise ValidationError(f"{name}: expected distinct items", {"field": name})
+
+
+def _services(request: Request[Any, Any, Any]) -> AuthServices:
+    return cast(AuthServices, request.app.state.auth)
+
+
+class KeysController(Controller):
+    """Create, list and revoke API keys."""
+
+    path = "/keys"
+    tags = ["keys"]
+
+    @get("/", opt=operation("listKeys", "admin", 200, 400, 401, 403, 429, 500))
+    async def list_keys(
+        self,
+        request: Request[Any, Any, Any],
+        active: ActiveQuery = None,
+        cursor: CursorQuery = None,
+        limit: LimitQuery = 50,
+    ) -> m.ApiKeyPage:
+        """Key records, newest first (never a key or its hash)."""
+        found = await _services(request).store.list_keys(active=_flag("active", active), limit=limit, cursor=cursor)
+        now = utcnow()
+        return m.ApiKeyPage(items=[r.to_api(now) for r in found.items], next_cursor=found.next_cursor)
+
+    @post(
+        "/",
+        opt=operation("createKey", "admin", 201, 400, 401, 403, 413, 429, 500),
+        dependencies={"payload": json_body(m.CreateKeyRequest)},
+        status_code=201,
+    )
+    async def create_key(self, request: Request[Any, Any, Any], payload: m.CreateKeyRequest) -> m.CreatedApiKey:
+        """A new key; the plain key is in this response only."""
+        role = given(payload.role)
+        permissions = given(payload.permissions)
+        env = given(payload.env)
+        _unique("permissions", permissions)
+        _unique("teams", given(payload.teams))
+        created = await _services(request).store.create(
+            payload.name,
+            role=role.value if role is not None else None,
+            permissions=[p.value for p in permissions] if permissions is not None else None,
+            expires_in_days=given(payload.expires_in_days),
+            env=env.value if env is not None else None,
+            teams=given(payload.teams),
+        )
+        audit_details(request, createdKeyId=created.record.id, name=created.record.name)
+        return created.to_api()
+
+    @delete("/{keyId:str}", opt=operation("revokeKey", "admin", 200, 400, 401, 403, 404, 429, 500), status_code=200)
+    async def revoke_key(self, request: Request[Any, Any, Any], keyId: KeyIdPath) -> m.ApiKey:
+        """Revoke a key (by public id or unique hash prefix); it stops working on its next request."""
+        result = await _services(request).store.revoke(keyId)
+        audit_details(request, revokedKeyId=result.record.id, newlyRevoked=result.newly_revoked)
+        return result.record.to_api(utcnow())
+
+
+class AuditController(Controller):
+    """The audit log."""
+
+    path = "/audit"
+    tags = ["audit"]
+
+    @get("/", opt=operation("auditLog", "admin", 200, 400, 401, 403, 429, 500))
+    async def audit_log(
+        self,
+        request: Request[Any, Any, Any],
+        since: SinceQuery = None,
+        event: EventQuery = None,
+        key_id: KeyIdQuery = None,
+        cursor: CursorQuery = None,
+        limit: LimitQuery = 50,
+    ) -> m.AuditPage:
+        """Audit entries, newest first."""
+        found = await _services(request).audit.query(
+            since=_time("since", since),
+            event=event,  # the log answers 400 naming `event` for anything but an AuditEventType
+            key_id=key_id,
+            limit=limit,
+            cursor=cursor,
+        )
+        return m.AuditPage(items=[r.to_api() for r in found.items], next_cursor=found.next_cursor)

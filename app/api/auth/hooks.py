@@ -1,0 +1,54 @@
+"""The response hook of the auth layer: `RateLimit-*` headers on every /api response, and the audit row of
+every state-changing operation (with its status code)."""
+
+from __future__ import annotations
+
+import http
+from typing import Any, cast
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.types import Message, Scope
+
+from app.api.auth.state import AuthServices, facts, rate_decision
+from app.api.routing import OPERATION
+from app.auth.audit import OPERATION_EVENTS
+
+__all__ = ["auth_response_hook"]
+
+
+async def auth_response_hook(message: Message, scope: Scope) -> None:
+    """Add the request's rate-limit headers; audit the operation if it changes state (after the guard let it in)."""
+    if message["type"] != "http.response.start" or scope["type"] != ScopeType.HTTP:
+        return
+    decision = rate_decision(scope)
+    if decision is not None:
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in decision.headers().items():
+            headers[name] = value
+    state = facts(scope)
+    if not state.get("authorized"):
+        return
+    handler = scope.get("route_handler")
+    operation_id = (getattr(handler, "opt", None) or {}).get(OPERATION)
+    event = OPERATION_EVENTS.get(str(operation_id))
+    if event is None:
+        return
+    services = cast(AuthServices, scope["app"].state.auth)
+    status = int(message["status"])
+    details: dict[str, Any] = {"operation": operation_id}
+    team = scope.get("path_params", {}).get("team")
+    if team:
+        details["team"] = team
+    details.update(state.get("details") or {})
+    client = scope.get("client")
+    services.audit.record(
+        event,
+        key=state.get("key"),
+        client_address=client[0] if client else None,
+        method=str(scope.get("method") or "") or None,
+        path=scope["path"],
+        status_code=status,
+        error=http.HTTPStatus(status).phrase if status >= 400 else None,
+        details=details,
+    )

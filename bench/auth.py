@@ -1,0 +1,164 @@
+"""Auth overhead benchmark: `GET /api/status` with authentication, rate limiting and the audit log on, against
+the same build with `api.requireAuth: false` (and no rate limit), in one run.
+
+    python bench/auth.py [--requests 2000] [--block 100]
+
+Each side is the real app (`create_app`) served by uvicorn in its own process on 127.0.0.1; this process is
+the only client: one keep-alive httpx client per side, requests sent in interleaved blocks (auth, open, auth,
+...) so that both sides see the same machine load. With auth on every request verifies the key against the
+SQLite key store (no cache), counts it against the key's rate limit (maxRequests set far above the run) and
+queues an `auth_success` audit row (written in batches). Prints requests/s and p50/p99 latency for each side
+and the ratio auth/open (target: p50 at most 1.15; the total-time and per-block-pair ratios are shown too, as the
+machine's other load shows up in them more than in the median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SERVE = """
+import sys, uvicorn
+from app.api.app import create_app
+from app.config import load_config
+uvicorn.run(create_app(load_config(sys.argv[1])), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
+            lifespan="on", access_log=False)
+"""
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def write_config(root: Path, name: str, api: dict[str, Any]) -> Path:
+    (root / "projects" / "alpha").mkdir(parents=True, exist_ok=True)
+    document = {
+        "api": {
+            "enabled": True,
+            "keyStorePath": str(root / f"{name}-keys.db"),
+            "auditLogPath": str(root / f"{name}-audit.db"),
+            **api,
+        },
+        "database": {"path": str(root / f"{name}.db")},
+        "teams": {"alpha": {"path": str(root / "projects" / "alpha")}},
+    }
+    file = root / f"{name}.yaml"
+    file.write_text(yaml.safe_dump(document))
+    return file
+
+
+def make_key(config: Path) -> str:
+    from app.auth.store import KeyStore
+    from app.config import load_config
+
+    async def make() -> str:
+        async with KeyStore(load_config(config).api.key_store_path) as store:
+            return (await store.create("bench", role="viewer")).key
+
+    return asyncio.run(make())
+
+
+def start(config: Path, home: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(home), "HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(config), str(port)], cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"the server on {config} did not start")
+
+
+def run_block(client: httpx.Client, count: int, into: list[float]) -> float:
+    started = time.perf_counter()
+    for _ in range(count):
+        t = time.perf_counter()
+        response = client.get("/api/status")
+        into.append(time.perf_counter() - t)
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code} {response.text[:200]}")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="requests per side")
+    parser.add_argument("--block", type=int, default=50, help="requests per interleaved block")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="iris-bench-auth-") as tmp:
+        root = Path(tmp)
+        secured = write_config(
+            root, "auth", {"requireAuth": True, "rateLimit": {"enabled": True, "maxRequests": 100_000_000}}
+        )
+        open_ = write_config(root, "open", {"requireAuth": False, "rateLimit": {"enabled": False}})
+        key = make_key(secured)
+        servers = [start(secured, root), start(open_, root)]
+        try:
+            latencies: dict[str, list[float]] = {"auth": [], "open": []}
+            elapsed = {"auth": 0.0, "open": 0.0}
+            pairs: list[float] = []
+            with (
+                httpx.Client(base_url=servers[0][1], headers={"Authorization": f"Bearer {key}"}) as auth,
+                httpx.Client(base_url=servers[1][1]) as plain,
+            ):
+                clients = {"auth": auth, "open": plain}
+                for client in clients.values():  # warm-up (connections, caches), not counted
+                    run_block(client, 50, [])
+                done = 0
+                while done < args.requests:
+                    n = min(args.block, args.requests - done)
+                    block: dict[str, float] = {}
+                    for name in ("auth", "open") if (done // args.block) % 2 == 0 else ("open", "auth"):
+                        block[name] = run_block(clients[name], n, latencies[name])
+                        elapsed[name] += block[name]
+                    pairs.append(block["auth"] / block["open"])
+                    done += n
+            print(f"GET /api/status, {args.requests} requests per side, blocks of {args.block}, interleaved")
+            print(f"{'side':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+            for name in ("auth", "open"):
+                rate = args.requests / elapsed[name]
+                p50 = percentile(latencies[name], 0.5) * 1000
+                p99 = percentile(latencies[name], 0.99) * 1000
+                print(f"{name:<6} {rate:>8.0f} {p50:>8.3f} {p99:>8.3f}")
+            time_ratio = elapsed["auth"] / elapsed["open"]
+            p50_ratio = percentile(latencies["auth"], 0.5) / percentile(latencies["open"], 0.5)
+            pair_ratio = percentile(pairs, 0.5)
+            verdict = "ok" if p50_ratio <= 1.15 else "OVER 1.15"
+            print(
+                f"ratio auth/open: p50 latency {p50_ratio:.3f} ({verdict}); total time {time_ratio:.3f}; "
+                f"median of {len(pairs)} block pairs {pair_ratio:.3f}"
+            )
+        finally:
+            for proc, _ in servers:
+                proc.terminate()
+                proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
