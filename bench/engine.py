@@ -115,16 +115,31 @@ async def main(tells: int, wakes: int) -> list[tuple[str, str, str, str]]:
             # wake vs SDK connect: fresh sessions on both sides, no model turn
             before = len(standin.requests)
             sdk_connect, iris_wake = [], []
-            for i in range(wakes):
-                client = ClaudeSDKClient(sdk_options(work / "sdk", standin, str(uuid.uuid4())))
-                started = time.perf_counter()
-                await client.connect()
-                sdk_connect.append((time.perf_counter() - started) * 1000)
-                await client.disconnect()
-                started = time.perf_counter()
-                await engine.wake("t0", from_team=f"t{1 + i % (TEAMS - 1)}")
-                iris_wake.append((time.perf_counter() - started) * 1000)
-                await engine.sleep("t0", from_team=f"t{1 + i % (TEAMS - 1)}")
+            for i in range(wakes + 1):  # the first round warms both sides up and is not counted
+                caller = f"t{1 + i % (TEAMS - 1)}"
+
+                async def connect() -> float:
+                    client = ClaudeSDKClient(sdk_options(work / "sdk", standin, str(uuid.uuid4())))
+                    started = time.perf_counter()
+                    await client.connect()
+                    elapsed = (time.perf_counter() - started) * 1000
+                    await client.disconnect()
+                    return elapsed
+
+                async def wake(caller: str = caller) -> float:
+                    started = time.perf_counter()
+                    await engine.wake("t0", from_team=caller)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    await engine.sleep("t0", from_team=caller)
+                    return elapsed
+
+                # alternate who goes first, so neither side always follows the other's teardown
+                first, second = (connect, wake) if i % 2 else (wake, connect)
+                a, b = await first(), await second()
+                sdk_ms, iris_ms = (a, b) if first is connect else (b, a)
+                if i:
+                    sdk_connect.append(sdk_ms)
+                    iris_wake.append(iris_ms)
             turns = len(standin.requests) - before
             sdk_median, iris_median = statistics.median(sdk_connect), statistics.median(iris_wake)
             rows.append(
