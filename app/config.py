@@ -170,6 +170,16 @@ def default_config_path(env: Mapping[str, str] | None = None) -> Path:
     return iris_home(env) / "config.yaml"
 
 
+def find_config_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """The config file to use: `IRIS_CONFIG_PATH`, else the first that exists of `$IRIS_HOME/config.yaml`,
+    `./config.yaml` and `./config.example.yaml` (so commands work from the repository root); None if none does."""
+    env = os.environ if env is None else env
+    if env.get("IRIS_CONFIG_PATH"):
+        return default_config_path(env)
+    candidates = [default_config_path(env), Path.cwd() / "config.yaml", Path.cwd() / "config.example.yaml"]
+    return next((path for path in candidates if path.is_file()), None)
+
+
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}")
 
 

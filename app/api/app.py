@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from app.api.status.controllers import StatusController, TeamStatusController
 from app.api.streams import streams_plugins
 from app.api.teams.controllers import RequestController, TeamsController
 from app.auth.cli import IrisCLIPlugin
-from app.config import IrisConfig, default_config_path, load_config
+from app.config import IrisConfig, default_config_path, find_config_file, load_config
 from app.config_watch import ConfigWatcher
 from app.engine import Engine
 
@@ -62,12 +61,8 @@ def api_router(guards: Sequence[Guard] = ()) -> Router:
 
 
 def find_config_path() -> Path:
-    """`IRIS_CONFIG_PATH`, else `$IRIS_HOME/config.yaml` when it exists, else `config.yaml` or
-    `config.example.yaml` in the working directory (so `litestar run` works from the repository root)."""
-    if os.environ.get("IRIS_CONFIG_PATH"):
-        return default_config_path()
-    candidates = [default_config_path(), Path("config.yaml"), Path("config.example.yaml")]
-    return next((path for path in candidates if path.is_file()), candidates[0])
+    """The config file `create_app()` loads (see `app.config.find_config_file`); the default path if none exists."""
+    return find_config_file() or default_config_path()
 
 
 def _lifespan(

@@ -20,12 +20,11 @@ from app.auth.audit import AUDIT_EVENTS, AuditLog, AuditRecord
 from app.auth.db import utcnow
 from app.auth.keys import ENVS, PERMISSIONS, ROLES, KeyRecord
 from app.auth.store import KeyStore
-from app.config import ApiConfig, default_config_path, iris_home, load_config
+from app.config import ApiConfig, find_config_file, iris_home, load_config
 from app.errors import IrisError
 
-__all__ = ["EXAMPLE_CONFIG", "IrisCLIPlugin", "Stores", "iris", "load_stores", "resolve_config_path"]
+__all__ = ["IrisCLIPlugin", "Stores", "iris", "load_stores", "resolve_config_path"]
 
-EXAMPLE_CONFIG = "config.example.yaml"
 T = TypeVar("T")
 
 
@@ -45,15 +44,10 @@ class Stores:
 
 
 def resolve_config_path(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Path | None:
-    """The server's config file: --config, IRIS_CONFIG_PATH, or IRIS_HOME/, ./config.yaml, ./config.example.yaml."""
-    # The same order as app.api.app.find_config_path (a test keeps them in step); None when no file exists.
-    env = os.environ if env is None else env
+    """The server's config file: --config, else the one the server itself finds; None when no file exists."""
     if explicit:
         return Path(explicit).expanduser()
-    if env.get("IRIS_CONFIG_PATH"):
-        return default_config_path(env)
-    candidates = [default_config_path(env), Path.cwd() / "config.yaml", Path.cwd() / EXAMPLE_CONFIG]
-    return next((path for path in candidates if path.is_file()), None)
+    return find_config_file(env)
 
 
 def load_stores(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Stores:
