@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from advanced_alchemy.config import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, event, pool
 from sqlalchemy.engine import Connection
-from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
 
+from app.db import migrate
+from app.db.migrate import sqlite_pragmas
 from app.errors import ValidationError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -40,14 +39,6 @@ def sqlite_url(path: str | Path) -> str:
     return f"sqlite+aiosqlite:///{Path(path).expanduser()}"
 
 
-def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def sqlite_config(path: str | Path) -> SQLAlchemyAsyncConfig:
     """An advanced-alchemy config on a SQLite file in WAL mode with a busy timeout (shared by processes)."""
     config = SQLAlchemyAsyncConfig(
@@ -55,27 +46,18 @@ def sqlite_config(path: str | Path) -> SQLAlchemyAsyncConfig:
         session_config=AsyncSessionConfig(expire_on_commit=False),
         engine_config=EngineConfig(connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}),
     )
-    event.listen(config.get_engine().sync_engine, "connect", _sqlite_pragmas)
+    event.listen(config.get_engine().sync_engine, "connect", sqlite_pragmas(BUSY_TIMEOUT_MS))
     return config
 
 
 def alembic_config(store: StoreName, url: str) -> Config:
     """An Alembic config for one store's migrations on `url`."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS / store))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    config.set_main_option("version_table", VERSION_TABLES[store])
-    return config
-
-
-def upgrade(store: StoreName, url: str) -> None:
-    """Apply every pending migration of one store (blocking; runs its own event loop)."""
-    command.upgrade(alembic_config(store, url), "head")
+    return migrate.alembic_config(url, MIGRATIONS / store, VERSION_TABLES[store])
 
 
 async def upgrade_async(store: StoreName, url: str) -> None:
-    """Apply every pending migration from async code, in a worker thread."""
-    await asyncio.to_thread(upgrade, store, url)
+    """Apply every pending migration of one store from async code, in a worker thread."""
+    await migrate.upgrade_async(url, MIGRATIONS / store, VERSION_TABLES[store])
 
 
 async def prepare(store: StoreName, path: str | Path) -> None:

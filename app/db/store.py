@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.config import AsyncSessionConfig, SQLAlchemyAsyncConfig
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import delete, event, select, update
-from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.pool import ConnectionPoolEntry
 
-from app.db.migrate import upgrade_async
+from app.db.migrate import sqlite_pragmas, upgrade_async
 from app.db.models import SessionRecord, TellRecord
 
 UNFINISHED = ("queued", "running")
@@ -31,15 +30,6 @@ class TellRepository(SQLAlchemyAsyncRepository[TellRecord]):
     model_type = TellRecord
 
 
-def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
 class Store:
     """Async access to the sessions database."""
 
@@ -51,14 +41,12 @@ class Store:
         )
         self.engine: AsyncEngine = self.config.get_engine()
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", sqlite_pragmas(5000, foreign_keys=True))
         self._sessions = self.config.create_session_maker()
 
     async def open(self) -> None:
         """Create the database file's folder and apply pending migrations."""
         if self.engine.dialect.name == "sqlite" and self.engine.url.database:
-            from pathlib import Path
-
             Path(self.engine.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         await upgrade_async(self.url)
 
