@@ -43,6 +43,10 @@ check-gen:
 bench:
     {{bin}}/python bench/engine.py
 
+# Soak: many clients, Claude Code processes killed at random, one server SIGKILL; prints lost, hung, orphans.
+soak clients="50" seconds="120":
+    {{bin}}/python bench/soak.py --clients {{clients}} --seconds {{seconds}}
+
 # A local demo: the server on the example config, its teams answered by a local model stand-in.
 demo:
     {{bin}}/python -m app demo

@@ -1,4 +1,5 @@
-"""`python -m app serve [--config PATH]`: the API server on `api.host:api.port` (TLS when `api.tls` is set).
+"""`python -m app serve [--config PATH]`: the API server on `api.host:api.port` (TLS when `api.tls` is set), with
+uvicorn on Iris's HTTP protocol (header limits, errors in the contract's shape; see `app.api.server`).
 
 `python -m app demo`: the same server on the example config, its teams answered by a local model stand-in
 (`tests/support/standin.py`), so it runs offline with no Anthropic key.
@@ -7,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
 import sys
@@ -28,29 +28,10 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _load(path: str | None) -> IrisConfig:
     from app.api.app import find_config_path
 
     return load_config(Path(path) if path else find_config_path())
-
-
-def _check(config: IrisConfig) -> str | None:
-    """Why this config must not be served, or None."""
-    api = config.api
-    if not api.enabled:
-        return f"api.enabled is false in {config.source}: set it to true to serve the API"
-    if not api.require_auth and not _is_loopback(api.host):
-        return f"api.host {api.host} is not a loopback address and api.requireAuth is false: refusing to serve"
-    return None
 
 
 def serve(config: IrisConfig) -> int:
@@ -58,8 +39,10 @@ def serve(config: IrisConfig) -> int:
     import uvicorn
 
     from app.api.app import create_app
+    from app.api.server import IrisHttpProtocol, serving_problem
+    from app.engine.instance import server_running
 
-    problem = _check(config)
+    problem = serving_problem(config, config.api.host) or server_running(config.database_url)
     if problem:
         return _fail(problem)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -75,6 +58,7 @@ def serve(config: IrisConfig) -> int:
         ssl_certfile=tls.cert if tls else None,
         ssl_keyfile=tls.key if tls else None,
         workers=1,  # the process pool lives in this one process
+        http=IrisHttpProtocol,
         lifespan="on",
         proxy_headers=False,
         server_header=False,

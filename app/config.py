@@ -20,6 +20,7 @@ __all__ = [
     "CorsConfig",
     "DatabaseConfig",
     "IrisConfig",
+    "MetricsConfig",
     "RateLimitConfig",
     "Settings",
     "TeamConfig",
@@ -34,6 +35,7 @@ EXTERNAL = "external"
 PositiveMs = Annotated[int, msgspec.Meta(ge=1)]
 Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
 Color = Annotated[str, msgspec.Meta(pattern=r"^#[0-9A-Fa-f]{6}$")]
+CommandName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_:.-]{0,63}$")]
 
 
 class _Section(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
@@ -56,6 +58,8 @@ class Settings(_Section):
     events_retained: Annotated[int, msgspec.Meta(ge=0)] = 1_000
     log_buffer_size: Annotated[int, msgspec.Meta(ge=1)] = 2_000
     hot_reload_config: bool = False
+    allowed_slash_commands: tuple[CommandName, ...] = ()
+    """Claude Code commands (names without the `/`) a tell may run; any other text reaches the model as written."""
 
 
 class CorsConfig(_Section):
@@ -71,6 +75,14 @@ class RateLimitConfig(_Section):
     enabled: bool = True
     window_ms: PositiveMs = 900_000
     max_requests: Annotated[int, msgspec.Meta(ge=1)] = 100
+
+
+class MetricsConfig(_Section):
+    """`GET /metrics`, the Prometheus text format."""
+
+    enabled: bool = True
+    public: bool = False
+    """Answer without a key (else the key needs `metrics:read`)."""
 
 
 class TlsConfig(_Section):
@@ -90,8 +102,15 @@ class ApiConfig(_Section):
     key_store_path: str = "keys.db"
     audit_log_path: str = "audit.db"
     audit_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 90
+    max_header_bytes: Annotated[int, msgspec.Meta(ge=1024, le=1_048_576)] = 32_768
+    """The request line and headers of one request, in bytes (431 beyond, before authentication)."""
+    max_headers: Annotated[int, msgspec.Meta(ge=8, le=10_000)] = 100
+    """Headers in one request (431 beyond, before authentication)."""
+    max_streams_per_key: Annotated[int, msgspec.Meta(ge=1)] = 16
+    """Concurrent WebSocket, SSE and streamed-tell streams per key (per client address when auth is off)."""
     cors: CorsConfig = msgspec.field(default_factory=CorsConfig)
     rate_limit: RateLimitConfig = msgspec.field(default_factory=RateLimitConfig)
+    metrics: MetricsConfig = msgspec.field(default_factory=MetricsConfig)
     tls: TlsConfig | None = None
 
 

@@ -1,7 +1,8 @@
 """The Litestar application: one engine per app, the REST controllers under /api, and the contract's docs.
 
 `create_app(config)` builds it; `litestar run` from the repository root finds it through `app/app.py`, and
-`python -m app serve` runs it with uvicorn on `api.host:api.port`.
+`python -m app serve` runs it with uvicorn on `api.host:api.port`. Both apply the same checks and serve it with
+the same HTTP protocol (`app.api.server`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from app.api.cache.controllers import CacheController
 from app.api.deps import provide_engine
 from app.api.docs.controllers import DocsController
 from app.api.errors import MAX_BODY_BYTES, exception_handlers
-from app.api.hardening import cors_config, security_headers
+from app.api.hardening import cors_config, cors_refusals, redact_logs, security_headers
+from app.api.metrics import MetricsPlugin
 from app.api.permissions.controllers import PermissionsController
 from app.api.processes.controllers import ProcessesController
+from app.api.server import ServePlugin, check_serving
 from app.api.sessions.controllers import SessionsController
 from app.api.status.controllers import StatusController, TeamStatusController
 from app.api.streams import streams_plugins
@@ -70,6 +73,7 @@ def _lifespan(
 ) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def run(app: Litestar) -> AsyncIterator[None]:
+        check_serving(config, config.api.host, command=False)
         await auth.open()
         engine = Engine(config)
         try:
@@ -109,8 +113,10 @@ def create_app(config: IrisConfig | None = None, *, guards: Sequence[Guard] | No
     """The Iris API app on `config` (None: load the file from `IRIS_CONFIG_PATH` or the usual places).
 
     `guards` replaces the /api guards (default: the auth guard, which enforces keys, permissions, team scopes
-    and rate limits and audits; see `app.api.auth.guards`).
+    and rate limits and audits; see `app.api.auth.guards`). Its startup refuses `api.requireAuth: false` on a
+    non-loopback `api.host` (ConfigurationError), whoever serves it; from then on no log record carries a key.
     """
+    redact_logs()
     if config is None:
         config = load_config(find_config_path())
     if not config.api.require_auth:
@@ -124,9 +130,14 @@ def create_app(config: IrisConfig | None = None, *, guards: Sequence[Guard] | No
         exception_handlers=exception_handlers,
         lifespan=[_lifespan(config, auth)],
         state=State({"config": config, "config_error": None, "auth": auth}),
-        before_send=[security_headers, auth_response_hook],
+        before_send=[security_headers, cors_refusals, auth_response_hook],
         cors_config=cors_config(config.api.cors),
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=None,
-        plugins=[*streams_plugins(config, auth.stream_access(), guards=guards), IrisCLIPlugin()],
+        plugins=[
+            *streams_plugins(config, auth.stream_access(), guards=guards),
+            MetricsPlugin(config.api.metrics, guards),  # after the streams: it reads their subscriber counts
+            IrisCLIPlugin(),
+            ServePlugin(),  # `litestar run`: the checks and HTTP protocol of `python -m app serve`
+        ],
     )

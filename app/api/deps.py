@@ -78,6 +78,8 @@ async def read_body(request: Request[Any, Any, Any], model: type[S], *, required
         return msgspec.convert(data, type=model)
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
         raise validation_error(error) from None
+    except RecursionError:  # msgspec's (and Python's) nesting limit
+        raise ValidationError("body: JSON nested too deeply", {"field": "body"}) from None
 
 
 def json_body(model: type[msgspec.Struct], *, required: bool = True) -> Provide:

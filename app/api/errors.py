@@ -32,6 +32,8 @@ from app.errors import IrisError, ValidationError
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "error_body",
+    "error_name",
     "error_response",
     "exception_handlers",
     "redact_paths",
@@ -53,8 +55,15 @@ _NAMES_BY_STATUS = {
     408: ErrorName.timeout_error,
     413: ErrorName.payload_too_large_error,
     429: ErrorName.too_many_requests_error,
+    431: ErrorName.request_header_fields_too_large_error,
 }
 _KNOWN_NAMES = {member.value for member in ErrorName}
+
+
+def error_name(status_code: int) -> ErrorName:
+    """The contract's name for an error status the framework or server answers by itself."""
+    fallback = ErrorName.internal_server_error if status_code >= 500 else ErrorName.validation_error
+    return _NAMES_BY_STATUS.get(status_code, fallback)
 
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -71,6 +80,16 @@ def request_id_of(scope: Scope) -> str:
     return value
 
 
+def _error(name: str, message: str, status_code: int, details: dict[str, Any] | None) -> Error:
+    return Error(
+        error=ErrorName(name) if name in _KNOWN_NAMES else ErrorName.internal_server_error,
+        message=message,
+        status_code=status_code,
+        timestamp=int(time.time() * 1000),
+        details=details if details else msgspec.UNSET,
+    )
+
+
 def error_response(
     name: str,
     message: str,
@@ -79,14 +98,13 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response[Error]:
     """An error answer in the contract's shape."""
-    body = Error(
-        error=ErrorName(name) if name in _KNOWN_NAMES else ErrorName.internal_server_error,
-        message=message,
-        status_code=status_code,
-        timestamp=int(time.time() * 1000),
-        details=details if details else msgspec.UNSET,
-    )
+    body = _error(name, message, status_code, details)
     return Response(body, status_code=status_code, headers=headers, media_type="application/json")
+
+
+def error_body(name: str, message: str, status_code: int, details: dict[str, Any] | None = None) -> bytes:
+    """An error answer's JSON body in the contract's shape (for answers sent below the framework)."""
+    return msgspec.json.encode(_error(name, message, status_code, details))
 
 
 def _contract_name(exc: IrisError) -> str:

@@ -58,6 +58,24 @@ class AuditEntry(Struct):
     status_code: int | None = field(name="statusCode")
     error: str | None
     details: dict[str, Any] | None
+    team: (
+        Annotated[
+            str,
+            Meta(
+                description="The team of the caller → team pair the operation acted on (null when none)."
+            ),
+        ]
+        | None
+    )
+    from_team: (
+        Annotated[
+            str,
+            Meta(
+                description="The caller of that pair (`external` or a team; null when none)."
+            ),
+        ]
+        | None
+    ) = field(name="fromTeam")
 
 
 class AuditEventType(StrEnum):
@@ -179,6 +197,50 @@ class CancelResponse(Struct):
         Annotated[str, Meta(description="A human-readable account of what happened.")]
         | UnsetType
     ) = UNSET
+
+
+class ChannelsBackend(StrEnum):
+    memory = "memory"
+    redis = "redis"
+
+
+class ChannelsStatus(Struct):
+    backend: ChannelsBackend
+    connected: Annotated[
+        bool,
+        Meta(description="Whether the backend is reachable (always true for memory)."),
+    ]
+    disconnected_since: (
+        Annotated[
+            datetime,
+            Meta(description="When the connection was lost (null while connected)."),
+        ]
+        | None
+    ) = field(name="disconnectedSince")
+    last_error: (
+        Annotated[
+            str,
+            Meta(
+                description="The last connection error (its kind and message), if any since start."
+            ),
+        ]
+        | None
+    ) = field(name="lastError")
+    last_error_at: datetime | None = field(name="lastErrorAt")
+    reconnects: Annotated[
+        int,
+        Meta(
+            description="Times the connection was lost and made again since start.",
+            ge=0,
+        ),
+    ]
+    dropped_events: Annotated[
+        int,
+        Meta(
+            description="Events this instance could not publish (the backend was down) since start.",
+            ge=0,
+        ),
+    ] = field(name="droppedEvents")
 
 
 class ClaudeMessage(Struct):
@@ -342,6 +404,7 @@ class ErrorName(StrEnum):
     method_not_allowed_error = "MethodNotAllowedError"
     timeout_error = "TimeoutError"
     payload_too_large_error = "PayloadTooLargeError"
+    request_header_fields_too_large_error = "RequestHeaderFieldsTooLargeError"
     session_queue_full_error = "SessionQueueFullError"
     too_many_requests_error = "TooManyRequestsError"
     process_error = "ProcessError"
@@ -472,7 +535,7 @@ class LogRecord(Struct):
 Message: TypeAlias = Annotated[
     str,
     Meta(
-        description="Text for Claude Code - 1 byte to 1 MiB (UTF-8), no NUL characters.",
+        description="Text for the model - 1 byte to 1 MiB (UTF-8), no NUL characters. It is delivered as written:\nClaude Code runs no slash command (`/config ...`) and expands no `@path` mention in it. Only a\ncommand on `settings.allowedSlashCommands` runs as one, and only for a key holding the permission\nit amounts to (`/compact` team:compact, `/clear` team:clear, any other admin); without it the\nanswer is 403 ForbiddenError naming the permission.\n",
         max_length=1048576,
         min_length=1,
         pattern="^[^\\x00]*$",
@@ -495,6 +558,7 @@ class Permission(StrEnum):
     cache_write = "cache:write"
     status_read = "status:read"
     debug_read = "debug:read"
+    metrics_read = "metrics:read"
     admin = "admin"
 
 
@@ -754,7 +818,7 @@ class SessionInfo(Struct):
         Annotated[
             list[str],
             Meta(
-                description="The argv of the last launch (for debugging; null before the first)."
+                description="The argv of the last launch (for debugging; null before the first,\nand for keys without `debug:read`).\n"
             ),
         ]
         | None
@@ -854,6 +918,7 @@ class SystemStatus(Struct):
     running_tells: Annotated[int, Meta(ge=0)] = field(name="runningTells")
     queued_tells: Annotated[int, Meta(ge=0)] = field(name="queuedTells")
     pending_permissions: Annotated[int, Meta(ge=0)] = field(name="pendingPermissions")
+    channels: ChannelsStatus | UnsetType = UNSET
 
 
 class SystemSubscribeMessage(Struct, tag_field="event", tag="system:subscribe"):
@@ -870,7 +935,15 @@ class SystemUnsubscribeMessage(Struct, tag_field="event", tag="system:unsubscrib
 
 class TeamInfo(Struct):
     name: TeamName
-    path: str
+    path: (
+        Annotated[
+            str,
+            Meta(
+                description="The team's folder; null unless the key holds `debug:read` (or\nauthentication is off).\n"
+            ),
+        ]
+        | None
+    )
     description: Annotated[
         str, Meta(description="The team's description ('' when none).")
     ]

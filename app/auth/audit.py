@@ -5,23 +5,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import enum
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, insert, select
 
 from app.api.models import AuditEntry, AuditEventType
-from app.auth.db import Clock, Page, check_limit, decode_cursor, encode_cursor, prepare, sqlite_config, utcnow
-from app.auth.keys import KeyRecord, redact, redact_value
+from app.auth.db import (
+    Clock,
+    Page,
+    check_limit,
+    decode_cursor,
+    encode_cursor,
+    prepare,
+    sqlite_config,
+    teams_within,
+    utcnow,
+)
+from app.auth.keys import TEAM_PATTERN, KeyRecord, redact, redact_value
 from app.auth.models import AuditRow
+from app.config import EXTERNAL
 from app.errors import ValidationError
 
-__all__ = ["AUDIT_EVENTS", "OPERATION_EVENTS", "WEBSOCKET_EVENTS", "AuditLog", "AuditRecord"]
+__all__ = [
+    "AUDIT_EVENTS",
+    "AUTO",
+    "OPERATION_EVENTS",
+    "WEBSOCKET_EVENTS",
+    "AuditLog",
+    "AuditRecord",
+    "Auto",
+    "row_teams",
+]
 
 log = logging.getLogger("iris.audit")
 
@@ -53,6 +74,41 @@ WEBSOCKET_EVENTS: Mapping[str, str] = {"tell:start": "tell"}
 """The audit event of every WebSocket message that changes state."""
 
 _MAX_TEXT = 2000
+
+
+class Auto(enum.Enum):
+    """The type of `AUTO`."""
+
+    AUTO = "auto"
+
+
+AUTO: Literal[Auto.AUTO] = Auto.AUTO
+"""`teams` of `AuditLog.record` left to `row_teams`."""
+
+
+def _team(value: str | None) -> str | None:
+    """A team name worth storing (anything else, e.g. an over-long or malformed name from a refused request: None)."""
+    return value if isinstance(value, str) and TEAM_PATTERN.fullmatch(value) else None
+
+
+def row_teams(
+    team: str | None = None,
+    from_team: str | None = None,
+    others: Iterable[str] = (),
+    key: KeyRecord | None = None,
+) -> list[str] | None:
+    """The teams an event concerns: those it names (the pair, less `external`, and any others), else the team
+    scope of the key that made it. None: no team (a key without a team scope, or no key); only keys without a
+    team scope see such rows."""
+    named: list[str] = []
+    for name in (team, from_team, *others):
+        if name and name != EXTERNAL and name not in named:
+            named.append(name)
+    if named:
+        return named
+    if key is not None and key.teams:
+        return list(key.teams)
+    return None
 
 
 def _text(value: str | None, limit: int = _MAX_TEXT) -> str | None:
@@ -94,6 +150,9 @@ class AuditRecord:
     status_code: int | None
     error: str | None
     details: dict[str, Any] | None
+    team: str | None = None
+    from_team: str | None = None
+    teams: tuple[str, ...] | None = None
 
     def to_api(self) -> AuditEntry:
         """The contract's `AuditEntry`."""
@@ -109,6 +168,8 @@ class AuditRecord:
             status_code=self.status_code,
             error=self.error,
             details=self.details,
+            team=self.team,
+            from_team=self.from_team,
         )
 
 
@@ -125,6 +186,9 @@ def _record(row: AuditRow) -> AuditRecord:
         status_code=row.status_code,
         error=row.error,
         details=row.details,
+        team=row.team,
+        from_team=row.from_team,
+        teams=tuple(row.teams) if isinstance(row.teams, list) else None,
     )
 
 
@@ -153,6 +217,8 @@ class AuditLog:
         self.clock = clock
         self.dropped = 0
         """Rows dropped because more than `max_pending` were waiting (the database was unwritable)."""
+        self.observers: list[Callable[[str, Mapping[str, Any] | None], None]] = []
+        """Called with each recorded event's type and details (the metrics count refusals this way)."""
         self._config = sqlite_config(self.path)
         self._sessions = self._config.create_session_maker()
         self._pending: list[dict[str, Any]] = []
@@ -220,14 +286,34 @@ class AuditLog:
         status_code: int | None = None,
         error: str | None = None,
         details: Mapping[str, Any] | None = None,
+        team: str | None = None,
+        from_team: str | None = None,
+        teams: Iterable[str] | Literal[Auto.AUTO] | None = AUTO,
         at: datetime.datetime | None = None,
     ) -> None:
-        """Queue one event (returns at once; call from the event loop's thread). Anything like a key is redacted."""
+        """Queue one event (returns at once; call from the event loop's thread). Anything like a key is redacted.
+
+        `team` and `from_team` are the caller → team pair the event acted on. `teams` are the teams it concerns,
+        which decide who sees it (`AuditLog.query(within=...)`): by default `row_teams` of the pair and the key;
+        given, those teams plus the pair's; None, no team at all (only keys without a team scope see it).
+        """
         if event not in AUDIT_EVENTS:
             raise ValueError(f"unknown audit event {event!r}")
+        for observer in self.observers:
+            try:
+                observer(event, details)
+            except Exception:
+                log.exception("audit observer failed for %s", event)
         if self._closed:
             log.warning("audit log %s is closed; %s event not recorded", self.path, event)
             return
+        team, from_team = _team(team), _team(from_team)
+        if teams is AUTO:
+            concerned = row_teams(team, from_team, key=key)
+        elif teams is None:
+            concerned = None
+        else:
+            concerned = row_teams(team, from_team, [t for t in teams if _team(t)]) or None
         if key is not None:
             key_id, key_name = key.id, key.name
         if len(self._pending) >= self.max_pending:
@@ -245,6 +331,9 @@ class AuditLog:
                 "status_code": status_code,
                 "error": _text(error),
                 "details": _details(details),
+                "team": team,
+                "from_team": from_team,
+                "teams": concerned,
             }
         )
         if len(self._pending) >= self.batch_size:
@@ -285,10 +374,14 @@ class AuditLog:
         since: datetime.datetime | None = None,
         event: str | None = None,
         key_id: str | None = None,
+        within: Iterable[str] | None = None,
         limit: int | None = 50,
         cursor: str | None = None,
     ) -> Page[AuditRecord]:
-        """Entries newest first (queued ones written first), filtered; `limit` None is all."""
+        """Entries newest first (queued ones written first), filtered; `limit` None is all.
+
+        `within` (a team scope) keeps only the entries whose teams are all in it (never one that concerns no team).
+        """
         check_limit(limit)
         if event is not None and event not in AUDIT_EVENTS:
             raise ValidationError(
@@ -305,6 +398,8 @@ class AuditLog:
             statement = statement.where(AuditRow.event == event)
         if key_id is not None:
             statement = statement.where(AuditRow.key_id == key_id)
+        if within is not None:
+            statement = statement.where(teams_within(AuditRow.teams, within))
         if cursor:
             (before,) = decode_cursor(cursor, 1)
             if not before.isdigit():

@@ -18,12 +18,12 @@ import msgspec
 
 from app.auth.audit import AUDIT_EVENTS, AuditLog, AuditRecord
 from app.auth.db import utcnow
-from app.auth.keys import ENVS, PERMISSIONS, ROLES, KeyRecord
+from app.auth.keys import ADMIN, ENVS, PERMISSIONS, ROLES, KeyRecord
 from app.auth.store import KeyStore
 from app.config import ApiConfig, find_config_file, iris_home, load_config
 from app.errors import IrisError
 
-__all__ = ["IrisCLIPlugin", "Stores", "iris", "load_stores", "resolve_config_path"]
+__all__ = ["IrisCLIPlugin", "Stores", "iris", "load_stores", "resolve_config_path", "scoped_admin_warning"]
 
 T = TypeVar("T")
 
@@ -232,6 +232,9 @@ def generate(
             configured = ", ".join(stores.teams) or "none"
             _fail(f"--teams: {unknown[0]} is not a configured team (configured: {configured})")
 
+    if scope and (role == ADMIN or ADMIN in (_split(permissions) or [])):
+        click.echo(scoped_admin_warning(scope), err=True)
+
     async def create() -> Any:
         async with KeyStore(stores.key_store_path) as store:
             return await store.create(
@@ -254,6 +257,18 @@ def generate(
         f"expires: {_time(r.expires_at) if r.expires_at else 'never'}. "
         "Store the key now: it is not shown again.",
         err=True,
+    )
+
+
+def scoped_admin_warning(teams: Sequence[str]) -> str:
+    """What an admin key limited to some teams can and cannot do (printed when one is made)."""
+    names = ", ".join(teams)
+    return (
+        f"warning: admin with --teams: this key holds every permission, but only within {names}. It may tell, "
+        "wake, sleep, clear and read those teams (as `external` or as one of them), read their logs, status and "
+        "audit entries, and create, list and revoke keys whose teams are within them. It may not reach any other "
+        "team or act as its caller, create a key without --teams or wider than its own, see or revoke keys that "
+        "reach other teams, or read audit entries about other teams or about no team."
     )
 
 

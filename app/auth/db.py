@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from advanced_alchemy.config import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig
 from alembic.config import Config
-from sqlalchemy import MetaData, event, pool
+from sqlalchemy import ColumnElement, MetaData, and_, event, exists, func, literal, pool, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.db import migrate
 from app.db.migrate import sqlite_pragmas
@@ -61,8 +62,8 @@ async def upgrade_async(store: StoreName, url: str) -> None:
 
 
 async def prepare(store: StoreName, path: str | Path) -> None:
-    """Create the file's folder and bring the file to the newest schema."""
-    Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    """Create the file privately, with its folder (see `app.db.migrate.make_private`), and bring it to the newest
+    schema."""
     await upgrade_async(store, sqlite_url(path))
 
 
@@ -95,6 +96,13 @@ def run_env(metadata: MetaData) -> None:
         await engine.dispose()
 
     asyncio.run(online())
+
+
+def teams_within(column: InstrumentedAttribute[list[str] | None], teams: Iterable[str]) -> ColumnElement[bool]:
+    """SQL: the JSON array of team names in `column` is not empty and names only `teams` (a null never matches)."""
+    each = func.json_each(column).table_valued("value")
+    outside = select(literal(1)).select_from(each).where(each.c.value.not_in(list(teams)))
+    return and_(func.json_array_length(column) > 0, ~exists(outside))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ import secrets
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from app.api.models import ApiKey, CreatedApiKey, KeyEnv, KeyRole, Permission
 from app.errors import ValidationError
+from app.redact import REDACTED, holds_key, redact, redact_value
 
 __all__ = [
     "ADMIN",
@@ -57,9 +58,11 @@ PERMISSIONS: tuple[str, ...] = (
     "cache:write",
     "status:read",
     "debug:read",
+    "metrics:read",
     ADMIN,
 )
-"""Every permission, in the seed's order (`admin` implies every other)."""
+"""Every permission, in the seed's order (`admin` implies every other). `metrics:read` (`GET /metrics`, every
+team's counts) is in no preset but admin: grant it alone to a scraper's key (`--permissions metrics:read`)."""
 
 _VIEWER = ("status:read", "cache:read")
 _OPERATOR = (*_VIEWER, "team:tell", "team:wake")
@@ -83,11 +86,6 @@ KEY_ID_LENGTH = 10
 KEY_ID_PATTERN = re.compile(r"k_[A-Za-z0-9]{10}")
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.@ -]{1,64}")
 TEAM_PATTERN = re.compile(r"[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}")
-
-# Anything that starts like a key (even malformed or truncated) and any bearer credential.
-_SECRET = re.compile(r"iris_sk_[A-Za-z0-9_\-]*", re.IGNORECASE)
-_BEARER = re.compile(r"(\bbearer\s+)[^\s\"',;]+", re.IGNORECASE)
-REDACTED = "[REDACTED]"
 
 
 @dataclass(frozen=True)
@@ -143,24 +141,6 @@ def bearer_token(authorization: str | None) -> str | None:
     return token
 
 
-def redact(text: str) -> str:
-    """The text with anything that looks like a key or a bearer credential replaced."""
-    return _BEARER.sub(r"\1" + REDACTED, _SECRET.sub("iris_sk_" + REDACTED, text))
-
-
-def redact_value(value: Any) -> Any:
-    """A JSON-like value with every string (keys of mappings too) redacted."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, Mapping):
-        return {redact(str(k)): redact_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [redact_value(v) for v in value]
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return redact(str(value))
-
-
 def normalize_permissions(permissions: Iterable[str]) -> tuple[str, ...]:
     """Validated permissions without duplicates, in canonical order (ValidationError names an unknown one)."""
     given = [p.strip() for p in permissions if p.strip()]
@@ -192,7 +172,7 @@ def validate_name(name: str) -> str:
     """A key name: 1 to 64 characters of letters, digits, space and `_.@-`."""
     if not NAME_PATTERN.fullmatch(name) or not name.strip():
         raise ValidationError("name: expected 1 to 64 characters of letters, digits, space and _.@-", {"field": "name"})
-    if _SECRET.search(name):
+    if holds_key(name):
         raise ValidationError("name: must not look like a key", {"field": "name"})
     return name
 

@@ -57,6 +57,7 @@ class AuditRow(AuditBase):
         Index("ix_iris_audit_event_timestamp", "timestamp"),
         Index("ix_iris_audit_event_event", "event", "id"),
         Index("ix_iris_audit_event_key", "key_id", "id"),
+        Index("ix_iris_audit_event_team", "team", "id"),
         {"sqlite_autoincrement": True},
     )
 
@@ -71,3 +72,9 @@ class AuditRow(AuditBase):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     details: Mapped[dict[str, Any] | None] = mapped_column(JsonB, nullable=True)
+    team: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The team of the caller → team pair the event acted on."""
+    from_team: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The caller of that pair (`external` or a team)."""
+    teams: Mapped[list[str] | None] = mapped_column(JsonB, nullable=True)
+    """Every team the event concerns; a key with a team scope sees the row only when they are all within it."""

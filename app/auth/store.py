@@ -18,7 +18,17 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.auth.db import Clock, Page, check_limit, decode_cursor, encode_cursor, prepare, sqlite_config, utcnow
+from app.auth.db import (
+    Clock,
+    Page,
+    check_limit,
+    decode_cursor,
+    encode_cursor,
+    prepare,
+    sqlite_config,
+    teams_within,
+    utcnow,
+)
 from app.auth.keys import (
     ENVS,
     KEY_ID_PATTERN,
@@ -211,13 +221,24 @@ class KeyStore:
         )
 
     async def list_keys(
-        self, *, active: bool | None = None, limit: int | None = None, cursor: str | None = None
+        self,
+        *,
+        active: bool | None = None,
+        within: Iterable[str] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
     ) -> Page[KeyRecord]:
-        """Key records newest first; `active` True/False keeps only usable/unusable ones; `limit` None is all."""
+        """Key records newest first; `limit` None is all.
+
+        `active` True/False keeps only usable/unusable ones; `within` (a team scope) keeps only keys whose own
+        scope is a subset of it (never a key without a team scope).
+        """
         check_limit(limit)
         now = self.clock()
         await self.flush_usage()
         statement = select(ApiKeyRow).order_by(ApiKeyRow.created_at.desc(), ApiKeyRow.id.desc())
+        if within is not None:
+            statement = statement.where(teams_within(ApiKeyRow.teams, within))
         if active is not None:
             clause = self._active_clause(now)
             statement = statement.where(clause if active else ~clause)

@@ -1,4 +1,4 @@
-"""Database tables: sessions and the records of their tells."""
+"""Database tables: sessions, the records of their tells, and the Claude Code processes the server started."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -57,3 +57,23 @@ class TellRecord(UUIDBase):
     usage: Mapped[dict[str, Any] | None] = mapped_column(JsonB, nullable=True)
     num_turns: Mapped[int | None] = mapped_column(Integer, nullable=True)
     exit_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    command: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Run as the Claude Code command it names (else delivered as text): kept so a tell resumed after a restart
+    runs as it was accepted."""
+
+
+class ProcessRecord(UUIDBase):
+    """A Claude Code process this server started and has not yet seen end. `id` is the token in its environment.
+
+    A server that did not stop cleanly leaves rows behind; the next one stops those processes and their tools.
+    """
+
+    __tablename__ = "iris_process"
+
+    session_id: Mapped[UUID | None] = mapped_column(nullable=True)
+    team: Mapped[str] = mapped_column(String(64))
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Null until the process has started."""
+    start_time: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    """Its start time in clock ticks since boot (`/proc/<pid>/stat` field 22): a reused pid has another."""
+    started_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))

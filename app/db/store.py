@@ -1,9 +1,8 @@
-"""The store: sessions and tell records through advanced-alchemy repositories."""
+"""The store: sessions, tell records and started processes through advanced-alchemy repositories."""
 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +12,7 @@ from sqlalchemy import delete, event, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.migrate import sqlite_pragmas, upgrade_async
-from app.db.models import SessionRecord, TellRecord
+from app.db.models import ProcessRecord, SessionRecord, TellRecord
 
 UNFINISHED = ("queued", "running")
 
@@ -45,9 +44,8 @@ class Store:
         self._sessions = self.config.create_session_maker()
 
     async def open(self) -> None:
-        """Create the database file's folder and apply pending migrations."""
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database:
-            Path(self.engine.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        """Create the database file privately, with its folder (see `app.db.migrate.make_private`), and apply
+        pending migrations."""
         await upgrade_async(self.url)
 
     async def close(self) -> None:
@@ -58,19 +56,64 @@ class Store:
         """A new database session (use as `async with`)."""
         return self._sessions()
 
-    async def reset_after_restart(self, now: datetime.datetime) -> int:
-        """Mark every process stopped and every unfinished tell failed; returns the tells so ended."""
+    async def recover_after_restart(self, now: datetime.datetime) -> tuple[int, list[TellRecord]]:
+        """Mark every process stopped and the tells that were running failed (`server_restart`).
+
+        Returns how many tells were so ended, and the queued tells, oldest first, for the engine to run again.
+        """
         async with self.session() as db:
             await db.execute(update(SessionRecord).values(process_state="stopped"))
-            result = await db.execute(
-                update(TellRecord)
-                .where(TellRecord.status.in_(UNFINISHED))
-                .values(
-                    status="failed", reason="server_restart: the server stopped before the tell ended", finished_at=now
+            running = list((await db.execute(select(TellRecord).where(TellRecord.status == "running"))).scalars())
+            for record in running:
+                start = record.started_at or record.queued_at
+                await db.execute(
+                    update(TellRecord)
+                    .where(TellRecord.id == record.id)
+                    .values(
+                        status="failed",
+                        reason="server_restart: the server stopped during the tell",
+                        finished_at=now,
+                        duration_ms=max(0, int((now - start).total_seconds() * 1000)),
+                    )
                 )
+            queued = await db.execute(
+                select(TellRecord).where(TellRecord.status == "queued").order_by(TellRecord.queued_at, TellRecord.id)
             )
+            waiting = list(queued.scalars())
             await db.commit()
-            return int(getattr(result, "rowcount", 0) or 0)
+            return len(running), waiting
+
+    # processes
+
+    async def add_process(self, record: ProcessRecord) -> None:
+        """Record a Claude Code process about to start."""
+        async with self.session() as db:
+            db.add(record)
+            await db.commit()
+
+    async def update_process(self, token: UUID, **values: Any) -> None:
+        """Set some columns of a process record (its pid and start time, once known)."""
+        async with self.session() as db:
+            await db.execute(update(ProcessRecord).where(ProcessRecord.id == token).values(**values))
+            await db.commit()
+
+    async def remove_process(self, token: UUID) -> None:
+        """Forget a process that has ended."""
+        async with self.session() as db:
+            await db.execute(delete(ProcessRecord).where(ProcessRecord.id == token))
+            await db.commit()
+
+    async def processes(self) -> list[ProcessRecord]:
+        """Every recorded process, oldest first."""
+        async with self.session() as db:
+            statement = select(ProcessRecord).order_by(ProcessRecord.started_at)
+            return list((await db.execute(statement)).scalars())
+
+    async def clear_processes(self, tokens: list[UUID]) -> None:
+        """Forget the given processes (those a previous run left, once stopped)."""
+        async with self.session() as db:
+            await db.execute(delete(ProcessRecord).where(ProcessRecord.id.in_(tokens)))
+            await db.commit()
 
     # sessions
 

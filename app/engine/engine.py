@@ -10,6 +10,7 @@ import datetime
 import email.utils
 import logging
 import os
+import re
 import shlex
 import shutil
 import time
@@ -21,16 +22,35 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from claude_agent_sdk.types import ResultMessage, StreamEvent, ToolPermissionContext
+from claude_agent_sdk.types import (
+    HookContext,
+    HookInput,
+    HookJSONOutput,
+    Message,
+    ResultMessage,
+    StreamEvent,
+    ToolPermissionContext,
+)
 
 from app import __version__
 from app.config import EXTERNAL, IrisConfig, TeamConfig
-from app.db.models import SessionRecord
+from app.db.models import ProcessRecord, SessionRecord, TellRecord
 from app.db.store import Store
 from app.engine.events import SYSTEM, EventHub, session_channel, team_channel
+from app.engine.instance import InstanceLock
 from app.engine.logs import LogBuffer, LogEntry
-from app.engine.permissions import PendingPermission, PermissionBroker
-from app.engine.process import ClaudeProcess, Exited, build_options, process_table
+from app.engine.permissions import PendingPermission, PermissionBroker, screen
+from app.engine.process import (
+    ORPHANS,
+    ClaudeProcess,
+    Exited,
+    become_subreaper,
+    build_options,
+    kill_processes,
+    leftovers,
+    process_table,
+    watching,
+)
 from app.engine.tells import Tell, TellStatus, text_delta, utcnow
 from app.engine.views import (
     CachePage,
@@ -65,6 +85,24 @@ log = logging.getLogger("iris.engine")
 MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_TIMEOUT_MS = 3_600_000
 RECENT_TELLS = 512
+ROOM_POLL_S = 0.05
+_COMMAND = re.compile(r"/([A-Za-z0-9][A-Za-z0-9_:.-]*)(?=\s|$)")
+
+
+def slash_command(message: str) -> str | None:
+    """The Claude Code command a message names when typed as is (`compact` for "/compact keep the API"), or None."""
+    match = _COMMAND.match(message)
+    return match.group(1) if match else None
+
+
+def _about(item: SessionRuntime | Tell) -> dict[str, str]:
+    """The log context of a record about one session: its pair and id (what a team-scoped key's logs show)."""
+    return {"team": item.team, "fromTeam": item.from_team, "sessionId": str(item.session_id)}
+
+
+def _team_removed(team: str) -> str:
+    """The reason of a tell whose team left the config."""
+    return f"team_removed: team {team!r} is no longer in the config"
 
 
 @dataclass(eq=False)
@@ -77,12 +115,16 @@ class SessionRuntime:
     forked_from: uuid.UUID | None = None
     process: ClaudeProcess | None = None
     spawning: bool = False
+    claims: int = 0
+    """Wakes admitted to the pool that have not yet got their process."""
     current: Tell | None = None
     queue: deque[Tell] = field(default_factory=deque)
     worker: asyncio.Task[None] | None = None
     spawn_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_used: float = field(default_factory=time.monotonic)
     last_activity: datetime.datetime | None = None
+    deleting: asyncio.Event | None = None
+    """Set while the session is being deleted (the event is set once it is gone): it takes no new work."""
 
     @property
     def state(self) -> ProcessState:
@@ -142,35 +184,73 @@ class Engine:
         self._background: set[asyncio.Task[Any]] = set()
         self._recording: set[asyncio.Task[Any]] = set()
         self._ticker: asyncio.Task[None] | None = None
-        self._closing = False
+        self._stopping = asyncio.Event()
+        self._shutdown: asyncio.Task[None] | None = None
+        self._lock = InstanceLock.of(self.store.url)
+
+    @property
+    def _closing(self) -> bool:
+        """Whether shutting down has begun: no queued tell starts from then on."""
+        return self._stopping.is_set()
 
     # life cycle
 
     async def start(self) -> None:
-        """Open the store, reset what a previous run left, and start the idle reaper and health ticks."""
+        """Take the store's lock (ConfigurationError when another server holds it), open the store, stop the
+        processes a previous run left, resume its queued tells, and start the idle reaper and health ticks."""
+        if self._lock is not None:
+            self._lock.acquire()
         iris_log = logging.getLogger("iris")
         iris_log.addHandler(self.logs)
         if iris_log.level == logging.NOTSET:
             iris_log.setLevel(logging.INFO)
-        await self.store.open()
-        failed = await self.store.reset_after_restart(utcnow())
-        if failed:
-            log.warning("%d tells were unfinished when the server last stopped; marked failed", failed)
+        try:
+            await self.store.open()
+            become_subreaper()
+            await self._stop_leftovers()
+            await self._resume_queued()
+        except BaseException:
+            iris_log.removeHandler(self.logs)
+            await self.store.close()
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self._ticker = asyncio.create_task(self._tick(), name="iris-ticker")
         log.info("engine started with %d teams", len(self.config.teams))
 
     async def shutdown(self) -> None:
-        """Cancel every tell (reason `shutdown`), put every process to sleep, close the store."""
-        self._closing = True
+        """Cancel the running tells (reason `shutdown`), put every process to sleep, close the store, release its
+        lock. A second call waits for the first.
+
+        Queued tells stay queued in the store and run, in order, when the server starts again; whoever waits on
+        one (or on a tell accepted from now on) gets it back still queued.
+        """
+        await asyncio.shield(self.begin_shutdown())
+
+    def begin_shutdown(self) -> asyncio.Task[None]:
+        """Start shutting down (once) and return at once: no queued tell starts from now on, and its waiters are
+        answered. The server calls this as soon as it begins to stop, before it waits for open requests."""
+        if self._shutdown is None:
+            self._stopping.set()
+            self._shutdown = asyncio.create_task(self._stop(), name="iris-shutdown")
+        return self._shutdown
+
+    async def _stop(self) -> None:
+        try:
+            await self._stop_everything()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    async def _stop_everything(self) -> None:
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
         for runtime in self._runtimes.values():
-            for tell in runtime.queue:
-                tell.end(TellStatus.CANCELLED, "shutdown: the server stopped before the tell ran")
-            if runtime.current is not None:
-                runtime.current.end(TellStatus.CANCELLED, "shutdown: the server stopped during the tell")
+            current = runtime.current
+            if current is not None and current.status is TellStatus.RUNNING:
+                current.end(TellStatus.CANCELLED, "shutdown: the server stopped during the tell")
 
         async def stop(runtime: SessionRuntime) -> None:
             async with runtime.spawn_lock:  # a spawn in flight finishes first; later ones see _closing and refuse
@@ -179,13 +259,73 @@ class Engine:
         await asyncio.gather(*(stop(runtime) for runtime in list(self._runtimes.values())), return_exceptions=True)
         workers = [runtime.worker for runtime in self._runtimes.values() if runtime.worker is not None]
         await asyncio.gather(*workers, return_exceptions=True)
-        for runtime in self._runtimes.values():
-            while runtime.queue:
-                await self._finish(runtime, runtime.queue.popleft())
+        kept = [tell for runtime in self._runtimes.values() for tell in runtime.queue]
+        await asyncio.gather(*(t.persisted for t in kept if t.persisted is not None), return_exceptions=True)
         await self.settled()
         await self.store.close()
         logging.getLogger("iris").removeHandler(self.logs)
-        log.info("engine stopped")
+        log.info("engine stopped; %d queued tells kept for the next start", len(kept))
+
+    async def _stop_leftovers(self) -> None:
+        """Stop the Claude Code processes a previous run recorded and did not see end, and every tool of theirs."""
+        records = await self.store.processes()
+        if not records:
+            return
+        claude, tools = leftovers((r.pid, r.start_time, str(r.id)) for r in records)
+        if claude or tools:
+            await kill_processes(claude | tools)
+            log.warning(
+                "stopped what the previous run left: %d Claude Code processes (pids %s), %d tool processes (pids %s)",
+                len(claude),
+                ", ".join(str(pid) for pid, _start in sorted(claude)) or "none",
+                len(tools),
+                ", ".join(str(pid) for pid, _start in sorted(tools)) or "none",
+            )
+        await self.store.clear_processes([r.id for r in records])
+
+    async def _resume_queued(self) -> None:
+        """End the tells that were running when the server last stopped, and queue again those that were waiting."""
+        now = utcnow()
+        crashed, waiting = await self.store.recover_after_restart(now)
+        if crashed:
+            log.warning("%d tells were running when the server last stopped: failed (server_restart)", crashed)
+        resumed: list[SessionRuntime] = []
+        for record in waiting:
+            tell = self._resumed_tell(record)
+            self._remember(tell)
+            if self.config.team(record.team) is None:
+                self._end(tell, TellStatus.FAILED, _team_removed(record.team))
+                continue
+            runtime = self._runtimes.get(record.session_id)
+            if runtime is None:
+                session = await self.store.get_session(record.session_id)
+                if session is None:
+                    continue
+                runtime = self._runtime_for(session)
+            runtime.queue.append(tell)
+            if runtime not in resumed:
+                resumed.append(runtime)
+        for runtime in resumed:
+            runtime.worker = asyncio.create_task(self._work(runtime), name=f"session-{runtime.session_id}")
+        if resumed:
+            log.info(
+                "resumed %d queued tells on %d sessions",
+                sum(len(r.queue) for r in resumed),
+                len(resumed),
+            )
+
+    def _resumed_tell(self, record: TellRecord) -> Tell:
+        """A live tell again from the record of one that was queued when the server stopped."""
+        return Tell(
+            record.session_id,
+            record.from_team,
+            record.team,
+            record.message,
+            request_id=record.id,
+            queued_at=record.queued_at,
+            message_limit=self.config.settings.cache_messages_per_tell,
+            command=record.command,
+        )
 
     def apply_config(self, config: IrisConfig) -> None:
         """Switch to a reloaded config: new limits, timeouts and teams apply from now on."""
@@ -194,9 +334,19 @@ class Engine:
         self.events.retained_per_session = config.settings.events_retained
         self.logs.resize(config.settings.log_buffer_size)
         for runtime in list(self._runtimes.values()):
-            if runtime.team in removed and not runtime.busy:
-                self._spawn_task(self._put_to_sleep(runtime, "team_removed"))
+            if runtime.team in removed:
+                self._drop_queue(runtime, TellStatus.FAILED, _team_removed(runtime.team))
+                self._spawn_task(self._retire(runtime))
         log.info("config reloaded: %d teams, maxProcesses %d", len(config.teams), config.settings.max_processes)
+
+    async def _retire(self, runtime: SessionRuntime) -> None:
+        """Stop the session of a team that left the config: its running tell ends cancelled, its process sleeps."""
+        current = runtime.current
+        if current is not None and not current.status.finished:
+            current.cancel_requested = True
+            current.end(TellStatus.CANCELLED, _team_removed(runtime.team))
+        async with runtime.spawn_lock:
+            await self._put_to_sleep(runtime, "team_removed")
 
     # validation
 
@@ -232,7 +382,15 @@ class Engine:
     # sessions
 
     async def _pair_runtime(self, from_team: str, team: str, *, create: bool) -> SessionRuntime | None:
-        """The pair's primary session, loaded or (with `create`) made on first use."""
+        """The pair's primary session, loaded or (with `create`) made on first use; one being deleted is waited
+        out (the pair then has none, or a new one)."""
+        while True:
+            runtime = await self._load_pair(from_team, team, create=create)
+            if runtime is None or runtime.deleting is None:
+                return runtime
+            await runtime.deleting.wait()
+
+    async def _load_pair(self, from_team: str, team: str, *, create: bool) -> SessionRuntime | None:
         key = (from_team, team)
         session_id = self._pairs.get(key)
         if session_id is not None and session_id in self._runtimes:
@@ -293,6 +451,8 @@ class Engine:
                 f"Session {session_id} belongs to team {runtime.team!r}, not {team!r}",
                 {"sessionId": str(session_id)},
             )
+        if runtime.deleting is not None:
+            raise SessionNotFoundError(f"Session {session_id} is being deleted", {"sessionId": str(session_id)})
         return runtime
 
     async def _target(self, caller: str, team: str, session_id: uuid.UUID | None) -> SessionRuntime:
@@ -327,18 +487,24 @@ class Engine:
             if session_id in self._runtimes
             and self._runtimes[session_id] is not exclude
             and not self._runtimes[session_id].busy
+            and not self._runtimes[session_id].claims
             and self._runtimes[session_id].process is not None
             and not self._runtimes[session_id].process.stopping  # type: ignore[union-attr]
         ]
         return min(idle, key=lambda runtime: runtime.last_used, default=None)
 
     def _check_room(self, runtime: SessionRuntime) -> None:
-        """Fail at once when `runtime` would need a process and none can be had."""
-        if runtime.session_id in self._slots:
+        """Admit `runtime` to the pool, or fail at once (503) when every process is spoken for.
+
+        A session with work (a running or queued tell, a wake in progress) is counted whether or not it has
+        its process yet, so at most `maxProcesses` sessions are ever admitted: each can then have a process,
+        putting an idle one to sleep if need be. The caller marks `runtime` as having work (a queued tell, a
+        claim) with no await in between.
+        """
+        if runtime.busy or runtime.claims:
             return
-        if len(self._slots) < self.config.settings.max_processes:
-            return
-        if self._evictable(runtime) is None:
+        admitted = sum(1 for other in self._runtimes.values() if other is not runtime and (other.busy or other.claims))
+        if admitted >= self.config.settings.max_processes:
             raise self._pool_full()
 
     def _pool_full(self) -> ProcessPoolLimitError:
@@ -349,22 +515,42 @@ class Engine:
         )
 
     async def _ensure_process(self, runtime: SessionRuntime) -> ClaudeProcess:
-        """The session's live process, started (making room in the pool) if needed."""
+        """The session's live process, started (making room in the pool) if needed.
+
+        With no slot free and no idle process to put to sleep, a session's tell waits for one (it was
+        admitted, so one comes: a process on its way to sleep, or a session that runs out of work when more
+        than `maxProcesses` have some, after a restart or a lowered limit) until it is cancelled; a wake
+        waits at most `spawnTimeout`.
+        """
         async with runtime.spawn_lock:
             process = runtime.process
             if process is not None and process.alive and not process.stopping:
                 return process
             if self._closing:
                 raise ProcessError("The server is shutting down")
+            deadline = time.monotonic() + self.config.settings.spawn_timeout / 1000
             while runtime.session_id not in self._slots:
+                if self._closing:
+                    raise ProcessError("The server is shutting down")
                 if len(self._slots) < self.config.settings.max_processes:
                     self._slots.add(runtime.session_id)
                     break
                 victim = self._evictable(runtime)
-                if victim is None:
+                if victim is not None:
+                    log.info(
+                        "evicting idle session %s of %s to make room",
+                        victim.session_id,
+                        victim.team,
+                        extra=_about(victim),
+                    )
+                    await self._sleep_if_idle(victim, "evicted")
+                    continue
+                current = runtime.current
+                if current is not None and current.cancel_requested:
+                    raise ProcessError("The tell was cancelled while it waited for a process")
+                if current is None and time.monotonic() >= deadline:
                     raise self._pool_full()
-                log.info("evicting idle session %s of %s to make room", victim.session_id, victim.team)
-                await self._sleep_if_idle(victim, "evicted")
+                await asyncio.sleep(ROOM_POLL_S)
             runtime.spawning = True
             try:
                 return await self._spawn(runtime)
@@ -385,10 +571,40 @@ class Engine:
             resume, fork = None, False
         process: ClaudeProcess | None = None
 
+        def grant() -> str:
+            """The team's grantPermission now (a reload applies to running processes; a removed team gets no)."""
+            current_team = self.config.team(runtime.team)
+            return current_team.grant_permission if current_team is not None else "no"
+
+        async def pre_tool_use(
+            hook_input: HookInput, _tool_use_id: str | None, _context: HookContext
+        ) -> HookJSONOutput:
+            """Iris's decision on every tool use, ahead of anything Claude Code's settings say."""
+            mode = grant()
+            raw: dict[str, Any] = dict(hook_input)
+            tool_input = raw.get("tool_input")
+            decision = screen(
+                mode, str(raw.get("tool_name", "")), tool_input if isinstance(tool_input, dict) else {}, team.path
+            )
+            if decision is None:
+                return {}
+            reason = (
+                f"Iris denies tool use for team {runtime.team} (grantPermission: no)"
+                if decision == "deny"
+                else f"Iris holds tool use of team {runtime.team} for a decision (grantPermission: ask)"
+            )
+            return {
+                "hookSpecificOutput": {
+                    "hookEventName": "PreToolUse",
+                    "permissionDecision": decision,
+                    "permissionDecisionReason": reason,
+                }
+            }
+
         async def can_use_tool(tool: str, tool_input: dict[str, Any], _context: ToolPermissionContext) -> Any:
             current = runtime.current
             return await self.permissions.decide_for(
-                self._team(runtime.team).grant_permission if runtime.team in self.config.teams else "no",
+                grant(),
                 session_id=sid,
                 team=runtime.team,
                 from_team=runtime.from_team,
@@ -403,13 +619,19 @@ class Engine:
                 process.record_stderr(line)
 
         options = build_options(
-            team, session_id=sid, resume=resume, fork=fork, can_use_tool=can_use_tool, stderr=stderr
+            team,
+            session_id=sid,
+            resume=resume,
+            fork=fork,
+            can_use_tool=can_use_tool,
+            pre_tool_use=pre_tool_use,
+            stderr=stderr,
         )
         process = ClaudeProcess(options)
         process.on_exit = lambda proc, exited: self._on_exit(runtime, proc, exited)
         timeout_ms = self.config.settings.spawn_timeout
         try:
-            await process.start(timeout_ms / 1000)
+            await self._start_recorded(runtime, process, timeout_ms / 1000)
         except builtins.TimeoutError:
             self._publish_team(runtime, "process:error", {"error": f"spawn timed out after {timeout_ms} ms"})
             raise TimeoutError(
@@ -418,7 +640,7 @@ class Engine:
             ) from None
         except Exception as exc:
             tail = " | ".join(list(process.stderr_tail)[-5:])
-            log.error("Claude Code for %s failed to start: %s %s", runtime.team, exc, tail)
+            log.error("Claude Code for %s failed to start: %s %s", runtime.team, exc, tail, extra=_about(runtime))
             self._publish_team(runtime, "process:error", {"error": f"failed to start: {exc}"})
             raise ProcessError(
                 f"Claude Code for team {runtime.team!r} could not start: {exc}"
@@ -433,7 +655,14 @@ class Engine:
             config_snapshot=msgspec.to_builtins(team),
             last_used_at=utcnow(),
         )
-        log.info("spawned Claude Code pid %s for %s→%s session %s", process.pid, runtime.from_team, runtime.team, sid)
+        log.info(
+            "spawned Claude Code pid %s for %s→%s session %s",
+            process.pid,
+            runtime.from_team,
+            runtime.team,
+            sid,
+            extra=_about(runtime),
+        )
         self._publish_team(runtime, "process:spawned", {"pid": process.pid})
         return process
 
@@ -441,7 +670,13 @@ class Engine:
         """A process ended on its own (crash, or exit): forget it and say so."""
         if runtime.process is not process:
             return
-        log.warning("Claude Code pid %s of %s exited on its own (code %s)", process.pid, runtime.team, exited.exit_code)
+        log.warning(
+            "Claude Code pid %s of %s exited on its own (code %s)",
+            process.pid,
+            runtime.team,
+            exited.exit_code,
+            extra=_about(runtime),
+        )
         self._spawn_task(self._process_gone(runtime, process, "process_exited", exited.exit_code))
 
     async def _process_gone(
@@ -453,6 +688,7 @@ class Engine:
         self._slots.discard(runtime.session_id)
         self.permissions.cancel_session(str(runtime.session_id))
         await process.stop(0)
+        await self._forget_process(process)
         self._publish_team(runtime, "process:terminated", {"reason": reason, "exitCode": exit_code})
         with contextlib.suppress(Exception):
             await self.store.update_session(runtime.session_id, process_state="stopped")
@@ -471,6 +707,7 @@ class Engine:
             return None
         self.permissions.cancel_session(str(runtime.session_id))
         code = await process.stop(self.config.settings.shutdown_grace / 1000)
+        await self._forget_process(process)
         if runtime.process is process:
             runtime.process = None
             self._slots.discard(runtime.session_id)
@@ -478,6 +715,28 @@ class Engine:
             with contextlib.suppress(Exception):
                 await self.store.update_session(runtime.session_id, process_state="stopped")
         return code
+
+    async def _start_recorded(self, runtime: SessionRuntime, process: ClaudeProcess, timeout: float) -> None:
+        """Start a Claude Code process recorded in the store (its token first, then its pid and start time), so the
+        next server can stop it and its tools if this one dies without stopping them."""
+        record = ProcessRecord(id=process.token, session_id=runtime.session_id, team=runtime.team, started_at=utcnow())
+        await self.store.add_process(record)
+        try:
+            await process.start(timeout)
+        except BaseException:
+            await self._forget_process(process)
+            raise
+        try:
+            await self.store.update_process(process.token, pid=process.pid, start_time=process.start_time)
+        except Exception:  # the token recorded already lets the next server find it
+            log.exception("could not record the pid of Claude Code pid %s", process.pid, extra=_about(runtime))
+
+    async def _forget_process(self, process: ClaudeProcess) -> None:
+        """Remove the record of a process that has ended, its tools stopped."""
+        try:
+            await self.store.remove_process(process.token)
+        except Exception:
+            log.exception("could not remove the record of Claude Code pid %s", process.pid)
 
     def _publish_team(self, runtime: SessionRuntime, name: str, data: dict[str, Any]) -> None:
         payload = {"team": runtime.team, "fromTeam": runtime.from_team, "sessionId": str(runtime.session_id), **data}
@@ -509,6 +768,7 @@ class Engine:
                         runtime.session_id,
                         runtime.team,
                         idle_ms,
+                        extra=_about(runtime),
                     )
                     self._spawn_task(self._sleep_if_idle(runtime, "idle_timeout"))
             if (now - last_health) * 1000 >= self.config.settings.health_check_interval:
@@ -516,16 +776,28 @@ class Engine:
                 self.events.publish(SYSTEM, "health:check", self._health())
 
     def _note_tool_processes(self) -> None:
-        """Record what running tools started, so a crash of Claude Code cannot leave them behind."""
+        """Record what running tools started, so a crash of Claude Code cannot leave them behind; look after the
+        tools re-parented to this server (kept with their Claude Code, stopped once it has ended, reaped)."""
         working = [
             r.process
             for r in self._runtimes.values()
             if r.process is not None and r.process.alive and r.current is not None
         ]
-        if working:
-            table = process_table()
-            for process in working:
-                process.note_descendants(table)
+        if not working and not watching():
+            return
+        table = process_table()
+        for process in working:
+            process.note_descendants(table)
+        stray = ORPHANS.check(table)
+        if stray:
+            self._spawn_task(self._stop_strays(stray))
+
+    async def _stop_strays(self, stray: set[tuple[int, int]]) -> None:
+        """Stop tools re-parented to this server whose Claude Code has ended."""
+        count = await ORPHANS.stop(stray)
+        if count:
+            pids = ", ".join(str(pid) for pid, _start in sorted(stray))
+            log.warning("stopped %d tool processes (pids %s) whose Claude Code had ended", count, pids)
 
     def _health(self) -> dict[str, Any]:
         states = self._process_states()
@@ -556,8 +828,38 @@ class Engine:
         from_team: str | None = None,
         timeout: int = 0,
         session_id: uuid.UUID | None = None,
+        command: bool = False,
     ) -> TellView:
-        """Deliver a message to the pair's session (or a fork of it) and wait per `timeout`."""
+        """Deliver a message to the pair's session (or a fork of it) and wait per `timeout`.
+
+        The text reaches the model as written. With `command` it is run as the Claude Code command it names,
+        which must be on `settings.allowedSlashCommands` (the caller has checked that its key may).
+        """
+        if command and self.allowed_command(message) is None:
+            name = slash_command(message)
+            raise ValidationError(
+                f"/{name} is not on settings.allowedSlashCommands" if name else "message does not name a command",
+                {"field": "message"},
+            )
+        return await self._tell(
+            to_team, message, from_team=from_team, timeout=timeout, session_id=session_id, command=command
+        )
+
+    def allowed_command(self, message: str) -> str | None:
+        """The command on `settings.allowedSlashCommands` that `message` names, or None (it is only text)."""
+        name = slash_command(message)
+        return name if name is not None and name in self.config.settings.allowed_slash_commands else None
+
+    async def _tell(
+        self,
+        to_team: str,
+        message: str,
+        *,
+        from_team: str | None,
+        timeout: int,
+        session_id: uuid.UUID | None,
+        command: bool,
+    ) -> TellView:
         self._team(to_team, "toTeam")
         caller = self._caller(from_team)
         self._check_message(message)
@@ -573,14 +875,14 @@ class Engine:
                 f"Session {runtime.session_id} already has {len(runtime.queue)} tells waiting (limit {limit})",
                 {"sessionId": str(runtime.session_id), "maxQueuedTells": limit},
             )
-        if not runtime.busy:
-            self._check_room(runtime)
+        self._check_room(runtime)  # from here to the queue's append: no await (the tell holds its admission)
         tell = Tell(
             runtime.session_id,
             runtime.from_team,
             to_team,
             message,
             message_limit=self.config.settings.cache_messages_per_tell,
+            command=command,
         )
         tell.persisted = asyncio.create_task(self.store.add_tell(tell.record()))
         self._remember(tell)
@@ -595,19 +897,36 @@ class Engine:
 
     async def _wait(self, tell: Tell, timeout: int) -> TellView:
         if timeout == 0:
-            await tell.done.wait()
+            await self._until_ended(tell)
         elif timeout > 0:
             with contextlib.suppress(builtins.TimeoutError):
                 async with asyncio.timeout(timeout / 1000):
-                    await tell.done.wait()
+                    await self._until_ended(tell)
         return TellView.of(tell)
 
+    async def _until_ended(self, tell: Tell) -> None:
+        """Wait until a tell has ended, or until the server stops with it still queued (it runs after the
+        restart): nobody waits on a stopped server."""
+        if tell.done.is_set():
+            return
+        if not self._closing:
+            ended = asyncio.ensure_future(tell.done.wait())
+            stopping = asyncio.ensure_future(self._stopping.wait())
+            try:
+                await asyncio.wait({ended, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                ended.cancel()
+                stopping.cancel()
+        if tell.status is not TellStatus.QUEUED:  # running: the shutdown ends it
+            await tell.done.wait()
+
     async def wait_for(self, request_id: uuid.UUID, timeout: float | None = None) -> TellView:
-        """Wait for a tell to end (at most `timeout` seconds), then return it."""
+        """Wait for a tell to end (at most `timeout` seconds; a queued one only until the server stops), then
+        return it."""
         tell = self._recent.get(request_id)
         if tell is not None:
             async with asyncio.timeout(timeout):
-                await tell.done.wait()
+                await self._until_ended(tell)
         return await self.get_request(request_id)
 
     def _remember(self, tell: Tell) -> None:
@@ -622,19 +941,22 @@ class Engine:
     async def _work(self, runtime: SessionRuntime) -> None:
         """Run the session's queued tells one at a time, in order."""
         try:
-            while runtime.queue:
+            while runtime.queue and not self._closing:
                 tell = runtime.queue.popleft()
                 runtime.current = tell
                 try:
                     if not tell.status.finished:
                         await self._run(runtime, tell)
                 except Exception as exc:
-                    log.exception("tell %s failed inside Iris", tell.request_id)
+                    log.exception("tell %s failed inside Iris", tell.request_id, extra=_about(tell))
                     tell.end(TellStatus.FAILED, f"internal_error: {type(exc).__name__}")
                 finally:
                     runtime.current = None
                     runtime.last_used = time.monotonic()
-                    await self._finish(runtime, tell)
+                    if self._closing and tell.status is TellStatus.QUEUED:
+                        runtime.queue.appendleft(tell)  # it never started: it runs after the restart
+                    else:
+                        self._finish(tell, runtime)
         finally:
             runtime.worker = None
 
@@ -642,7 +964,14 @@ class Engine:
         try:
             process = await self._ensure_process(runtime)
         except IrisError as exc:
-            tell.end(TellStatus.FAILED, f"{exc.name}: {exc.message}")
+            if tell.cancel_requested:
+                tell.end(TellStatus.CANCELLED, "cancelled: before it started")
+            elif self._closing:
+                return  # the server is stopping: the tell stays queued
+            elif self.config.team(runtime.team) is None:
+                tell.end(TellStatus.FAILED, _team_removed(runtime.team))
+            else:
+                tell.end(TellStatus.FAILED, f"{exc.name}: {exc.message}")
             return
         if tell.cancel_requested:
             tell.end(TellStatus.CANCELLED, "cancelled: before it started")
@@ -652,12 +981,16 @@ class Engine:
             if isinstance(leftover, Exited):
                 process.messages.put_nowait(leftover)
                 break
+        if self._closing:
+            return  # the server is stopping: the tell stays queued
         tell.status = TellStatus.RUNNING
         tell.started_at = utcnow()
+        if not await self._record_start(tell):
+            return
         runtime.last_activity = tell.started_at
         self._publish_session(runtime, "tell:started", {"requestId": str(tell.request_id)})
         try:
-            await process.send(tell.message)
+            await process.send(tell.message, command=tell.command)
         except Exception as exc:
             tell.end(TellStatus.FAILED, f"process_error: could not write to Claude Code: {exc}")
             await self._put_to_sleep(runtime, "write_failed")
@@ -668,11 +1001,10 @@ class Engine:
         sid = str(runtime.session_id)
         while True:
             try:
-                async with asyncio.timeout(stall_ms / 1000):
-                    item = await process.messages.get()
+                item = await self._next_message(process, sid, stall_ms)
             except builtins.TimeoutError:
                 tell.end(TellStatus.STALLED, f"stalled: no message from Claude Code for {stall_ms} ms")
-                log.warning("tell %s stalled; putting session %s to sleep", request_id, sid)
+                log.warning("tell %s stalled; putting session %s to sleep", request_id, sid, extra=_about(runtime))
                 await self._put_to_sleep(runtime, "stalled")
                 return
             if isinstance(item, Exited):
@@ -703,18 +1035,99 @@ class Engine:
                 tell.finish_from_result(item)
                 return
 
-    async def _finish(self, runtime: SessionRuntime, tell: Tell) -> None:
-        """Tell the waiters a tell has ended, then record it in the background (off the caller's path)."""
+    async def _next_message(self, process: ClaudeProcess, sid: str, stall_ms: int) -> Message | Exited:
+        """The process's next message, or `TimeoutError` after `stall_ms` of silence (the stall watchdog).
+
+        The watch pauses while a tool use of the session waits on a permission decision (a person is not a
+        stall) and its full window starts again once the decision is made.
+        """
+        messages = process.messages
+        if not messages.empty():
+            return messages.get_nowait()
+        window = stall_ms / 1000
+        quiet_since = time.monotonic()
+        while True:
+            if self.permissions.waiting(sid):
+                item = await self._message_or_decision(messages, sid)
+                if item is not None:
+                    return item
+                continue
+            settled = self.permissions.settled_at(sid)
+            remaining = max(quiet_since, settled or 0.0) + window - time.monotonic()
+            if remaining <= 0:
+                raise builtins.TimeoutError
+            try:
+                async with asyncio.timeout(remaining):
+                    return await messages.get()
+            except builtins.TimeoutError:
+                continue  # look again: a decision may be pending, or have been made inside the window
+
+    async def _message_or_decision(
+        self, messages: asyncio.Queue[Message | Exited], sid: str
+    ) -> Message | Exited | None:
+        """The next message, or None once the session no longer waits on a permission decision."""
+        get = asyncio.ensure_future(messages.get())
+        settled = asyncio.ensure_future(self.permissions.until_settled(sid))
+        try:
+            await asyncio.wait({get, settled}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            settled.cancel()
+            if not get.done():
+                get.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await get
+        return get.result() if not get.cancelled() else None
+
+    def _finish(self, tell: Tell, runtime: SessionRuntime | None = None) -> None:
+        """The one way a tell ends, once: its waiters are let go, `tell:complete` is published, and the outcome is
+        recorded in the background (off the caller's path)."""
+        if tell.done.is_set():
+            return
         if not tell.status.finished:
             tell.end(TellStatus.FAILED, "internal_error: the tell ended without an outcome")
-        runtime.last_activity = utcnow()
-        self._publish_session(runtime, "tell:complete", _tell_event(TellView.of(tell)))
+        if runtime is not None:
+            runtime.last_activity = utcnow()
+        sid = str(tell.session_id)
+        self.events.publish(session_channel(sid), "tell:complete", {"sessionId": sid, **_tell_event(TellView.of(tell))})
         tell.done.set()
-        task = self._spawn_task(self._record_end(runtime, tell))
+        task = self._spawn_task(self._record_end(tell))
         self._recording.add(task)
         task.add_done_callback(self._recording.discard)
 
-    async def _record_end(self, runtime: SessionRuntime, tell: Tell) -> None:
+    def _end(self, tell: Tell, status: TellStatus, reason: str, runtime: SessionRuntime | None = None) -> None:
+        """End a tell that is not running (see `_finish`)."""
+        tell.end(status, reason)
+        self._finish(tell, runtime)
+
+    def _drop_queue(self, runtime: SessionRuntime, status: TellStatus, reason: str) -> int:
+        """End every queued tell of a session (see `_finish`); returns how many."""
+        dropped = 0
+        while runtime.queue:
+            self._end(runtime.queue.popleft(), status, reason, runtime)
+            dropped += 1
+        return dropped
+
+    async def _record_start(self, tell: Tell) -> bool:
+        """Write `running` to the store before Claude Code sees the message, so no restart can run it twice.
+
+        Returns whether the tell may go on (it was not cancelled meanwhile, and the write succeeded).
+        """
+        try:
+            if tell.persisted is not None:
+                await tell.persisted
+            await self.store.update_tell(tell.request_id, status=str(TellStatus.RUNNING), started_at=tell.started_at)
+        except Exception:
+            log.exception("could not record the start of tell %s", tell.request_id, extra=_about(tell))
+            tell.end(TellStatus.FAILED, "internal_error: the start of the tell could not be recorded")
+            return False
+        if tell.status.finished:
+            return False
+        if tell.cancel_requested:
+            tell.end(TellStatus.CANCELLED, "cancelled: before it started")
+            return False
+        return True
+
+    async def _record_end(self, tell: Tell) -> None:
         """Persist a tell's outcome and add it to the session's totals."""
         usage = tell.usage
         try:
@@ -723,7 +1136,7 @@ class Engine:
             await self.store.finish_tell(
                 tell.request_id,
                 tell.columns(),
-                runtime.session_id,
+                tell.session_id,
                 messages=1 if tell.started_at is not None else 0,
                 cost_usd=tell.cost_usd or 0.0,
                 input_tokens=usage.input_tokens if usage else 0,
@@ -732,7 +1145,7 @@ class Engine:
                 last_response_at=tell.finished_at if tell.status is TellStatus.COMPLETED else None,
             )
         except Exception:
-            log.exception("could not record the end of tell %s", tell.request_id)
+            log.exception("could not record the end of tell %s", tell.request_id, extra=_about(tell))
 
     async def recorded(self) -> None:
         """Wait until every ended tell is in the store (reads of the store call this first)."""
@@ -763,7 +1176,9 @@ class Engine:
         self, team: str, *, from_team: str | None = None, timeout: int = 0, session_id: uuid.UUID | None = None
     ) -> TellView:
         """Send Claude Code's `/compact` to the pair's session (or the named one) as a tell."""
-        return await self.tell(team, "/compact", from_team=from_team, timeout=timeout, session_id=session_id)
+        return await self._tell(
+            team, "/compact", from_team=from_team, timeout=timeout, session_id=session_id, command=True
+        )
 
     async def cancel(
         self,
@@ -779,11 +1194,7 @@ class Engine:
         runtime = await self._target(caller, team, session_id)
         dropped = 0
         if drop_queued:
-            while runtime.queue:
-                queued = runtime.queue.popleft()
-                queued.end(TellStatus.CANCELLED, "cancelled: dropped from the queue")
-                await self._finish(runtime, queued)
-                dropped += 1
+            dropped = self._drop_queue(runtime, TellStatus.CANCELLED, "cancelled: dropped from the queue")
         tell = runtime.current
         if tell is None or tell.status.finished:
             return CancelResult(team, caller, runtime.session_id, False, None, None, dropped, "nothing was running")
@@ -794,14 +1205,21 @@ class Engine:
             try:
                 async with asyncio.timeout(grace):
                     await process.interrupt()
-                    await tell.done.wait()
+                    await self._until_ended(tell)
             except builtins.TimeoutError:
-                log.warning("interrupt of %s not confirmed within %.1fs; stopping the process", tell.request_id, grace)
+                log.warning(
+                    "interrupt of %s not confirmed within %.1fs; stopping the process",
+                    tell.request_id,
+                    grace,
+                    extra=_about(runtime),
+                )
                 await self._put_to_sleep(runtime, "cancelled")
             except Exception as exc:
-                log.warning("interrupt of %s failed (%s); stopping the process", tell.request_id, exc)
+                log.warning(
+                    "interrupt of %s failed (%s); stopping the process", tell.request_id, exc, extra=_about(runtime)
+                )
                 await self._put_to_sleep(runtime, "cancelled")
-        await tell.done.wait()
+        await self._until_ended(tell)
         cancelled = tell.status is TellStatus.CANCELLED
         message = "the running tell was cancelled" if cancelled else f"the tell had already ended ({tell.status})"
         return CancelResult(
@@ -820,7 +1238,11 @@ class Engine:
             runtime.last_used = time.monotonic()
             return WakeResult(team, caller, runtime.session_id, "already_awake", runtime.pid)
         self._check_room(runtime)
-        process = await self._ensure_process(runtime)
+        runtime.claims += 1
+        try:
+            process = await self._ensure_process(runtime)
+        finally:
+            runtime.claims -= 1
         return WakeResult(team, caller, runtime.session_id, "awake", process.pid)
 
     async def launch(self, team: str, *, from_team: str | None = None) -> WakeResult:
@@ -832,12 +1254,15 @@ class Engine:
         if runtime.process is not None and runtime.process.alive and not runtime.process.stopping:
             return WakeResult(team, caller, runtime.session_id, "already_awake", runtime.pid)
         self._check_room(runtime)
+        runtime.claims += 1
 
         async def wake_in_background() -> None:
             try:
                 await self._ensure_process(runtime)
             except IrisError as exc:
-                log.warning("launch of %s for %s failed: %s", team, caller, exc.message)
+                log.warning("launch of %s for %s failed: %s", team, caller, exc.message, extra=_about(runtime))
+            finally:
+                runtime.claims -= 1
 
         self._spawn_task(wake_in_background())
         return WakeResult(team, caller, runtime.session_id, "waking", None)
@@ -856,7 +1281,7 @@ class Engine:
                 result = await self.cancel(team, from_team=caller)
                 cancelled = result.request_id if result.cancelled else None
             else:
-                await current.done.wait()
+                await self._until_ended(current)
         async with runtime.spawn_lock:
             if runtime.process is None or not runtime.process.alive:
                 return SleepResult(team, caller, runtime.session_id, "already_asleep", cancelled)
@@ -916,12 +1341,25 @@ class Engine:
         return DeleteResult(team, caller, runtime.session_id, transcript, tells)
 
     async def _delete_runtime(self, runtime: SessionRuntime) -> tuple[bool, int]:
-        for tell in list(runtime.queue):
-            tell.end(TellStatus.CANCELLED, "cancelled: the session was deleted")
-        runtime.queue.clear()
-        if runtime.current is not None and not runtime.current.status.finished:
-            runtime.current.cancel_requested = True
-            runtime.current.end(TellStatus.CANCELLED, "cancelled: the session was deleted")
+        """Delete a session: its tells end (cancelled), its process sleeps, then its records and transcript go.
+        Meanwhile it takes no new work (see `_pair_runtime`)."""
+        deleting = runtime.deleting = asyncio.Event()
+        try:
+            result = await self._delete_session(runtime)
+        except BaseException:
+            runtime.deleting = None  # still there: usable again
+            raise
+        finally:
+            deleting.set()
+        return result
+
+    async def _delete_session(self, runtime: SessionRuntime) -> tuple[bool, int]:
+        reason = "cancelled: the session was deleted"
+        self._drop_queue(runtime, TellStatus.CANCELLED, reason)
+        current = runtime.current
+        if current is not None and not current.status.finished:
+            current.cancel_requested = True
+            current.end(TellStatus.CANCELLED, reason)
         async with runtime.spawn_lock:
             await self._put_to_sleep(runtime, "deleted")
         if runtime.worker is not None:

@@ -1,4 +1,4 @@
-"""Recent structured log records, kept in memory for the logs operation."""
+"""Recent structured log records, kept in memory for the logs operation, with anything shaped like a key redacted."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import logging
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
+
+from app.redact import redact
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -22,8 +24,16 @@ class LogEntry:
     context: dict[str, Any]
 
 
+def _kept(value: Any) -> str | int | float | bool | None:
+    """A context value as kept: a number, flag or None as is, anything else as its redacted text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact(value if isinstance(value, str) else repr(value))
+
+
 class LogBuffer(logging.Handler):
-    """A logging handler keeping the newest records in a ring buffer."""
+    """A logging handler keeping the newest records in a ring buffer; what it keeps (message, context, exception)
+    passes through `app.redact.redact` first, so no key reaches a reader of the logs."""
 
     def __init__(self, size: int = 2000) -> None:
         super().__init__(logging.DEBUG)
@@ -36,19 +46,15 @@ class LogBuffer(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            context = {
-                key: value if isinstance(value, str | int | float | bool | None) else repr(value)
-                for key, value in vars(record).items()
-                if key not in _STANDARD
-            }
+            context = {key: _kept(value) for key, value in vars(record).items() if key not in _STANDARD}
             if record.exc_info and record.exc_info[1] is not None:
-                context["exception"] = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+                context["exception"] = redact(f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
             self.entries.append(
                 LogEntry(
                     datetime.datetime.fromtimestamp(record.created, datetime.UTC),
                     record.levelname.lower(),
                     record.name,
-                    record.getMessage(),
+                    redact(record.getMessage()),
                     context,
                 )
             )

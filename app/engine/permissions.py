@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
 
 from claude_agent_sdk.types import PermissionResultAllow, PermissionResultDeny
 
@@ -14,9 +16,54 @@ from app.engine.events import EventHub, session_channel, team_channel
 from app.engine.tells import utcnow
 from app.errors import NotFoundError, ValidationError
 
+READ_ONLY_TOOLS = frozenset({"Read", "Glob", "Grep", "ToolSearch"})
+"""Tools that cannot change anything: under `no` and `ask` they run undecided while every path they name is in
+the team's folder. Every other tool use (Bash included, whatever its command) is Iris's to decide."""
+
+_PATH_INPUTS = ("file_path", "path", "notebook_path")
+_PATTERN_INPUTS = ("pattern", "glob")
+
 
 class PermissionNotFoundError(NotFoundError):
     """No pending permission with that id."""
+
+
+def _inside(folder: Path, value: object) -> bool:
+    """Whether a path a tool names (relative to the folder, or absolute) resolves inside the folder."""
+    if not isinstance(value, str) or value.startswith("~"):
+        return False
+    return (folder / value).resolve().is_relative_to(folder)
+
+
+def _stays_inside(folder: Path, tool: str, tool_input: dict[str, Any]) -> bool:
+    """Whether a read-only tool use names only paths (and path patterns) inside the team's folder."""
+    for key in _PATH_INPUTS:
+        if key in tool_input and not _inside(folder, tool_input[key]):
+            return False
+    if tool in ("Glob", "Grep"):
+        for key in _PATTERN_INPUTS:
+            value = tool_input.get(key)
+            if tool == "Grep" and key == "pattern":
+                continue  # a regular expression, not a path
+            if value is not None and (
+                not isinstance(value, str) or value.startswith(("/", "~")) or ".." in PurePosixPath(value).parts
+            ):
+                return False
+    return True
+
+
+def screen(mode: str, tool: str, tool_input: dict[str, Any], folder: str) -> Literal["deny", "ask"] | None:
+    """Iris's answer to a tool use before Claude Code's own rules (settings, permission mode) are consulted.
+
+    `deny` and `ask` are final (`ask` brings the request to `decide_for`); None lets the tool use go on to
+    Claude Code's rules, which can then only be stricter: for `yes` teams, and for read-only tools that stay
+    inside the team's folder.
+    """
+    if mode == "yes":
+        return None
+    if tool in READ_ONLY_TOOLS and _stays_inside(Path(folder).resolve(), tool, tool_input):
+        return None
+    return "deny" if mode == "no" else "ask"
 
 
 @dataclass(eq=False)
@@ -57,6 +104,37 @@ class PermissionBroker:
     def __init__(self, events: EventHub) -> None:
         self.events = events
         self.pending: dict[str, PendingPermission] = {}
+        self._waiting: dict[str, int] = {}
+        self._settled: dict[str, asyncio.Event] = {}
+        self._settled_at: dict[str, float] = {}
+
+    def waiting(self, session_id: str) -> bool:
+        """Whether a tool use of the session waits on a decision."""
+        return self._waiting.get(session_id, 0) > 0
+
+    def settled_at(self, session_id: str) -> float | None:
+        """When (`time.monotonic()`) the session last stopped waiting on a decision."""
+        return self._settled_at.get(session_id)
+
+    async def until_settled(self, session_id: str) -> None:
+        """Return once no tool use of the session waits on a decision."""
+        if self.waiting(session_id):
+            await self._settled.setdefault(session_id, asyncio.Event()).wait()
+
+    def _wait_started(self, session_id: str) -> None:
+        self._waiting[session_id] = self._waiting.get(session_id, 0) + 1
+        self._settled.setdefault(session_id, asyncio.Event()).clear()
+
+    def _wait_ended(self, session_id: str) -> None:
+        left = self._waiting.get(session_id, 1) - 1
+        self._settled_at[session_id] = time.monotonic()
+        if left > 0:
+            self._waiting[session_id] = left
+            return
+        self._waiting.pop(session_id, None)
+        settled = self._settled.pop(session_id, None)
+        if settled is not None:
+            settled.set()
 
     async def decide_for(
         self,
@@ -86,6 +164,7 @@ class PermissionBroker:
             expires_at=utcnow() + datetime.timedelta(milliseconds=timeout_ms),
         )
         self.pending[pending.id] = pending
+        self._wait_started(session_id)
         description = pending.describe()
         self.events.publish(session_channel(session_id), "permission:request", description)
         self.events.publish(team_channel(team), "permission:request", description)
@@ -97,6 +176,7 @@ class PermissionBroker:
             self._resolved(pending, approved, reason, "timeout")
         finally:
             self.pending.pop(pending.id, None)
+            self._wait_ended(session_id)
         if approved:
             return PermissionResultAllow()
         return PermissionResultDeny(message=f"Permission denied: {reason}")

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import os
 import shutil
 import signal
+import sys
 import time
+import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient
+from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient, HookMatcher
 from claude_agent_sdk._internal.transport.subprocess_cli import SubprocessCLITransport
-from claude_agent_sdk.types import Message, PermissionResultAllow, PermissionResultDeny, ToolPermissionContext
+from claude_agent_sdk.types import (
+    HookCallback,
+    Message,
+    PermissionResultAllow,
+    PermissionResultDeny,
+    ToolPermissionContext,
+)
 
 from app.config import TeamConfig
 
@@ -26,6 +35,12 @@ log = logging.getLogger("iris.process")
 MAX_LINE_BYTES = 64 * 1024 * 1024
 STDERR_LINES = 40
 _SETSID = shutil.which("setsid")
+PROCESS_TOKEN_ENV = "IRIS_PROCESS_TOKEN"
+"""Set in each Claude Code process's environment (its tools inherit it): whose process a tool is, after re-parenting."""
+_TOKEN_PREFIX = PROCESS_TOKEN_ENV.encode() + b"="
+_INHERITED_TOKEN = os.environ.get(PROCESS_TOKEN_ENV)
+_PR_SET_CHILD_SUBREAPER = 36
+ZOMBIE_GRACE_S = 1.0
 
 PermissionCallback = Callable[
     [str, dict[str, Any], ToolPermissionContext], Awaitable[PermissionResultAllow | PermissionResultDeny]
@@ -81,9 +96,16 @@ def build_options(
     resume: str | None,
     fork: bool,
     can_use_tool: PermissionCallback,
+    pre_tool_use: HookCallback,
     stderr: Callable[[str], None],
 ) -> ClaudeAgentOptions:
-    """SDK options for a team's process: its folder, model, tools, prompt, settings and session."""
+    """SDK options for a team's process: its folder, model, tools, prompt, settings and session.
+
+    `pre_tool_use` sees every tool use before Claude Code's own permission rules do, so settings files
+    (allow rules, `defaultMode`) cannot weaken Iris's decision; the permission mode is always given explicitly
+    for the same reason (a `defaultMode` from settings does not apply). Tool uses it sends on go to Claude
+    Code's rules and, where those would ask, to `can_use_tool`.
+    """
     system_prompt: dict[str, Any] = {"type": "preset", "preset": "claude_code"}
     if team.append_system_prompt:
         system_prompt["append"] = team.append_system_prompt
@@ -92,13 +114,14 @@ def build_options(
         env=dict(team.env),
         cli_path=team.claude_path,
         model=team.model,
-        permission_mode=team.permission_mode,
+        permission_mode=team.permission_mode or "default",
         allowed_tools=list(team.allowed_tools),
         disallowed_tools=list(team.disallowed_tools),
         max_turns=team.max_turns,
         system_prompt=system_prompt,  # type: ignore[arg-type]
         setting_sources=list(team.setting_sources),
         can_use_tool=can_use_tool,
+        hooks={"PreToolUse": [HookMatcher(matcher=None, hooks=[pre_tool_use])]},
         stderr=stderr,
         include_partial_messages=True,
         max_buffer_size=MAX_LINE_BYTES,
@@ -117,9 +140,30 @@ ProcessKey = tuple[int, int]
 """A process as (pid, start time in clock ticks): a pid alone may be reused."""
 
 
-def process_table() -> dict[int, tuple[int, int, int]]:
-    """Every process on the machine as pid → (parent pid, session id, start time), from /proc."""
-    table: dict[int, tuple[int, int, int]] = {}
+class ProcInfo(NamedTuple):
+    """One process as `/proc/<pid>/stat` shows it."""
+
+    ppid: int
+    pgrp: int
+    sid: int
+    start: int
+    """Clock ticks after boot (field 22)."""
+    zombie: bool
+
+
+ProcessTable = dict[int, ProcInfo]
+
+
+def _parse_stat(stat: str) -> ProcInfo | None:
+    fields = stat[stat.rfind(")") + 2 :].split()
+    if len(fields) <= 19:
+        return None
+    return ProcInfo(int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19]), fields[0] in ("Z", "X"))
+
+
+def process_table() -> ProcessTable:
+    """Every process on the machine, from /proc."""
+    table: ProcessTable = {}
     proc = Path("/proc")
     if not proc.is_dir():
         return table
@@ -127,22 +171,57 @@ def process_table() -> dict[int, tuple[int, int, int]]:
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            info = _parse_stat((entry / "stat").read_text())
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 19:
-            table[int(entry.name)] = (int(fields[1]), int(fields[3]), int(fields[19]))
+        if info is not None:
+            table[int(entry.name)] = info
     return table
 
 
-def descendants(root: int, table: dict[int, tuple[int, int, int]] | None = None) -> set[ProcessKey]:
+def start_time(pid: int) -> int | None:
+    """A live process's start time in clock ticks after boot (field 22 of `/proc/<pid>/stat`)."""
+    try:
+        info = _parse_stat(Path(f"/proc/{pid}/stat").read_text())
+    except OSError:
+        return None
+    return info.start if info is not None and not info.zombie else None
+
+
+def environ_token(pid: int) -> str | None:
+    """The Iris process token in a live process's environment, if it has one and may be read."""
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return None
+    for item in raw.split(b"\0"):
+        if item.startswith(_TOKEN_PREFIX):
+            return item[len(_TOKEN_PREFIX) :].decode("ascii", "replace")
+    return None
+
+
+def become_subreaper() -> bool:
+    """Make this process the one its orphaned descendants are re-parented to (Linux `PR_SET_CHILD_SUBREAPER`).
+
+    A tool whose parent exits then stays below the server, where the next check finds it, instead of
+    moving to init.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def descendants(root: int, table: ProcessTable | None = None) -> set[ProcessKey]:
     """Every process below `root`, or in its process session: tools may start sessions of their own."""
     table = process_table() if table is None else table
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _sid, _start) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    found: set[int] = {pid for pid, (_ppid, sid, _start) in table.items() if sid == root and pid != root}
+    for pid, info in table.items():
+        children.setdefault(info.ppid, []).append(pid)
+    found: set[int] = {pid for pid, info in table.items() if info.sid == root and pid != root}
     stack = [root, *found]
     while stack:
         for child in children.get(stack.pop(), ()):
@@ -150,12 +229,46 @@ def descendants(root: int, table: dict[int, tuple[int, int, int]] | None = None)
                 found.add(child)
                 stack.append(child)
     found.discard(os.getpid())
-    return {(pid, table[pid][2]) for pid in found}
+    return {(pid, table[pid].start) for pid in found}
+
+
+def _carrying(token: str, table: ProcessTable) -> set[ProcessKey]:
+    """This server's children (re-parented tools) whose environment carries `token`, with everything below them."""
+    me = os.getpid()
+    found: set[ProcessKey] = set()
+    for pid, info in table.items():
+        if info.ppid == me and not info.zombie and environ_token(pid) == token:
+            found |= {(pid, info.start)} | descendants(pid, table)
+    return found
+
+
+def leftovers(recorded: Iterable[tuple[int | None, int | None, str]]) -> tuple[set[ProcessKey], set[ProcessKey]]:
+    """What a previous run left, from its records (pid, start time, token): its Claude Code processes still alive
+    (same pid and start time, and the token where the environment can be read), and every process below them, in
+    their sessions or groups, or carrying one of their tokens (tools re-parented after the crash)."""
+    records = list(recorded)
+    tokens = {token for _pid, _start, token in records}
+    table = process_table()
+    me = os.getpid()
+    live = {pid: info for pid, info in table.items() if not info.zombie and pid != me}
+    claude = {
+        (pid, start)
+        for pid, start, token in records
+        if pid is not None and pid in live and live[pid].start == start and environ_token(pid) in (token, None)
+    }
+    roots = {pid for pid, _start in claude}
+    roots |= {pid for pid in live if pid not in roots and environ_token(pid) in tokens}
+    found: set[ProcessKey] = set()
+    for root in roots:
+        found.add((root, live[root].start))
+        found |= descendants(root, table)
+        found |= {(pid, info.start) for pid, info in live.items() if info.pgrp == root}
+    return claude, {key for key in found - claude if key[0] in live}
 
 
 def _alive(keys: set[ProcessKey]) -> set[ProcessKey]:
     table = process_table()
-    return {(pid, start) for pid, start in keys if pid in table and table[pid][2] == start}
+    return {(pid, start) for pid, start in keys if pid in table and table[pid].start == start and not table[pid].zombie}
 
 
 def _signal_all(keys: set[ProcessKey], sig: signal.Signals) -> None:
@@ -164,19 +277,112 @@ def _signal_all(keys: set[ProcessKey], sig: signal.Signals) -> None:
             os.kill(pid, sig)
 
 
+def reap(keys: set[ProcessKey], table: ProcessTable | None = None) -> None:
+    """Collect the exit status of those of `keys` that ended as children of this server (re-parented tools).
+
+    The Claude Code processes themselves are left to the event loop's child watcher, which waits for them.
+    """
+    table = process_table() if table is None else table
+    me = os.getpid()
+    watched = {process.transport.pid for process in _LIVE.values()}
+    for pid, start in keys:
+        info = table.get(pid)
+        if info is None or not info.zombie or info.ppid != me or info.start != start or pid in watched:
+            continue
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)
+
+
 async def kill_processes(keys: set[ProcessKey], grace: float = 1.0) -> int:
-    """Stop processes that are still the ones recorded: SIGTERM, then SIGKILL after `grace`."""
+    """Stop processes that are still the ones recorded: SIGTERM, then SIGKILL after `grace`; reap those that were
+    re-parented here."""
     remaining = _alive(keys)
-    if not remaining:
-        return 0
     count = len(remaining)
-    _signal_all(remaining, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while remaining and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-        remaining = _alive(remaining)
-    _signal_all(remaining, signal.SIGKILL)
+    if remaining:
+        _signal_all(remaining, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while remaining and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            remaining = _alive(remaining)
+        _signal_all(remaining, signal.SIGKILL)
+        deadline = time.monotonic() + 1.0
+        while remaining and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            remaining = _alive(remaining)
+    reap(keys)
     return count
+
+
+_LIVE: dict[str, ClaudeProcess] = {}
+"""This server's Claude Code processes by token, from just before each starts until it has stopped."""
+
+
+def watching() -> bool:
+    """Whether this server has Claude Code processes, or orphans of theirs, to look after."""
+    return bool(_LIVE) or ORPHANS.pending
+
+
+class Orphans:
+    """Tools re-parented to this server (a child subreaper) because their parent ended: kept with their Claude Code
+    while it runs, stopped once it has ended, and reaped when they exit."""
+
+    def __init__(self) -> None:
+        self.seen: set[ProcessKey] = set()
+        """Iris tool processes found among this server's children at the last check."""
+        self._zombies: dict[ProcessKey, float] = {}
+        """Ended children no one has collected yet, and when each was first seen."""
+        self._stopping: set[ProcessKey] = set()
+
+    @property
+    def pending(self) -> bool:
+        """Whether an orphan is known, being stopped, or waiting to be reaped."""
+        return bool(self.seen or self._zombies or self._stopping)
+
+    def check(self, table: ProcessTable) -> set[ProcessKey]:
+        """Look at this server's children: adopt the tools of a running Claude Code (stopped with it), reap ended
+        ones, and return those whose Claude Code has ended, to be stopped."""
+        me = os.getpid()
+        now = time.monotonic()
+        watched = {process.transport.pid for process in _LIVE.values()}
+        seen: set[ProcessKey] = set()
+        zombies: dict[ProcessKey, float] = {}
+        stray: set[ProcessKey] = set()
+        for pid, info in table.items():
+            if info.ppid != me or pid in watched:
+                continue
+            key = (pid, info.start)
+            if info.zombie:
+                first = self._zombies.get(key, now)
+                if key in self.seen or now - first >= ZOMBIE_GRACE_S:  # a waiter would have collected it by now
+                    with contextlib.suppress(ChildProcessError, OSError):
+                        os.waitpid(pid, os.WNOHANG)
+                else:
+                    zombies[key] = first
+                continue
+            token = environ_token(pid)
+            if token is None or token == _INHERITED_TOKEN:
+                continue  # not started by one of this server's Claude Code processes
+            seen.add(key)
+            owner = _LIVE.get(token)
+            family = {key} | descendants(pid, table)
+            if owner is not None and owner.exited is None and not owner.stopping:
+                owner.known_descendants |= family
+            else:
+                stray |= family
+        self.seen = seen
+        self._zombies = zombies
+        return stray - self._stopping
+
+    async def stop(self, keys: set[ProcessKey]) -> int:
+        """Stop tools whose Claude Code has ended; returns how many were still running."""
+        self._stopping |= keys
+        try:
+            return await kill_processes(keys)
+        finally:
+            self._stopping -= keys
+
+
+ORPHANS = Orphans()
 
 
 class ClaudeProcess:
@@ -184,12 +390,18 @@ class ClaudeProcess:
 
     def __init__(self, options: ClaudeAgentOptions) -> None:
         self.options = options
-        transport_options = replace(options, permission_prompt_tool_name="stdio")
+        self.token = uuid.uuid4()
+        """Put in the process's environment; it finds the tools it started once they are re-parented."""
+        transport_options = replace(
+            options, permission_prompt_tool_name="stdio", env={**options.env, PROCESS_TOKEN_ENV: str(self.token)}
+        )
         self.transport = SessionTransport(prompt=_no_prompt(), options=transport_options)
         self.client = ClaudeSDKClient(options=options, transport=self.transport)
         self.messages: asyncio.Queue[Message | Exited] = asyncio.Queue()
         self.stderr_tail: deque[str] = deque(maxlen=STDERR_LINES)
         self.pid: int | None = None
+        self.start_time: int | None = None
+        """The process's start time in clock ticks after boot (with the pid, names it even once the pid is reused)."""
         self.exited: Exited | None = None
         self.stopping = False
         self._reader: asyncio.Task[None] | None = None
@@ -214,16 +426,19 @@ class ClaudeProcess:
 
     async def start(self, timeout: float) -> None:
         """Spawn Claude Code and complete the control-protocol handshake (no model turn)."""
+        _LIVE[str(self.token)] = self
         try:
             async with asyncio.timeout(timeout):
                 await self.client.connect()
         except BaseException:
             await self._abandon()
+            _LIVE.pop(str(self.token), None)
             raise
         self.pid = self.transport.pid
+        self.start_time = start_time(self.pid) if self.pid is not None else None
         self._reader = asyncio.create_task(self._read(), name=f"claude-reader-{self.pid}")
 
-    def note_descendants(self, table: dict[int, tuple[int, int, int]] | None = None) -> None:
+    def note_descendants(self, table: ProcessTable | None = None) -> None:
         """Remember the processes Claude Code's tools started, so they can be stopped even after a crash."""
         if self.pid is not None and self.exited is None:
             self.known_descendants = _alive(self.known_descendants) | descendants(self.pid, table)
@@ -243,9 +458,21 @@ class ClaudeProcess:
         if self.on_exit is not None and not self.stopping:
             self.on_exit(self, self.exited)
 
-    async def send(self, text: str) -> None:
-        """Send one user message."""
-        await self.client.query(text)
+    async def send(self, text: str, *, command: bool = False) -> None:
+        """Send one user message, delivered to the model as written; with `command`, as the Claude Code
+        command it names.
+
+        Written text is marked `client_composed`: Claude Code then runs no slash command and expands no
+        `@path` mention (which would read a file without asking) in it.
+        """
+        message: dict[str, Any] = {
+            "type": "user",
+            "message": {"role": "user", "content": text},
+            "parent_tool_use_id": None,
+        }
+        if not command:
+            message["client_composed"] = True
+        await self.client.query(_one(message))
 
     async def interrupt(self) -> None:
         """Ask Claude Code to stop the running turn (it answers with an aborted result)."""
@@ -274,7 +501,9 @@ class ClaudeProcess:
             self.exited = Exited(code, None)
             self.messages.put_nowait(self.exited)
         if pid is not None:
-            await kill_processes(self.known_descendants | descendants(pid))
+            table = process_table()
+            await kill_processes(self.known_descendants | descendants(pid, table) | _carrying(str(self.token), table))
+        _LIVE.pop(str(self.token), None)
         return code
 
     async def _abandon(self) -> None:
@@ -285,6 +514,11 @@ class ClaudeProcess:
                 await self._reader
         with contextlib.suppress(Exception):
             await self.client.disconnect()
+
+
+async def _one(message: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    """A prompt stream of one message."""
+    yield message
 
 
 async def _no_prompt() -> Any:

@@ -123,6 +123,8 @@ class Tell:
     done: asyncio.Event = field(default_factory=asyncio.Event)
     cancel_requested: bool = False
     persisted: asyncio.Task[None] | None = None
+    command: bool = False
+    """Run the text as the Claude Code command it names (else it reaches the model as written)."""
 
     @property
     def duration_ms(self) -> int | None:
@@ -187,6 +189,7 @@ class Tell:
             team=self.team,
             message=self.message,
             queued_at=self.queued_at,
+            command=self.command,
         )
 
     def columns(self) -> dict[str, Any]:

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from app.api.models import AuditEntry
-from app.auth.audit import AUDIT_EVENTS, OPERATION_EVENTS, WEBSOCKET_EVENTS, AuditLog
+from app.auth.audit import AUDIT_EVENTS, OPERATION_EVENTS, WEBSOCKET_EVENTS, AuditLog, AuditRecord
+from app.auth.db import Page
 from app.auth.keys import KeyRecord, generate_key
 from app.auth.permissions import SPEC_PATH
 from app.errors import ValidationError
@@ -134,6 +135,32 @@ async def test_retention_on_open_and_daily(tmp_path: Path) -> None:
     await reopened.close()
     assert [e for _, e in rows(log.path)] == ["sleep"]
     assert rows(log.path)[0][0] == 3  # ids are never reused
+
+
+async def test_a_scope_sees_only_rows_whose_teams_are_within_it(audit: AuditLog) -> None:
+    alpha_key = KeyRecord("k_alpha00000", "alpha-ci", "operator", ("team:tell",), ("alpha",), None, NOW)
+    wide_key = KeyRecord("k_wide000000", "ci", "admin", ("admin",), None, None, NOW)
+    audit.record("tell", key=wide_key, team="alpha", from_team="external")  # 1: about alpha
+    audit.record("tell", key=wide_key, team="alpha", from_team="beta")  # 2: alpha and beta
+    audit.record("auth_success", key=alpha_key)  # 3: a key within alpha, about no team: its scope
+    audit.record("auth_success", key=wide_key)  # 4: a key without a scope
+    audit.record("auth_failure", status_code=401)  # 5: an unknown client
+    audit.record("wake_all", key=alpha_key, from_team="external", teams=["alpha", "beta"])  # 6: every team
+    audit.record("key_created", key=alpha_key, teams=None)  # 7: made a key without a scope
+    audit.record("key_created", key=wide_key, teams=["alpha"])  # 8: a key within alpha
+    audit.record("tell", team="x" * 200, from_team="alpha")  # 9: a malformed team is not stored
+
+    def ids(page: Page[AuditRecord]) -> list[int]:
+        return [e.id for e in page.items]
+
+    assert ids(await audit.query(within=["alpha"])) == [9, 8, 3, 1]
+    assert ids(await audit.query(within=["alpha", "beta"])) == [9, 8, 6, 3, 2, 1]
+    assert ids(await audit.query(within=["gamma"])) == []
+    assert len((await audit.query()).items) == 9
+    [told] = (await audit.query(within=["alpha"], event="tell", limit=1)).items
+    assert (told.team, told.from_team, told.teams) == (None, "alpha", ("alpha",))
+    second = next(e for e in (await audit.query()).items if e.id == 2).to_api()
+    assert (second.team, second.from_team) == ("alpha", "beta")
 
 
 async def test_query_filters_and_pages_newest_first(audit: AuditLog) -> None:

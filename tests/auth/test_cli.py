@@ -259,3 +259,19 @@ def test_python_m_runs_the_same_group(auth_paths: AuthPaths) -> None:
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
     bad = _process([PYTHON, "-m", "app.auth.cli", "key", "revoke", "k_ZZZZZZZZZZ"], auth_paths.env)
     assert bad.returncode == 1 and bad.stderr == "error: No key with id k_ZZZZZZZZZZ\n"
+
+
+def test_an_admin_key_with_teams_comes_with_a_warning(auth_paths: AuthPaths) -> None:
+    scoped = run("key", "generate", "boss", "--role", "admin", "--teams", "alpha")
+    assert scoped.exit_code == 0, scoped.output
+    [warning] = [line for line in scoped.stderr.splitlines() if line.startswith("warning:")]
+    assert "every permission, but only within alpha" in warning
+    assert "create, list and revoke keys whose teams are within them" in warning  # what it can do
+    assert "may not reach any other team" in warning and "create a key without --teams" in warning  # and cannot
+    assert KEY_PATTERN.fullmatch(scoped.stdout.strip())  # the key itself is still the only line on stdout
+    explicit = run("key", "generate", "boss2", "--permissions", "admin", "--teams", "alpha,beta", "--json")
+    assert explicit.exit_code == 0 and "only within alpha, beta" in explicit.stderr
+    assert json.loads(explicit.stdout)["teams"] == ["alpha", "beta"]
+    for quiet in (("--role", "admin"), ("--role", "developer", "--teams", "alpha"), ("--teams", "beta")):
+        made = run("key", "generate", "quiet", *quiet)
+        assert made.exit_code == 0 and "warning" not in made.stderr, quiet

@@ -10,12 +10,19 @@ import yaml
 from app.auth.keys import PERMISSIONS, ROLES, KeyRecord
 from app.auth.permissions import (
     SPEC_PATH,
+    caller_in_scope,
     check,
+    check_caller,
+    check_key_access,
+    check_new_key,
     check_operation,
     filter_teams,
     in_scope,
+    key_within,
     load_table,
+    pair_in_scope,
     permission_table,
+    sees_paths,
 )
 from app.errors import ForbiddenError, UnauthorizedError
 
@@ -44,7 +51,7 @@ def test_table_covers_every_operation_of_the_contract_and_nothing_else(spec: dic
     table = permission_table()
     actual = {op_id: (op.method, op.path, op.permission) for op_id, op in table.operations.items()}
     assert actual == expected
-    assert len(actual) == 30
+    assert len(actual) == 31
     assert {p for _, _, p in actual.values()} - {None} <= set(PERMISSIONS)
     assert [op_id for op_id, (_, _, p) in actual.items() if p is None] == ["health"]
     assert table.for_operation("listKeys") == "admin" and table.for_operation("auditLog") == "admin"
@@ -133,6 +140,54 @@ def test_team_scope() -> None:
     assert in_scope(scoped, "alpha") and not in_scope(scoped, "beta") and in_scope(None, "beta")
     assert filter_teams(scoped, ["beta", "alpha"]) == ["alpha"]
     assert filter_teams(key("viewer"), ["beta", "alpha"]) == ["beta", "alpha"]
+
+
+def test_callers_and_pairs_within_the_scope() -> None:
+    scoped = key("operator", teams=("alpha",))
+    assert caller_in_scope(scoped, "external") and caller_in_scope(scoped, None) and caller_in_scope(scoped, "alpha")
+    assert not caller_in_scope(scoped, "beta") and caller_in_scope(key("viewer"), "beta")
+    assert pair_in_scope(scoped, "alpha", "external") and not pair_in_scope(scoped, "alpha", "beta")
+    assert not pair_in_scope(scoped, "beta", "external") and pair_in_scope(None, "beta", "gamma")
+    check_caller(scoped, "alpha")
+    with pytest.raises(ForbiddenError) as error:
+        check_caller(scoped, "beta")
+    assert error.value.details == {"fromTeam": "beta"}
+
+
+def test_a_key_creates_no_key_wider_than_itself() -> None:
+    narrow = key(permissions=("status:read", "team:tell"), teams=("alpha", "beta"))
+    check_new_key(narrow, ["status:read"], ["alpha"])
+    check_new_key(narrow, ["team:tell", "status:read"], ["beta", "alpha"])
+    for permissions, teams, field, value in (
+        (["status:read", "debug:read"], ["alpha"], "permission", "debug:read"),
+        (["admin"], ["alpha"], "permission", "admin"),
+        (["status:read"], ["alpha", "gamma"], "allowed", ["alpha", "beta"]),
+        (["status:read"], None, "allowed", ["alpha", "beta"]),  # no team scope: every team
+    ):
+        with pytest.raises(ForbiddenError) as error:
+            check_new_key(narrow, permissions, teams)
+        assert error.value.details is not None and error.value.details[field] == value
+    admin = key("admin", teams=("alpha",))
+    check_new_key(admin, ["admin"], ["alpha"])  # admin holds every permission, within its teams
+    with pytest.raises(ForbiddenError, match="every team"):
+        check_new_key(admin, ["status:read"], None)
+    check_new_key(key("admin"), ["admin"], None)  # only an unscoped key makes an unscoped one
+    check_new_key(None, ["admin"], None)
+
+
+def test_keys_within_a_scope() -> None:
+    scoped = key("admin", teams=("alpha", "beta"))
+    assert key_within(scoped, key("viewer", teams=("alpha",))) and key_within(scoped, scoped)
+    assert not key_within(scoped, key("viewer")) and not key_within(scoped, key("viewer", teams=("alpha", "gamma")))
+    assert key_within(key("admin"), key("viewer")) and key_within(None, key("viewer"))
+    with pytest.raises(ForbiddenError) as error:
+        check_key_access(scoped, key("viewer"))
+    assert error.value.details == {"keyId": "k_test000000", "field": "teams"}
+
+
+def test_folders_need_debug_read() -> None:
+    assert sees_paths(key("developer")) and sees_paths(key("admin", teams=("alpha",))) and sees_paths(None)
+    assert not sees_paths(key("viewer")) and not sees_paths(key("operator"))
 
 
 def test_no_key() -> None:

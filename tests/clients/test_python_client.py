@@ -29,7 +29,7 @@ from iris_client.api.sessions import (
     reboot_session,
     session_report,
 )
-from iris_client.api.status import get_date, get_logs, health, system_status, team_status
+from iris_client.api.status import get_date, get_logs, get_metrics, health, system_status, team_status
 from iris_client.api.teams import ask, get_request, list_teams, quick_tell, tell
 from iris_client.models import (
     ApiKey,
@@ -112,6 +112,16 @@ def test_status_operations(live_iris: LiveIris, iris: AuthenticatedClient) -> No
     assert [s.team for s in statuses.items] == ["beta"]
     logs = unwrap(get_logs.sync_detailed(client=iris, limit=5))
     assert len(logs.items) <= 5
+
+
+@covers("getMetrics")
+def test_metrics(live_iris: LiveIris, iris: AuthenticatedClient, viewer: AuthenticatedClient) -> None:
+    text = unwrap(get_metrics.sync_detailed(client=iris))
+    assert "# TYPE iris_tells_total counter" in text and 'iris_processes{state="idle"}' in text
+    live_iris.require(auth=True)
+    refused = get_metrics.sync_detailed(client=viewer)
+    assert refused.status_code == 403 and isinstance(refused.parsed, Error)
+    assert refused.parsed.details and refused.parsed.details["permission"] == "metrics:read"
 
 
 # ----------------------------------------------------------------------------- tells

@@ -67,6 +67,7 @@ def write_config(
             "keyStorePath": str(root / f"{Path(name).stem}-keys.db"),
             "auditLogPath": str(root / f"{Path(name).stem}-audit.db"),
             "rateLimit": {"enabled": False},
+            "maxStreamsPerKey": 1000,  # these tests open many streams from one address
             **(api or {}),
         },
         "database": {"path": str(root / f"{Path(name).stem}.db")},

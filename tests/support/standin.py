@@ -13,6 +13,7 @@ Directives (tokens in the text the user typed; the reply otherwise echoes it):
 - ``#blocks:K``     -> K text blocks ``block 1`` .. ``block K`` in one message
 - ``#bash:COMMAND`` -> a ``Bash`` tool_use for COMMAND (rest of the text); the follow-up request
   carrying the tool_result is answered ``tool said: <output>`` (``tool error: <output>`` on error)
+- ``#read:PATH``    -> a ``Read`` tool_use of PATH (rest of the text), answered like ``#bash``
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ __all__ = ["ModelStandIn", "Reply", "caller_text", "conversation_length", "plan_
 Body = dict[str, Any]
 Block = dict[str, Any]
 
-_DIRECTIVE = re.compile(r"#(slow):(\d+):(\d+)|#(hang)\b|#(status):(\d{3})|#(cut)\b|#(blocks):(\d+)|#(bash):")
+_DIRECTIVE = re.compile(r"#(slow):(\d+):(\d+)|#(hang)\b|#(status):(\d{3})|#(cut)\b|#(blocks):(\d+)|#(bash):|#(read):")
 _ERROR_TYPES = {
     400: "invalid_request_error",
     401: "authentication_error",
@@ -140,12 +141,13 @@ def plan_reply(body: Body) -> Reply:
         return Reply(echo, chunks=4, fault="cut")
     if name == "blocks":
         return Reply([_text(f"block {i}") for i in range(1, int(args[0]) + 1)])
-    command = text[match.end() :].strip()
+    rest = text[match.end() :].strip()
+    tool_input = {"file_path": rest} if name == "read" else {"command": rest, "description": "run"}
     tool_use = {
         "type": "tool_use",
         "id": f"toolu_{uuid.uuid4().hex[:24]}",
-        "name": "Bash",
-        "input": {"command": command, "description": "run"},
+        "name": "Read" if name == "read" else "Bash",
+        "input": tool_input,
     }
     return Reply([tool_use], stop_reason="tool_use")
 

@@ -1,4 +1,9 @@
-"""API keys (`/api/keys`) and the audit log (`/api/audit`): admin only."""
+"""API keys (`/api/keys`) and the audit log (`/api/audit`): admin only, each within the calling key's team scope.
+
+The guard has already refused a new key wider than its creator and the revocation of a key outside the caller's
+scope; listings here keep only what the caller's scope covers (`app.auth.permissions.key_within`, audit rows whose
+teams are all within it).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import Parameter
 
 from app.api import models as m
-from app.api.auth.state import AuthServices, audit_details
+from app.api.auth.state import AuthServices, audit_details, audit_scope, key_scope
 from app.api.deps import given, json_body
 from app.api.params import CursorQuery, LimitQuery, constraints
 from app.api.routing import operation
@@ -72,8 +77,10 @@ class KeysController(Controller):
         cursor: CursorQuery = None,
         limit: LimitQuery = 50,
     ) -> m.ApiKeyPage:
-        """Key records, newest first (never a key or its hash)."""
-        found = await _services(request).store.list_keys(active=_flag("active", active), limit=limit, cursor=cursor)
+        """Key records, newest first (never a key or its hash); a scoped key sees only keys within its scope."""
+        found = await _services(request).store.list_keys(
+            active=_flag("active", active), within=key_scope(request), limit=limit, cursor=cursor
+        )
         now = utcnow()
         return m.ApiKeyPage(items=[r.to_api(now) for r in found.items], next_cursor=found.next_cursor)
 
@@ -99,6 +106,7 @@ class KeysController(Controller):
             teams=given(payload.teams),
         )
         audit_details(request, createdKeyId=created.record.id, name=created.record.name)
+        audit_scope(request, created.record.teams)
         return created.to_api()
 
     @delete("/{keyId:str}", opt=operation("revokeKey", "admin", 200, 400, 401, 403, 404, 429, 500), status_code=200)
@@ -106,6 +114,7 @@ class KeysController(Controller):
         """Revoke a key (by public id or unique hash prefix); it stops working on its next request."""
         result = await _services(request).store.revoke(keyId)
         audit_details(request, revokedKeyId=result.record.id, newlyRevoked=result.newly_revoked)
+        audit_scope(request, result.record.teams)
         return result.record.to_api(utcnow())
 
 
@@ -125,11 +134,12 @@ class AuditController(Controller):
         cursor: CursorQuery = None,
         limit: LimitQuery = 50,
     ) -> m.AuditPage:
-        """Audit entries, newest first."""
+        """Audit entries, newest first (for a scoped key, only those whose teams are all within its scope)."""
         found = await _services(request).audit.query(
             since=_time("since", since),
             event=event,  # the log answers 400 naming `event` for anything but an AuditEventType
             key_id=key_id,
+            within=key_scope(request),
             limit=limit,
             cursor=cursor,
         )

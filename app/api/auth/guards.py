@@ -7,22 +7,31 @@ Order, for a route that needs a permission:
    effect on the next request); a failure counts against the address (429 once over, else 401, audit
    `auth_failure` with the reason); a usable key is counted against its own limit (429, audit `rate_limited`),
    audited `auth_success`, and must hold the route's permission (403 naming it, audit `forbidden`);
-3. team scope: a key limited to some teams gets 403 naming the team for any operation that addresses another
-   one: path `{team}`, query `team`, body `toTeam`, or the team of the named session, request or permission;
-4. without `api.requireAuth`: the client address is counted against the limit.
+3. team scope (`app.api.auth.scope`): a key limited to some teams gets 403 for any operation that addresses
+   another team or speaks as a caller outside its teams: path `{team}`, query `team`, body `toTeam`, `fromTeam`
+   (body of a POST, query otherwise), and the team and caller of the named session (path, query or body
+   `sessionId`, SSE `session`), request or permission;
+4. keys: a new key may be no wider than its creator, and only keys within the caller's scope may be revoked
+   (403 naming what was too wide, audit `forbidden`);
+5. without `api.requireAuth`: the client address is counted against the limit, and the operations that need
+   `admin` (keys, audit) are refused with 403: key management needs authentication.
 
 Public routes (`x-iris-permission: none`, i.e. health) pass untouched. `/ws` is not under this guard: it
-authenticates itself (header or first message) through the same services (`AuthServices.stream_access`).
-Listings (team status without `team`, list teams, pending permissions) are filtered to the key's scope by
-their controllers (`key_scope`); wake-all addresses every team, so a scoped key whose scope does not cover every
-configured team gets 403 naming the first team it may not address.
+authenticates itself (header or first message) through the same services (`AuthServices.stream_access`) and
+checks scope with the same functions. Listings (team status without `team`, list teams, pending permissions,
+keys, audit, logs, system status) are filtered to the key's scope by their controllers (`key_of`); wake-all
+addresses every team, so a scoped key whose scope does not cover every configured team gets 403 naming the first
+team it may not address; so does `GET /metrics`, which counts every team.
+
+The pair an audited operation acts on (`Target`) is kept in the request's auth facts for its audit row.
 """
 
 from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Any, cast
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
 
 import msgspec
 from litestar import Request
@@ -30,16 +39,24 @@ from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.handlers import BaseRouteHandler
 
+from app.api import models as m
+from app.api.auth.scope import require_caller
 from app.api.auth.state import AuthServices, client_address, facts
+from app.api.deps import given, read_body
 from app.api.routing import OPERATION, PERMISSION, PUBLIC
-from app.auth.keys import KeyRecord, bearer_token
-from app.auth.permissions import check
+from app.api.streams.auth import KeyIdentity
+from app.auth.audit import AUTO, OPERATION_EVENTS, Auto
+from app.auth.keys import ADMIN, KeyRecord, bearer_token, normalize_permissions, role_permissions
+from app.auth.permissions import check, check_key_access, check_new_key
+from app.config import EXTERNAL
 from app.engine import Engine
 from app.errors import ForbiddenError, IrisError, UnauthorizedError
 
-__all__ = ["auth_guard", "teams_addressed"]
+__all__ = ["KEY_MANAGEMENT_NEEDS_AUTH", "Target", "audit_teams", "auth_guard", "target_of", "teams_addressed"]
 
 _BODY_TEAM = frozenset({"tell", "ask", "quickTell", "tellStream"})
+_EVERY_TEAM = frozenset({"wakeAll", "getMetrics"})
+"""Operations on every team: wake-all acts on each, the metrics count each."""
 _UNAUTHORIZED = {
     "missing": "Missing API key (Authorization: Bearer <key>)",
     "malformed": "Malformed API key (expected iris_sk_[env_]<40 base62 characters>)",
@@ -47,6 +64,10 @@ _UNAUTHORIZED = {
     "revoked": "This API key has been revoked",
     "expired": "This API key has expired",
 }
+KEY_MANAGEMENT_NEEDS_AUTH = (
+    "Key management needs authentication: with api.requireAuth false the key routes and the audit log are "
+    "refused (manage keys with `litestar iris key ...` on the server's machine)"
+)
 
 
 def _services(connection: ASGIConnection[Any, Any, Any, Any]) -> AuthServices:
@@ -62,38 +83,117 @@ def _uuid(value: object) -> uuid.UUID | None:
         return None
 
 
-async def teams_addressed(connection: ASGIConnection[Any, Any, Any, Any], operation_id: str) -> list[str]:
-    """The teams an operation names (empty when it names none, or names a session/request nobody knows)."""
-    teams: list[str] = []
-    team = connection.path_params.get("team")
-    if isinstance(team, str):
-        teams.append(team)
-    query_team = connection.query_params.get("team")
-    if query_team:
-        teams.append(query_team)
+@dataclass
+class Target:
+    """What an operation addresses: every team and caller it names, and the one pair it acts on (if any)."""
+
+    teams: list[str] = field(default_factory=list)
+    callers: list[str] = field(default_factory=list)
+    """Callers other than `external`."""
+    team: str | None = None
+    from_team: str | None = None
+
+    def add(self, team: str | None = None, from_team: str | None = None) -> None:
+        """Note a team and/or a caller (each once, in order)."""
+        if team and team not in self.teams:
+            self.teams.append(team)
+        if from_team and from_team != EXTERNAL and from_team not in self.callers:
+            self.callers.append(from_team)
+
+
+async def _json_object(connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
+    """The request's JSON body when it is an object (else empty: a bad body is the handler's 400)."""
+    if not isinstance(connection, Request) or connection.method != "POST":
+        return {}
+    with contextlib.suppress(msgspec.DecodeError, RecursionError, IrisError):  # RecursionError: nested too deeply
+        data = msgspec.json.decode(await connection.body())
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+async def target_of(connection: ASGIConnection[Any, Any, Any, Any], operation_id: str) -> Target:
+    """Every team and caller an operation names (a session, request or permission nobody knows names none)."""
+    target = Target()
+    body = await _json_object(connection)
+    path_team = _text(connection.path_params.get("team"))
+    body_team = _text(body.get("toTeam")) if operation_id in _BODY_TEAM else None
+    posted = isinstance(connection, Request) and connection.method == "POST"  # fromTeam: body of a POST, else query
+    named_caller = _text(body.get("fromTeam")) if posted else _text(connection.query_params.get("fromTeam"))
+    target.add(path_team, named_caller)
+    target.add(_text(connection.query_params.get("team")))
+    target.add(body_team)
+    target.team = path_team or body_team
+    target.from_team = named_caller
     engine = cast(Engine, connection.app.state.engine)
-    if operation_id in _BODY_TEAM and isinstance(connection, Request):
-        with contextlib.suppress(msgspec.DecodeError, IrisError):  # a bad body is the handler's 400
-            data = msgspec.json.decode(await connection.body())
-            if isinstance(data, dict) and isinstance(data.get("toTeam"), str):
-                teams.append(data["toTeam"])
-    session_id = _uuid(connection.path_params.get("sessionId"))
-    if session_id is not None:
+    sessions = [
+        connection.path_params.get("sessionId"),
+        connection.query_params.get("sessionId"),
+        body.get("sessionId"),
+        connection.query_params.get("session") if operation_id == "events" else None,
+    ]
+    for session_id in filter(None, map(_uuid, sessions)):
         record = await engine.store.get_session(session_id)
         if record is not None:
-            teams.append(record.team)
+            target.add(record.team, record.from_team)
+            target.team, target.from_team = record.team, record.from_team  # what the operation really acts on
     request_id = _uuid(connection.path_params.get("requestId"))
     if request_id is not None:
         with contextlib.suppress(IrisError):  # unknown: the handler answers 404
-            teams.append((await engine.get_request(request_id)).team)
+            view = await engine.get_request(request_id)
+            target.add(view.team, view.from_team)
+            target.team, target.from_team = view.team, view.from_team
     permission_id = _uuid(connection.path_params.get("permissionId"))
     if permission_id is not None:
         pending = next((p for p in engine.pending_permissions() if p.id == str(permission_id)), None)
         if pending is not None:
-            teams.append(pending.team)
-    if operation_id == "wakeAll":
-        teams.extend(engine.config.teams)
-    return teams
+            target.add(pending.team, pending.from_team)
+            target.team, target.from_team = pending.team, pending.from_team
+    if operation_id in _EVERY_TEAM:
+        for name in engine.config.teams:
+            target.add(name)
+    if target.from_team is None and (target.team is not None or operation_id == "wakeAll"):
+        target.from_team = EXTERNAL
+    return target
+
+
+async def teams_addressed(connection: ASGIConnection[Any, Any, Any, Any], operation_id: str) -> list[str]:
+    """The teams an operation names (empty when it names none, or names a session/request nobody knows)."""
+    return (await target_of(connection, operation_id)).teams
+
+
+async def _check_new_key(request: ASGIConnection[Any, Any, Any, Any], key: KeyRecord) -> None:
+    """A key may create only keys no wider than itself (a body the handler will refuse is left to it)."""
+    if not isinstance(request, Request):
+        return
+    try:
+        payload = await read_body(request, m.CreateKeyRequest, required=True)
+        role, permissions = given(payload.role), given(payload.permissions)
+        if role is not None and permissions is not None:
+            return
+        if permissions is not None:
+            granted = normalize_permissions(p.value for p in permissions)
+        else:
+            granted = role_permissions(role.value if role is not None else "viewer")
+    except IrisError:
+        return
+    check_new_key(key, granted, given(payload.teams))
+
+
+async def _check_revoke(connection: ASGIConnection[Any, Any, Any, Any], key: KeyRecord) -> None:
+    """A key may revoke only keys within its scope (an unknown key is the handler's 404)."""
+    ref = connection.path_params.get("keyId")
+    if key.teams is None or not isinstance(ref, str):
+        return
+    try:
+        other = await _services(connection).store.find(ref)
+    except IrisError:
+        return
+    check_key_access(key, other)
 
 
 def _audit(
@@ -107,6 +207,7 @@ def _audit(
     key_name: str | None = None,
     error: str | None = None,
     details: dict[str, Any] | None = None,
+    target: Target | None = None,
 ) -> None:
     services.audit.record(
         event,
@@ -119,7 +220,17 @@ def _audit(
         status_code=status,
         error=error,
         details=details,
+        team=target.team if target else None,
+        from_team=target.from_team if target else None,
+        teams=audit_teams(target),
     )
+
+
+def audit_teams(target: Target | None) -> list[str] | Literal[Auto.AUTO]:
+    """The teams an audit row of this target concerns: those it names, else (none named) the key's scope."""
+    if target is None or not (target.teams or target.callers):
+        return AUTO
+    return [*target.teams, *target.callers]
 
 
 async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
@@ -134,12 +245,20 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
     limits = services.limits
     address = client_address(connection)
     state = facts(connection.scope)
+    operation_id = str(opt.get(OPERATION, ""))
+    audited = operation_id in OPERATION_EVENTS
     if not services.require_auth:
         decision = limits.hit(key_id=None, client_address=address)
         state["rate"] = decision
         if not decision.allowed:
             _audit(services, connection, "rate_limited", 429)
             raise decision.error()
+        if permission == ADMIN:
+            refused = ForbiddenError(KEY_MANAGEMENT_NEEDS_AUTH, {"permission": ADMIN, "requireAuth": False})
+            _audit(services, connection, "forbidden", 403, error=refused.message, details=refused.details)
+            raise refused
+        if audited:
+            state["target"] = await target_of(connection, operation_id)
         state["authorized"] = True
         return
 
@@ -176,13 +295,24 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
     state["key"] = key
     connection.scope["user"] = key  # the stream layer's identify_scope and `key_id(request)` read it
     _audit(services, connection, "auth_success", 200, key=key)
-    operation_id = str(opt.get(OPERATION, ""))
+    target: Target | None = None
     try:
         check(key, permission)
-        if key.teams is not None:
-            for team in await teams_addressed(connection, operation_id):
+        if key.teams is not None or audited:
+            target = state["target"] = await target_of(connection, operation_id)
+        if key.teams is not None and target is not None:
+            identity = KeyIdentity(key)
+            for team in target.teams:
                 check(key, permission, team)
+            for caller in target.callers:
+                require_caller(identity, permission, caller)
+        if operation_id == "createKey":
+            await _check_new_key(connection, key)
+        elif operation_id == "revokeKey":
+            await _check_revoke(connection, key)
     except ForbiddenError as error:
-        _audit(services, connection, "forbidden", 403, key=key, error=error.message, details=error.details)
+        _audit(
+            services, connection, "forbidden", 403, key=key, error=error.message, details=error.details, target=target
+        )
         raise
     state["authorized"] = True

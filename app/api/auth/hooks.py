@@ -1,5 +1,5 @@
 """The response hook of the auth layer: `RateLimit-*` headers on every /api response, and the audit row of
-every state-changing operation (with its status code)."""
+every state-changing operation (with its status code, and the caller → team pair it acted on)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import Message, Scope
 
+from app.api.auth.guards import Target, audit_teams
 from app.api.auth.state import AuthServices, facts, rate_decision
 from app.api.routing import OPERATION
 from app.auth.audit import OPERATION_EVENTS
@@ -41,6 +42,8 @@ async def auth_response_hook(message: Message, scope: Scope) -> None:
     if team:
         details["team"] = team
     details.update(state.get("details") or {})
+    target = state.get("target")
+    target = target if isinstance(target, Target) else None
     client = scope.get("client")
     services.audit.record(
         event,
@@ -51,4 +54,7 @@ async def auth_response_hook(message: Message, scope: Scope) -> None:
         status_code=status,
         error=http.HTTPStatus(status).phrase if status >= 400 else None,
         details=details,
+        team=target.team if target else None,
+        from_team=target.from_team if target else None,
+        teams=state["audit_teams"] if "audit_teams" in state else audit_teams(target),
     )

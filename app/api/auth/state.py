@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -15,11 +15,12 @@ from app.auth.audit import AuditLog
 from app.auth.keys import KeyRecord, hash_key, is_key
 from app.auth.ratelimit import RateDecision, RateLimits
 from app.auth.store import AuthOutcome, KeyStore
-from app.config import IrisConfig
+from app.config import EXTERNAL, IrisConfig
 
 __all__ = [
     "AuthServices",
     "audit_details",
+    "audit_scope",
     "client_address",
     "key_of",
     "key_scope",
@@ -126,8 +127,26 @@ class AuthServices:
             authenticate=self._authenticate,
             rate_limit=self._rate_limit,
             auth_failed=self._auth_failed,
+            auth_blocked=self._auth_blocked,
+            key_active=self._key_active,
             audit=self._audit,
         )
+
+    def _auth_blocked(self, client: str | None) -> None:
+        blocked = self.limits.auth_blocked(client)
+        if blocked is not None:
+            self.audit.record(
+                "rate_limited",
+                client_address=client,
+                path="/ws",
+                status_code=429,
+                details={"reason": "authentication failures"},
+            )
+            raise blocked.error(f"Too many failed authentications from this address; retry in {blocked.reset} s")
+
+    async def _key_active(self, key_id: str) -> bool:
+        record = await self.store.get(key_id)
+        return record is not None and record.active(self.store.clock())
 
     async def _authenticate(self, token: str) -> KeyRecord | None:
         outcome = await self.keys.verify(token)
@@ -157,8 +176,18 @@ class AuthServices:
             raise decision.error()
 
     def _audit(self, event: str, identity: Identity, client: str | None, details: Mapping[str, Any]) -> None:
-        key_id = identity.key_id
-        self.audit.record(event, key_id=key_id, client_address=client, method="WS", path="/ws", details=details)
+        key = getattr(identity, "key", None)
+        self.audit.record(
+            event,
+            key=key if isinstance(key, KeyRecord) else None,
+            key_id=identity.key_id,
+            client_address=client,
+            method="WS",
+            path="/ws",
+            details=details,
+            team=details.get("toTeam"),
+            from_team=details.get("fromTeam") or (EXTERNAL if details.get("toTeam") else None),
+        )
 
 
 def facts(scope: Scope) -> dict[str, Any]:
@@ -196,3 +225,8 @@ def rate_decision(scope: Scope) -> RateDecision | None:
 def audit_details(connection: ASGIConnection[Any, Any, Any, Any], **details: Any) -> None:
     """Add details to the audit row this request's operation will write."""
     facts(connection.scope).setdefault("details", {}).update(details)
+
+
+def audit_scope(connection: ASGIConnection[Any, Any, Any, Any], teams: Iterable[str] | None) -> None:
+    """The teams the audit row of this request's operation concerns (None: no team; see `AuditLog.record`)."""
+    facts(connection.scope)["audit_teams"] = list(teams) if teams is not None else None

@@ -7,12 +7,13 @@ from typing import Any
 from litestar import Controller, Request, get, post
 
 from app.api import models as m
-from app.api.auth.state import key_scope
+from app.api.auth.state import key_of
 from app.api.deps import caller, json_body
 from app.api.paging import page
 from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, SessionIdQuery, TeamQuery, UuidPath, as_uuid
 from app.api.permissions.mappers import decision_response, permission_request
 from app.api.routing import operation
+from app.auth.permissions import pair_in_scope
 from app.engine import Engine
 from app.errors import TeamNotFoundError
 
@@ -47,12 +48,12 @@ class PermissionsController(Controller):
         if team is not None and engine.config.team(team) is None:
             raise TeamNotFoundError(f"Team {team!r} is not configured", {"team": team})
         from_team = caller(engine, from_team)
-        scope = key_scope(request)  # a key limited to some teams sees only their requests
+        key = key_of(request)  # a key limited to some teams sees only the requests of pairs within its scope
         pending = [
             p
             for p in engine.pending_permissions(team)
             if (from_team is None or p.from_team == from_team)
-            and (scope is None or p.team in scope)
+            and pair_in_scope(key, p.team, p.from_team)
             and (session_id is None or p.session_id == str(as_uuid(session_id)))
         ]
         pending.sort(key=lambda p: (p.created_at, p.id))

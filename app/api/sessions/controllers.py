@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, delete, get, post
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, post
 
 from app.api import models as m
+from app.api.auth.state import key_of
 from app.api.deps import caller, given, json_body
 from app.api.params import (
     CursorQuery,
@@ -24,6 +27,7 @@ from app.api.sessions.mappers import (
     session_report,
 )
 from app.api.teams.controllers import TELL_STATUSES, tell_answer
+from app.auth.permissions import sees_paths
 from app.engine import Engine
 
 __all__ = ["SessionsController"]
@@ -110,6 +114,7 @@ class SessionsController(Controller):
     @get("/report", opt=operation("sessionReport", "cache:read", 200, 400, 401, 403, 404, 429, 500))
     async def report(
         self,
+        request: Request[Any, Any, Any],
         engine: Engine,
         team: TeamPath,
         from_team: FromTeamQuery = None,
@@ -117,6 +122,7 @@ class SessionsController(Controller):
         cursor: CursorQuery = None,
         limit: LimitQuery = 50,
     ) -> m.SessionReport:
-        """The pair's session and one page of its tells, newest first."""
+        """The pair's session and one page of its tells, newest first (the launch command only with debug:read)."""
         cache = await engine.report(team, from_team=caller(engine, from_team), limit=limit, cursor=cursor)
-        return session_report(cache, include_messages=include_messages)
+        show_command = sees_paths(key_of(request))
+        return session_report(cache, include_messages=include_messages, show_command=show_command)

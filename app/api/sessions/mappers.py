@@ -58,8 +58,8 @@ def fork_response(result: ForkResult) -> m.ForkResponse:
     )
 
 
-def session_info(session: SessionView) -> m.SessionInfo:
-    """A stored session with its live process state and totals."""
+def session_info(session: SessionView, *, show_command: bool = True) -> m.SessionInfo:
+    """A stored session with its live process state and totals (its launch command only with `show_command`)."""
     return m.SessionInfo(
         session_id=session.session_id,
         team=session.team,
@@ -71,7 +71,7 @@ def session_info(session: SessionView) -> m.SessionInfo:
         state=m.ProcessState(session.process_state),
         pid=session.pid if session.pid and session.pid > 0 else None,
         last_response_at=session.last_response_at,
-        launch_command=session.launch_command,
+        launch_command=session.launch_command if show_command else None,
         totals=m.SessionTotals(
             cost_usd=max(0.0, session.cost_usd),
             input_tokens=max(0, session.input_tokens),
@@ -80,12 +80,12 @@ def session_info(session: SessionView) -> m.SessionInfo:
     )
 
 
-def session_report(cache: CachePage, *, include_messages: bool) -> m.SessionReport:
+def session_report(cache: CachePage, *, include_messages: bool, show_command: bool = True) -> m.SessionReport:
     """The pair's session and one page of its tells, newest first."""
     return m.SessionReport(
         team=cache.session.team,
         from_team=cache.session.from_team,
-        session=session_info(cache.session),
+        session=session_info(cache.session, show_command=show_command),
         items=[tell_response(view, include_messages=include_messages) for view in cache.tells],
         next_cursor=cache.next_cursor,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -12,14 +13,18 @@ from litestar.params import Parameter
 
 from app import __version__
 from app.api import models as m
-from app.api.auth.state import key_scope
+from app.api.auth.state import key_of, key_scope
 from app.api.deps import caller
 from app.api.paging import page
 from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, TeamQuery
 from app.api.routing import PUBLIC, operation
 from app.api.status.mappers import date_response, health, log_record, system_status, team_status
+from app.api.streams import StreamLayer
+from app.auth.keys import KeyRecord
+from app.auth.permissions import caller_in_scope, in_scope, pair_in_scope
 from app.engine import Engine
 from app.engine.logs import LogEntry
+from app.engine.views import SystemStatus
 from app.errors import ValidationError
 
 __all__ = ["StatusController", "TeamStatusController"]
@@ -88,6 +93,45 @@ def _log_keys(entries: list[LogEntry]) -> dict[int, list[int]]:
     return keys
 
 
+def _about_scope(key: KeyRecord | None, entry: LogEntry) -> bool:
+    """Whether a key may read a log record: any without a team scope; a scoped key only records about its teams.
+
+    A record is about a team when its context names one (`team`, and `fromTeam` for a pair's caller); a
+    record that names none is for keys without a team scope only.
+    """
+    if key is None or key.teams is None:
+        return True
+    team = entry.context.get("team")
+    from_team = entry.context.get("fromTeam")
+    return (
+        isinstance(team, str)
+        and in_scope(key, team)
+        and (from_team is None or (isinstance(from_team, str) and caller_in_scope(key, from_team)))
+    )
+
+
+async def _scoped_status(engine: Engine, status: SystemStatus, key: KeyRecord) -> SystemStatus:
+    """The counts of the system status over the pairs within a scoped key's teams."""
+    runtimes = [r for r in engine.live_sessions() if pair_in_scope(key, r.team, r.from_team)]
+    counts = {"spawning": 0, "idle": 0, "processing": 0, "terminating": 0}
+    for runtime in runtimes:
+        state = runtime.state
+        if state in counts:
+            counts[state] += 1
+    sessions = [s for s in await engine.store.sessions() if pair_in_scope(key, s.team, s.from_team)]
+    pending = [p for p in engine.pending_permissions() if pair_in_scope(key, p.team, p.from_team)]
+    return dataclasses.replace(
+        status,
+        teams=sum(1 for team in engine.config.teams if in_scope(key, team)),
+        sessions=len(sessions),
+        processes=counts,
+        total_processes=sum(counts.values()),
+        running_tells=sum(1 for r in runtimes if r.current is not None),
+        queued_tells=sum(len(r.queue) for r in runtimes),
+        pending_permissions=len(pending),
+    )
+
+
 class StatusController(Controller):
     """The server as a whole."""
 
@@ -97,13 +141,14 @@ class StatusController(Controller):
     @get("/logs", opt=operation("getLogs", "debug:read", 200, 400, 401, 403, 429, 500))
     async def logs(
         self,
+        request: Request[Any, Any, Any],
         engine: Engine,
         since: Annotated[str | None, Parameter(query="since")] = None,
         level: Annotated[str | None, Parameter(query="level")] = None,
         cursor: CursorQuery = None,
         limit: LimitQuery = 50,
     ) -> m.LogPage:
-        """Recent log records, newest first, at or after `since` and at or above `level`."""
+        """Recent log records, newest first, at or after `since` and at or above `level` (a scoped key: its teams')."""
         after = _parse(since, datetime.datetime, "since", "an RFC 3339 date-time")
         if after is not None and after.tzinfo is None:
             raise ValidationError(
@@ -113,6 +158,8 @@ class StatusController(Controller):
         entries = engine.logs.query(
             since=after, level=floor.value if floor else None, limit=max(1, len(engine.logs.entries))
         )
+        key = key_of(request)
+        entries = [entry for entry in entries if _about_scope(key, entry)]
         keys = _log_keys(entries)
         chosen, next_cursor = page(entries, lambda e: keys[id(e)], limit, cursor)
         return m.LogPage(items=[log_record(e) for e in chosen], next_cursor=next_cursor)
@@ -123,11 +170,20 @@ class StatusController(Controller):
         return date_response(engine.date())
 
     @get("/status", opt=operation("systemStatus", "status:read", 200, 401, 403, 429, 500))
-    async def system_status(self, engine: Engine, state: State) -> m.SystemStatus:
-        """Overall system status."""
+    async def system_status(self, request: Request[Any, Any, Any], engine: Engine, state: State) -> m.SystemStatus:
+        """Overall system status (a scoped key's counts cover its pairs only; the health stays the server's)."""
         status = await engine.system_status()
         pool_full = status.total_processes >= status.max_processes and status.processes.get("idle", 0) == 0
-        return system_status(status, degraded=pool_full or bool(state.get("config_error")))
+        key = key_of(request)
+        if key is not None and key.teams is not None:
+            status = await _scoped_status(engine, status, key)
+        layer = state.get("streams")
+        channels = layer.channels_status() if isinstance(layer, StreamLayer) else None
+        cut_off = channels is not None and not channels.connected  # events between instances stop
+        result = system_status(status, degraded=pool_full or bool(state.get("config_error")) or cut_off)
+        if channels is not None:
+            result.channels = channels
+        return result
 
     @get("/health", opt=operation("health", PUBLIC, 200, 500))
     async def health(self, engine: Engine) -> m.Health:

@@ -9,6 +9,10 @@ layer can be plugged in without the stream code importing it:
 - `rate_limit(key_id, client_address)`: count one WebSocket `tell:start`; raise `TooManyRequestsError` when over.
 - `auth_failed(client_address)`: count a refused credential against the address (so keys cannot be guessed at
   speed); it may raise `TooManyRequestsError`.
+- `auth_blocked(client_address)`: raise `TooManyRequestsError` when the address has used up its failed
+  authentications; called before any credential is checked.
+- `key_active(key_id) -> bool` (sync or async): whether a key is still usable (neither revoked nor expired);
+  open streams are checked with it whenever the key store changes, and end when it says no.
 - `audit(event, identity, client_address, details)`: record a state change made over the WebSocket.
 
 With `require_auth` false every connection gets `OPEN`, which allows everything. With `require_auth` true and
@@ -17,6 +21,7 @@ no `authenticate`, every connection is refused (fail closed).
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -34,6 +39,7 @@ __all__ = [
     "StreamAccess",
     "as_identity",
     "bearer_token",
+    "expires_at",
     "require",
 ]
 
@@ -109,6 +115,20 @@ class KeyIdentity:
     def allows(self, permission: str, team: str | None = None) -> bool:
         return self.key.has(permission) and (team is None or self.key.allows_team(team))
 
+    @property
+    def expires_at(self) -> datetime.datetime | None:
+        """When the key expires, if the record says (`KeyRecord.expires_at`)."""
+        value = getattr(self.key, "expires_at", None)
+        return value if isinstance(value, datetime.datetime) else None
+
+
+def expires_at(identity: Identity) -> datetime.datetime | None:
+    """When an identity's key expires (UTC), when it is known."""
+    value = getattr(identity, "expires_at", None)
+    if not isinstance(value, datetime.datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+
 
 def as_identity(value: object) -> Identity | None:
     """An `Identity` for what an authenticator returned (None stays None)."""
@@ -132,6 +152,7 @@ def require(identity: Identity, permission: str, team: str | None = None) -> Non
 Authenticate = Callable[[str], "Awaitable[object | None] | object | None"]
 RateLimit = Callable[[str | None, str | None], None]
 AuthFailed = Callable[[str | None], None]
+KeyActive = Callable[[str], "Awaitable[bool] | bool"]
 Audit = Callable[[str, Identity, str | None, Mapping[str, Any]], None]
 
 
@@ -144,11 +165,19 @@ class StreamAccess:
     rate_limit: RateLimit | None = None
     audit: Audit | None = None
     auth_failed: AuthFailed | None = None
+    auth_blocked: AuthFailed | None = None
+    key_active: KeyActive | None = None
 
     async def identify(self, token: str | None, client: str | None = None) -> Identity:
-        """The identity of a presented credential; UnauthorizedError when it is missing or not accepted."""
+        """The identity of a presented credential; UnauthorizedError when it is missing or not accepted.
+
+        An address that has used up its failed authentications gets TooManyRequestsError before the
+        credential is looked at.
+        """
         if not self.require_auth:
             return OPEN
+        if self.auth_blocked is not None:
+            self.auth_blocked(client)
         if not token:
             raise UnauthorizedError("Missing API key (Authorization: Bearer <key>)")
         identity = None
@@ -177,6 +206,15 @@ class StreamAccess:
             if identity is not None:
                 return identity
         return await self.identify(bearer_token(authorization), client)
+
+    async def still_active(self, key_id: str) -> bool:
+        """Whether a key is still usable (True when there is no way to tell: no `key_active`)."""
+        if self.key_active is None:
+            return True
+        result = self.key_active(key_id)
+        if inspect.isawaitable(result):
+            result = await result
+        return bool(result)
 
     def count_tell(self, identity: Identity, client: str | None) -> None:
         """Count a WebSocket `tell:start` against the rate limit (raises TooManyRequestsError when over)."""

@@ -1,7 +1,8 @@
 """Litestar channels carry every event; a bus on each instance fans them out to its subscribers.
 
 - `channels_plugin(config)` builds Litestar's `ChannelsPlugin` on the memory backend, or on Redis pub/sub when
-  `channels.backend` is `redis` (`channels.url`), so that separate server instances share their events.
+  `channels.backend` is `redis` (`channels.url`), so that separate server instances share their events; the
+  Redis backend reconnects by itself after an outage (`redis_backend.py`), and `channels_status` says how it is.
 - `Bus.bind(engine)` adds a sink to the engine's `EventHub`: every event is mapped to its wire form once and
   published to the channel `iris:<channel>` (`iris:session:<id>`, `iris:team:<name>`, `iris:system`).
 - The bus holds one channels subscription per channel that some local client wants (made on the first
@@ -25,6 +26,8 @@ from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.subscriber import Subscriber
 
+from app.api import models as m
+from app.api.streams.redis_backend import ChannelsHealth, ReconnectingRedisBackend
 from app.api.streams.schemas import TERMINAL_EVENTS, WireEvent, decode_frame, map_event
 from app.config import ChannelsConfig
 from app.engine.events import Event
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     from app.api.streams.clients import StreamClient
     from app.engine import Engine
 
-__all__ = ["BUS_PREFIX", "Bus", "channels_backend", "channels_plugin", "close_backend"]
+__all__ = ["BUS_PREFIX", "Bus", "channels_backend", "channels_plugin", "channels_status", "close_backend"]
 
 log = logging.getLogger("iris.streams")
 
@@ -44,23 +47,35 @@ BUS_PREFIX = "iris:"
 def channels_backend(config: ChannelsConfig) -> ChannelsBackend:
     """The backend named in the config: in-memory (one instance), or Redis pub/sub (several instances)."""
     if config.backend == "redis":
-        from litestar.channels.backends.redis import RedisChannelsPubSubBackend
-        from redis.asyncio import Redis
-
         if not config.url:
             raise ValueError("channels.url is required when channels.backend is redis")
-        return RedisChannelsPubSubBackend(redis=Redis.from_url(config.url), key_prefix="IRIS_CHANNELS")
+        return ReconnectingRedisBackend(config.url, key_prefix="IRIS_CHANNELS")
     return MemoryChannelsBackend()
 
 
 async def close_backend(plugin: ChannelsPlugin) -> None:
-    """Release what the backend holds beyond its own shutdown (the Redis client's connection pool)."""
-    redis = getattr(plugin._backend, "_redis", None)
-    if redis is not None:
+    """Release what the backend holds beyond its own shutdown (the Redis clients' connection pools)."""
+    backend = plugin._backend
+    if isinstance(backend, ReconnectingRedisBackend):
         try:
-            await redis.aclose()
+            await backend.aclose()
         except Exception:
-            log.exception("could not close the Redis client of the channels backend")
+            log.exception("could not close the Redis clients of the channels backend")
+
+
+def channels_status(plugin: ChannelsPlugin) -> m.ChannelsStatus:
+    """The contract's `ChannelsStatus` of the plugin's backend."""
+    backend = plugin._backend
+    health = backend.health if isinstance(backend, ReconnectingRedisBackend) else ChannelsHealth("memory")
+    return m.ChannelsStatus(
+        backend=m.ChannelsBackend(health.backend),
+        connected=health.connected,
+        disconnected_since=health.disconnected_since,
+        last_error=health.last_error,
+        last_error_at=health.last_error_at,
+        reconnects=health.reconnects,
+        dropped_events=health.dropped,
+    )
 
 
 def channels_plugin(config: ChannelsConfig, bus: Bus) -> ChannelsPlugin:

@@ -12,6 +12,8 @@ Delivery rules, all applied synchronously as events arrive (so nothing can slip 
 - The queue is bounded. When a live event finds it full, the client is dropped: its queue is replaced by one
   `reset` (`reason: slow_subscriber`), it leaves every channel, and its writer ends the stream after sending
   the reset. Publishing never waits for a client.
+- A client whose key is revoked or expires is ended (`end`): what is queued is discarded, one final event
+  (an `error`) replaces it, and the writer ends the stream after it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from app.api.streams.schemas import (
 )
 
 if TYPE_CHECKING:
+    from app.api.streams.auth import Identity
     from app.api.streams.channels import Bus
     from app.engine import Engine
 
@@ -82,6 +85,14 @@ class StreamClient:
         self.closed = False
         self.terminal_after_reset = False
         """Still deliver the terminal event of a watched tell after an overflow (the SSE tell stream)."""
+        self.identity: Identity | None = None
+        """Who opened the stream (its key is checked again while the stream is open)."""
+        self.holder = ""
+        """Whose stream allowance this stream uses (`key:<id>`, or `addr:<address>` without a key)."""
+        self.kind = ""
+        """`websocket`, `events` or `tell`."""
+        self.ended: str | None = None
+        """Why the stream was ended by the server (`revoked`, `expired`), if it was."""
         self._queue: deque[WireEvent] = deque()
         self._ready = asyncio.Event()
         self._beat_due = False
@@ -366,6 +377,17 @@ class StreamClient:
         except Exception:
             log.exception("the guard of tell %s failed", watch.request_id)
             watch.finished.set()
+
+    def end(self, reason: str, final: WireEvent | None = None) -> None:
+        """End the stream now: discard what is queued, send only `final` (if given), then stop."""
+        if self.closed:
+            return
+        self.ended = reason
+        self._queue.clear()
+        self._beat_due = False
+        if final is not None:
+            self._queue.append(final)
+        self.close()
 
     def close(self) -> None:
         """Leave every channel and stop (the writer's `batches` ends)."""

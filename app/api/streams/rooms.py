@@ -15,10 +15,12 @@ from typing import Any
 import msgspec
 
 from app.api import models as m
+from app.api.auth.scope import require_pair, require_tell
 from app.api.deps import caller
 from app.api.streams.auth import Identity, require
 from app.api.streams.clients import StreamClient, TellWatch
 from app.api.streams.schemas import SESSION_PREFIX, control_event
+from app.api.teams.commands import run_as_command
 from app.engine import Engine
 from app.engine.events import SYSTEM, team_channel
 from app.errors import SessionNotFoundError, TeamNotFoundError
@@ -50,7 +52,7 @@ async def check_session(engine: Engine, identity: Identity, session_id: uuid.UUI
     require(identity, SESSION_PERMISSION)
     record = await engine.store.get_session(session_id)
     if record is not None:
-        require(identity, SESSION_PERMISSION, record.team)
+        require_pair(identity, SESSION_PERMISSION, record.team, record.from_team)
     elif identity.scoped:
         raise SessionNotFoundError(f"No session {session_id}", {"sessionId": str(session_id)})
 
@@ -77,6 +79,8 @@ class StartedTell:
     request_id: str
     session_id: str
     watch: TellWatch
+    from_team: str = "external"
+    """The caller of the session the tell went to."""
 
 
 async def start_tell(
@@ -89,7 +93,11 @@ async def start_tell(
     require(identity, TELL_PERMISSION, request.to_team)
     session = request.session_id if isinstance(request.session_id, uuid.UUID) else None
     from_team = caller(engine, request.from_team if request.from_team is not msgspec.UNSET else None)
-    view = await engine.tell(request.to_team, request.message, from_team=from_team, timeout=-1, session_id=session)
+    await require_tell(engine, identity, TELL_PERMISSION, request.to_team, from_team, session)
+    command = run_as_command(engine, request.message, identity.allows) is not None
+    view = await engine.tell(
+        request.to_team, request.message, from_team=from_team, timeout=-1, session_id=session, command=command
+    )
     request_id, session_id = str(view.request_id), str(view.session_id)
     queued = client.bus.queued_seq(request_id)
     accepted: dict[str, Any] = {"requestId": request_id, "sessionId": session_id, "status": view.status}
@@ -97,4 +105,4 @@ async def start_tell(
         accepted["seq"] = queued
     client.push(control_event("tell:accepted", accepted, channel=SESSION_PREFIX + session_id, seq=queued))
     watch = await client.watch_tell(engine, session_id, request_id)
-    return StartedTell(request_id, session_id, watch)
+    return StartedTell(request_id, session_id, watch, view.from_team)

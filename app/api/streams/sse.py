@@ -3,7 +3,9 @@
 Each message is `event: NAME`, `id: <sessionId>:<seq>` (session events only) and `data: {"event": NAME,
 "data": {...}}`. `GET /api/events` replays what a reconnecting client missed (`Last-Event-ID`) from the
 engine's retained events, or sends `reset`; it sends a named `heartbeat` every 15 s and never ends by itself
-(except after a `reset` for falling behind). The tell stream ends after the tell's terminal event.
+(except after a `reset` for falling behind). The tell stream ends after the tell's terminal event. Either ends
+after an `error` event once its key is revoked or expires (the tell runs on), and each counts against the key's
+`api.maxStreamsPerKey` from the moment it is accepted until it ends, however it ends.
 """
 
 from __future__ import annotations
@@ -105,9 +107,8 @@ class StreamsController(Controller):
         """Subscribe to a session, a team and/or the system channel."""
         layer = _layer(request)
         engine = layer.engine
-        identity = await layer.access.identify_scope(
-            request.scope, request.headers.get("authorization"), request.client.host if request.client else None
-        )
+        address = request.client.host if request.client else None
+        identity = await layer.access.identify_scope(request.scope, request.headers.get("authorization"), address)
         require(identity, SESSION_PERMISSION)
         if session is None and team is None and not system:
             raise ValidationError("Subscribe to something: give session, team and/or system=true", {"field": "session"})
@@ -119,7 +120,7 @@ class StreamsController(Controller):
             channels.append(check_team(engine, identity, team))
         if system:
             channels.append(check_system(identity))
-        client = layer.client(heartbeats=True)
+        client = layer.client(identity=identity, address=address, kind="events", heartbeats=True)
         try:
             for channel in channels:
                 await client.join(channel)
@@ -140,10 +141,11 @@ class StreamsController(Controller):
     async def tell_stream(self, request: Request[Any, Any, Any], payload: m.TellStartRequest) -> Stream:
         """Send a message and stream its answer."""
         layer = _layer(request)
-        identity = await layer.access.identify_scope(
-            request.scope, request.headers.get("authorization"), request.client.host if request.client else None
+        address = request.client.host if request.client else None
+        identity = await layer.access.identify_scope(request.scope, request.headers.get("authorization"), address)
+        client = layer.client(
+            identity=identity, address=address, kind="tell", terminal_after_reset=True, heartbeats=True
         )
-        client = layer.client(terminal_after_reset=True, heartbeats=True)
         try:
             started = await start_tell(layer.engine, client, identity, payload)
         except BaseException:

@@ -1,13 +1,16 @@
 """The WebSocket at `/ws`: rooms per the seed, streamed tells, the same events as SSE.
 
 Credentials: `Authorization: Bearer <key>` on the upgrade request, or a first message
-`{"event": "auth", "data": {"token": KEY}}` within 5 s; otherwise the socket is closed with 4401 (also when a
-key is revoked or expires: it is checked again with every message). Client messages (`ClientMessage`):
+`{"event": "auth", "data": {"token": KEY}}` within 5 s; otherwise the socket is closed with 4401. An address
+that has used up its failed authentications is refused before its key is looked at (`error` event, close 4429).
+The key is checked again with every message, and by the stream layer while the socket is idle: once it is
+revoked or expires the socket gets an `error` event and is closed with 4401. An open socket counts against the
+key's `api.maxStreamsPerKey` (close 4429 beyond it). Client messages (`ClientMessage`):
 `cache:subscribe {sessionId, afterSeq?}` / `cache:unsubscribe`, `process:subscribe {team}` /
 `process:unsubscribe`, `system:subscribe` / `system:unsubscribe`, `tell:start {toTeam, message, fromTeam?,
 sessionId?}` (→ `tell:accepted`, `tell:chunk`..., one `tell:complete` or `tell:error`). A refused or invalid
-message gets an `error` event naming it in `details.event`. A client whose queue overflows gets `reset` and
-the socket is closed with 1013.
+message gets an `error` event naming it in `details.event` (JSON nested too deeply included: the socket stays
+open). A client whose queue overflows gets `reset` and the socket is closed with 1013.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ from app.api.streams.plugin import StreamLayer
 from app.api.streams.rooms import check_session, check_system, check_team, start_tell
 from app.api.streams.schemas import control_event
 from app.engine.events import SYSTEM, team_channel
-from app.errors import IrisError
+from app.errors import IrisError, TooManyRequestsError, ValidationError
 
-__all__ = ["CLOSE_SLOW", "CLOSE_UNAUTHENTICATED", "websocket_handler"]
+__all__ = ["CLOSE_SLOW", "CLOSE_TOO_MANY", "CLOSE_UNAUTHENTICATED", "websocket_handler"]
 
 log = logging.getLogger("iris.streams")
 
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_TOO_MANY = 4429
+"""The address's failed authentications or the key's concurrent streams are used up (an `error` comes first)."""
 CLOSE_SLOW = 1013
 """Try Again Later: the client fell too far behind (it was sent `reset` first)."""
 
@@ -54,11 +59,21 @@ def _error(exc: IrisError, event: str | None) -> dict[str, Any]:
     return data
 
 
+def _parse(raw: str) -> Any:
+    """A client message; ValidationError naming what is wrong (however deeply the JSON is nested)."""
+    try:
+        return _decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise validation_error(exc) from None
+    except RecursionError:
+        raise ValidationError("body: the JSON is nested too deeply", {"field": "body"}) from None
+
+
 def _event_name(raw: str) -> str | None:
     """The `event` of a message that failed to decode, when it is readable."""
     try:
         value = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None
     name = value.get("event") if isinstance(value, dict) else None
     return name if isinstance(name, str) and len(name) <= 64 else None
@@ -85,8 +100,8 @@ class _Connection:
                 await self.socket.close(CLOSE_UNAUTHENTICATED, "no credentials within 5 s")
                 return False
             try:
-                message = _decode(raw)
-            except (msgspec.ValidationError, msgspec.DecodeError):
+                message = _parse(raw)
+            except ValidationError:
                 message = None
             if not isinstance(message, m.AuthMessage):
                 await self.socket.close(CLOSE_UNAUTHENTICATED, "the first message must be auth")
@@ -98,10 +113,25 @@ class _Connection:
         """Check the credentials again (a revoked or expired key ends the connection)."""
         try:
             self.identity = await self.layer.access.identify(self.token, self.address)
-        except IrisError as exc:  # UnauthorizedError, or TooManyRequestsError from counting failures
+            if self.client is not None:
+                self.layer.rebind(self.client, self.identity, self.address)
+        except TooManyRequestsError as exc:  # the address's failed authentications, or the new key's streams
+            await self.refuse(exc)
+            return False
+        except IrisError as exc:  # UnauthorizedError
             await self.socket.close(CLOSE_UNAUTHENTICATED, exc.message[:120])
             return False
         return True
+
+    async def refuse(self, exc: TooManyRequestsError) -> None:
+        """Say why in an `error` event, then close with 4429."""
+        details = dict(exc.details or {})
+        details.setdefault("retryAfter", 5)
+        data: dict[str, Any] = {"error": exc.name, "message": exc.message, "statusCode": exc.status_code}
+        data["details"] = details
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await self.socket.send_text(control_event("error", data).text)
+        await self.socket.close(CLOSE_TOO_MANY, exc.message[:120])
 
     async def send_loop(self, client: StreamClient) -> None:
         async for batch in client.batches():
@@ -109,14 +139,16 @@ class _Connection:
                 await self.socket.send_text(wire.text)
         if client.dropped:
             await self.socket.close(CLOSE_SLOW, "too slow: events were dropped (see the reset event)")
+        elif client.ended is not None:
+            await self.socket.close(CLOSE_UNAUTHENTICATED, f"the key was {client.ended}")
 
     async def handle(self, raw: str) -> bool:
         """One client message; False when the connection must end."""
         assert self.client is not None
         try:
-            message = _decode(raw)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            self.client.push(control_event("error", _error(validation_error(exc), _event_name(raw))))
+            message = _parse(raw)
+        except ValidationError as exc:
+            self.client.push(control_event("error", _error(exc, _event_name(raw))))
             return True
         if isinstance(message, m.AuthMessage):
             self.token = message.data.token
@@ -156,14 +188,24 @@ class _Connection:
                 "tell",
                 identity,
                 self.address,
-                {"via": "websocket", "toTeam": message.data.to_team, "requestId": started.request_id},
+                {
+                    "via": "websocket",
+                    "toTeam": message.data.to_team,
+                    "fromTeam": started.from_team,
+                    "requestId": started.request_id,
+                },
             )
 
     async def run(self) -> None:
         await self.socket.accept()
         if not await self.authenticate():
             return
-        client = self.client = self.layer.client()
+        assert self.identity is not None
+        try:
+            client = self.client = self.layer.client(identity=self.identity, address=self.address, kind="websocket")
+        except TooManyRequestsError as exc:
+            await self.refuse(exc)
+            return
         sender = asyncio.get_running_loop().create_task(self.send_loop(client), name="iris-ws-send")
         try:
             while True:

@@ -9,12 +9,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
 from app.api import models as m
-from app.api.auth.state import key_scope
+from app.api.auth.state import audit_details, key_of
 from app.api.deps import caller, given, json_body
 from app.api.paging import page
 from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, UuidPath, as_uuid
 from app.api.routing import operation
+from app.api.teams.commands import run_as_command
 from app.api.teams.mappers import process_info, team_info, tell_response
+from app.auth.permissions import caller_in_scope, in_scope, sees_paths
 from app.engine import Engine
 from app.engine.views import TellView
 from app.errors import IrisError
@@ -32,13 +34,23 @@ def tell_answer(view: TellView) -> Response[m.TellResponse]:
     return Response(body, status_code=202, headers={"Location": f"/api/requests/{view.request_id}"})
 
 
-async def _tell(engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
+def as_command(request: Request[Any, Any, Any], engine: Engine, message: str) -> bool:
+    """Whether the request's tell runs as a Claude Code command (see `app.api.teams.commands`); audited."""
+    key = key_of(request)
+    name = run_as_command(engine, message, lambda permission: key is None or key.has(permission))
+    if name is not None:
+        audit_details(request, command=name)
+    return name is not None
+
+
+async def _tell(request: Request[Any, Any, Any], engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
     view = await engine.tell(
         payload.to_team,
         payload.message,
         from_team=caller(engine, payload.from_team),
         timeout=payload.timeout if isinstance(payload.timeout, int) else 0,
         session_id=given(payload.session_id),
+        command=as_command(request, engine, payload.message),
     )
     return tell_answer(view)
 
@@ -55,9 +67,11 @@ class TeamsController(Controller):
         dependencies={"payload": json_body(m.TellRequest)},
         status_code=200,
     )
-    async def tell(self, engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
+    async def tell(
+        self, request: Request[Any, Any, Any], engine: Engine, payload: m.TellRequest
+    ) -> Response[m.TellResponse]:
         """Send a message to a team and wait per `timeout`."""
-        return await _tell(engine, payload)
+        return await _tell(request, engine, payload)
 
     @post(
         "/ask",
@@ -65,9 +79,11 @@ class TeamsController(Controller):
         dependencies={"payload": json_body(m.TellRequest)},
         status_code=200,
     )
-    async def ask(self, engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
+    async def ask(
+        self, request: Request[Any, Any, Any], engine: Engine, payload: m.TellRequest
+    ) -> Response[m.TellResponse]:
         """Ask a team a question: the same operation as tell."""
-        return await _tell(engine, payload)
+        return await _tell(request, engine, payload)
 
     @post(
         "/quick-tell",
@@ -75,7 +91,9 @@ class TeamsController(Controller):
         dependencies={"payload": json_body(m.TellStartRequest)},
         status_code=202,
     )
-    async def quick_tell(self, engine: Engine, payload: m.TellStartRequest) -> Response[m.TellResponse]:
+    async def quick_tell(
+        self, request: Request[Any, Any, Any], engine: Engine, payload: m.TellStartRequest
+    ) -> Response[m.TellResponse]:
         """Send a message and return at once (202)."""
         view = await engine.tell(
             payload.to_team,
@@ -83,6 +101,7 @@ class TeamsController(Controller):
             from_team=caller(engine, payload.from_team),
             timeout=-1,
             session_id=given(payload.session_id),
+            command=as_command(request, engine, payload.message),
         )
         return Response(tell_response(view), status_code=202, headers={"Location": f"/api/requests/{view.request_id}"})
 
@@ -96,16 +115,16 @@ class TeamsController(Controller):
         limit: LimitQuery = 50,
         include_processes: Annotated[bool, Parameter(query="includeProcesses")] = False,
     ) -> m.TeamPage:
-        """The configured teams (config order), with their live processes when asked for."""
+        """The configured teams (config order), with their live processes when asked for.
+
+        A key limited to some teams sees only those, and only the processes of callers within its scope; the
+        folders only with debug:read.
+        """
         only = caller(engine, from_team)
         names = list(engine.config.teams)
-        scope = key_scope(request)  # a key limited to some teams sees only those
+        key = key_of(request)
         teams, next_cursor = page(
-            [
-                info
-                for info in await engine.list_teams(include_processes=include_processes)
-                if scope is None or info.name in scope
-            ],
+            [info for info in await engine.list_teams(include_processes=include_processes) if in_scope(key, info.name)],
             lambda info: [names.index(info.name) if info.name in names else len(names), info.name],
             limit,
             cursor,
@@ -118,13 +137,16 @@ class TeamsController(Controller):
                 for session in info.processes:
                     if session.process_state == "stopped" or (only is not None and session.from_team != only):
                         continue
+                    if not caller_in_scope(key, session.from_team):
+                        continue
                     remaining = None
                     with contextlib.suppress(IrisError):  # a caller removed from the config by a reload
                         [status] = await engine.team_status(from_team=session.from_team, team=info.name)
                         if status.session_id == session.session_id:
                             remaining = status.idle_time_remaining_ms
                     processes.append(process_info(session, remaining))
-            items.append(team_info(info, engine.config.team_idle_timeout(info.name), processes))
+            idle_timeout = engine.config.team_idle_timeout(info.name)
+            items.append(team_info(info, idle_timeout, processes, show_path=sees_paths(key)))
         return m.TeamPage(items=items, next_cursor=next_cursor)
 
 

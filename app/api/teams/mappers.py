@@ -98,11 +98,13 @@ def process_info(session: SessionView, idle_time_remaining: int | None) -> m.Pro
     )
 
 
-def team_info(info: TeamInfo, idle_timeout: int, processes: list[m.ProcessInfo] | None) -> m.TeamInfo:
-    """A configured team, with its live processes when asked for."""
+def team_info(
+    info: TeamInfo, idle_timeout: int, processes: list[m.ProcessInfo] | None, *, show_path: bool = True
+) -> m.TeamInfo:
+    """A configured team, with its live processes when asked for (and its folder only with `show_path`)."""
     return m.TeamInfo(
         name=info.name,
-        path=info.path,
+        path=info.path if show_path else None,
         description=info.description,
         color=info.color,
         model=info.model,

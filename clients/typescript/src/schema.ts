@@ -24,6 +24,9 @@ export interface paths {
          *     200 when the tell reached a terminal status (a `failed` tell is still a
          *     200: its `status`, `reason` and `isError` say why); 202 while it is
          *     still queued or running, with the partial `response` so far.
+         *     503 ProcessPoolLimitError (with `Retry-After`) when the session has no
+         *     process and every one the pool allows is taken by busy sessions; such
+         *     a tell is not accepted. An accepted tell holds its place in the pool.
          */
         post: operations["tell"];
         delete?: never;
@@ -95,7 +98,10 @@ export interface paths {
          *     Errors found before acceptance (validation, auth, unknown team, full
          *     queue, full pool) are ordinary JSON error responses; failures after
          *     acceptance arrive as `tell:error`. Closing the stream does not cancel
-         *     the tell.
+         *     the tell. Within 2 s of the key being revoked or expiring the stream
+         *     sends an `error` event (UnauthorizedError) and ends; the tell runs on
+         *     and is recorded. The stream counts against the key's
+         *     `api.maxStreamsPerKey` (429 TooManyRequestsError beyond it).
          */
         post: operations["tellStream"];
         delete?: never;
@@ -423,7 +429,9 @@ export interface paths {
         /**
          * Recent structured log records
          * @description Records from the server's in-memory ring buffer, newest first,
-         *     optionally only those at or after `since` and at or above `level`.
+         *     optionally only those at or after `since` and at or above `level`. A
+         *     key with a team scope gets only records about its teams (whose
+         *     `context.team`, and `context.fromTeam` when present, are within it).
          */
         get: operations["getLogs"];
         put?: never;
@@ -458,7 +466,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Overall system status */
+        /**
+         * Overall system status
+         * @description For a key with a team scope the counts cover its teams and the pairs
+         *     within its scope only (`maxProcesses` and `status` stay the
+         *     server's).
+         */
         get: operations["systemStatus"];
         put?: never;
         post?: never;
@@ -480,6 +493,41 @@ export interface paths {
          * @description The only unauthenticated API route. Not rate limited.
          */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (text exposition format)
+         * @description The server's metrics in the Prometheus text format, for a scraper:
+         *     tells that ended by status and team (`iris_tells_total`), their
+         *     duration (`iris_tell_duration_seconds`, a histogram by team), live
+         *     processes by state (`iris_processes`), tells waiting in session
+         *     queues by team (`iris_queued_tells`), open streams by kind
+         *     (`iris_stream_subscribers`: websocket, sse, tell_stream), refusals of
+         *     the rate limits (`iris_rate_limited_total`) and failed
+         *     authentications by reason (`iris_auth_failures_total`), plus the
+         *     server process's own (`process_*`, `python_*`). Counters count from
+         *     the server's start. Gauges are read when scraped.
+         *
+         *     The key needs `metrics:read` (in no role preset but `admin`) and,
+         *     since the metrics cover every team, a scope that covers every
+         *     configured team (else 403 naming the first team outside it). With
+         *     `api.metrics.public: true` no key is needed (and none is checked);
+         *     with `api.metrics.enabled: false` the route does not exist (404).
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -570,7 +618,9 @@ export interface paths {
         };
         /**
          * List API keys (never the keys themselves)
-         * @description Key records, newest first. Only hashes are stored; no key is ever returned here.
+         * @description Key records, newest first. Only hashes are stored; no key is ever
+         *     returned here. A key with a team scope lists only keys whose scope is
+         *     a subset of its own.
          */
         get: operations["listKeys"];
         put?: never;
@@ -579,6 +629,10 @@ export interface paths {
          * @description Give a `role` (a preset) or explicit `permissions`, not both; with
          *     neither the key gets the `viewer` role. `teams` limits the teams the
          *     key may address (default all). The plain key is in this response only.
+         *     The new key may be no wider than the key creating it: 403 when it
+         *     would hold a permission the creator lacks (`details.field:
+         *     permissions`) or reach a team outside the creator's scope, which
+         *     includes having no team scope at all (`details.field: teams`).
          */
         post: operations["createKey"];
         delete?: never;
@@ -602,7 +656,8 @@ export interface paths {
          * @description Revokes the key with this public id (or unique prefix of its hash);
          *     it stops working on its next request. Revoking a revoked key is not an
          *     error: the record is returned unchanged. 404 `NotFoundError` for an
-         *     unknown or ambiguous id.
+         *     unknown or ambiguous id; 403 (naming `details.keyId`) when that key's
+         *     team scope is not a subset of the calling key's.
          */
         delete: operations["revokeKey"];
         options?: never;
@@ -617,7 +672,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit log entries, newest first */
+        /**
+         * Audit log entries, newest first
+         * @description Entries newest first. A key with a team scope sees only the entries
+         *     whose teams all lie within it (see "Team scope").
+         */
         get: operations["auditLog"];
         put?: never;
         post?: never;
@@ -646,7 +705,12 @@ export interface paths {
          *     was missed while still retained, or sends `reset` (re-read the cache).
          *     A named `heartbeat` event comes every 15 s. A subscriber too slow to
          *     keep up gets `reset` and is disconnected. The stream never ends by
-         *     itself.
+         *     itself, except that within 2 s of the key being revoked or expiring
+         *     it sends an `error` event (UnauthorizedError, `details.reason`) and
+         *     ends. Each open stream counts against the key's (without
+         *     authentication: the client address's) `api.maxStreamsPerKey`,
+         *     together with WebSockets and streamed tells; beyond it, 429
+         *     TooManyRequestsError (`details.maxStreamsPerKey`).
          */
         get: operations["events"];
         put?: never;
@@ -706,13 +770,19 @@ export interface components {
          * @default 0
          */
         TellTimeout: number;
-        /** @description Text for Claude Code - 1 byte to 1 MiB (UTF-8), no NUL characters. */
+        /**
+         * @description Text for the model - 1 byte to 1 MiB (UTF-8), no NUL characters. It is delivered as written:
+         *     Claude Code runs no slash command (`/config ...`) and expands no `@path` mention in it. Only a
+         *     command on `settings.allowedSlashCommands` runs as one, and only for a key holding the permission
+         *     it amounts to (`/compact` team:compact, `/clear` team:clear, any other admin); without it the
+         *     answer is 403 ForbiddenError naming the permission.
+         */
         Message: string;
         /**
          * @description An API permission (`admin` implies every other).
          * @enum {string}
          */
-        Permission: "team:tell" | "team:wake" | "team:sleep" | "team:cancel" | "team:clear" | "team:compact" | "team:fork" | "cache:read" | "cache:write" | "status:read" | "debug:read" | "admin";
+        Permission: "team:tell" | "team:wake" | "team:sleep" | "team:cancel" | "team:clear" | "team:compact" | "team:fork" | "cache:read" | "cache:write" | "status:read" | "debug:read" | "metrics:read" | "admin";
         /**
          * @description A permission preset. viewer - status:read, cache:read; operator -
          *     viewer + team:tell, team:wake; developer - operator + team:sleep,
@@ -767,7 +837,7 @@ export interface components {
          */
         AwakeStatus: "awake" | "asleep";
         /**
-         * @description degraded - something needs attention (e.g. the pool is full, a config reload failed).
+         * @description degraded - something needs attention (e.g. the pool is full, a config reload failed, the channels backend is disconnected).
          * @enum {string}
          */
         SystemHealth: "ok" | "degraded";
@@ -787,11 +857,11 @@ export interface components {
          * @description The class name of an error. The domain's errors plus:
          *     RequestNotFoundError (unknown tell request id), NotFoundError (unknown
          *     path, permission request or key), MethodNotAllowedError (405),
-         *     PayloadTooLargeError (413) and InternalServerError (an unexpected
-         *     failure).
+         *     PayloadTooLargeError (413), RequestHeaderFieldsTooLargeError (431)
+         *     and InternalServerError (an unexpected failure).
          * @enum {string}
          */
-        ErrorName: "ValidationError" | "UnauthorizedError" | "ForbiddenError" | "TeamNotFoundError" | "SessionNotFoundError" | "RequestNotFoundError" | "NotFoundError" | "MethodNotAllowedError" | "TimeoutError" | "PayloadTooLargeError" | "SessionQueueFullError" | "TooManyRequestsError" | "ProcessError" | "ConfigurationError" | "InternalServerError" | "ProcessPoolLimitError";
+        ErrorName: "ValidationError" | "UnauthorizedError" | "ForbiddenError" | "TeamNotFoundError" | "SessionNotFoundError" | "RequestNotFoundError" | "NotFoundError" | "MethodNotAllowedError" | "TimeoutError" | "PayloadTooLargeError" | "RequestHeaderFieldsTooLargeError" | "SessionQueueFullError" | "TooManyRequestsError" | "ProcessError" | "ConfigurationError" | "InternalServerError" | "ProcessPoolLimitError";
         /** @description Token usage of a tell (or totals). */
         Usage: {
             inputTokens: number;
@@ -989,7 +1059,10 @@ export interface components {
             pid: number | null;
             /** Format: date-time */
             lastResponseAt?: string | null;
-            /** @description The argv of the last launch (for debugging; null before the first). */
+            /**
+             * @description The argv of the last launch (for debugging; null before the first,
+             *     and for keys without `debug:read`).
+             */
             launchCommand?: string[] | null;
             totals: components["schemas"]["SessionTotals"];
         };
@@ -1090,7 +1163,11 @@ export interface components {
         };
         TeamInfo: {
             name: components["schemas"]["TeamName"];
-            path: string;
+            /**
+             * @description The team's folder; null unless the key holds `debug:read` (or
+             *     authentication is off).
+             */
+            path: string | null;
             /** @description The team's description ('' when none). */
             description: string;
             color: string | null;
@@ -1170,7 +1247,34 @@ export interface components {
             runningTells: number;
             queuedTells: number;
             pendingPermissions: number;
+            channels?: components["schemas"]["ChannelsStatus"];
         };
+        /**
+         * @description The backend that carries live events between server instances
+         *     (`channels.backend`). While a Redis backend is disconnected, events
+         *     between instances stop (and `status` is `degraded`); it reconnects by
+         *     itself with backoff.
+         */
+        ChannelsStatus: {
+            backend: components["schemas"]["ChannelsBackend"];
+            /** @description Whether the backend is reachable (always true for memory). */
+            connected: boolean;
+            /**
+             * Format: date-time
+             * @description When the connection was lost (null while connected).
+             */
+            disconnectedSince: string | null;
+            /** @description The last connection error (its kind and message), if any since start. */
+            lastError: string | null;
+            /** Format: date-time */
+            lastErrorAt: string | null;
+            /** @description Times the connection was lost and made again since start. */
+            reconnects: number;
+            /** @description Events this instance could not publish (the backend was down) since start. */
+            droppedEvents: number;
+        };
+        /** @enum {string} */
+        ChannelsBackend: "memory" | "redis";
         Health: {
             /** @constant */
             status: "ok";
@@ -1284,6 +1388,10 @@ export interface components {
             details: {
                 [key: string]: unknown;
             } | null;
+            /** @description The team of the caller → team pair the operation acted on (null when none). */
+            team: string | null;
+            /** @description The caller of that pair (`external` or a team; null when none). */
+            fromTeam: string | null;
         };
         AuditPage: {
             items: components["schemas"]["AuditEntry"][];
@@ -1826,6 +1934,30 @@ export interface components {
                  *       "timestamp": 1737030896789,
                  *       "details": {
                  *         "limit": 10485760
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description RequestHeaderFieldsTooLargeError - the request line and headers exceed
+         *     `api.maxHeaderBytes`, or there are more than `api.maxHeaders` headers.
+         *     Any request can get it, before authentication; the connection is closed.
+         */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "RequestHeaderFieldsTooLargeError",
+                 *       "message": "The request line and headers exceed 32768 bytes",
+                 *       "statusCode": 431,
+                 *       "timestamp": 1737030896789,
+                 *       "details": {
+                 *         "limit": 32768
                  *       }
                  *     }
                  */
@@ -3020,6 +3152,65 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP iris_tells_total Tells that ended, by final status and team.
+                     *     # TYPE iris_tells_total counter
+                     *     iris_tells_total{status="completed",team="backend"} 12.0
+                     *     iris_tells_total{status="failed",team="backend"} 1.0
+                     *     iris_tells_total{status="cancelled",team="backend"} 0.0
+                     *     iris_tells_total{status="stalled",team="backend"} 0.0
+                     *     # HELP iris_tell_duration_seconds Time from a tell's start (its queueing, if it never started) to its end, by team.
+                     *     # TYPE iris_tell_duration_seconds histogram
+                     *     iris_tell_duration_seconds_bucket{le="1.0",team="backend"} 2.0
+                     *     iris_tell_duration_seconds_bucket{le="10.0",team="backend"} 11.0
+                     *     iris_tell_duration_seconds_bucket{le="+Inf",team="backend"} 13.0
+                     *     iris_tell_duration_seconds_count{team="backend"} 13.0
+                     *     iris_tell_duration_seconds_sum{team="backend"} 75.8
+                     *     # HELP iris_rate_limited_total Requests and stream messages refused by a rate limit (429).
+                     *     # TYPE iris_rate_limited_total counter
+                     *     iris_rate_limited_total 0.0
+                     *     # HELP iris_auth_failures_total Failed authentications (401), by reason.
+                     *     # TYPE iris_auth_failures_total counter
+                     *     iris_auth_failures_total{reason="unknown"} 2.0
+                     *     # HELP iris_processes Live Claude Code processes, by state.
+                     *     # TYPE iris_processes gauge
+                     *     iris_processes{state="spawning"} 0.0
+                     *     iris_processes{state="idle"} 2.0
+                     *     iris_processes{state="processing"} 1.0
+                     *     iris_processes{state="terminating"} 0.0
+                     *     # HELP iris_queued_tells Tells waiting in session queues, by team.
+                     *     # TYPE iris_queued_tells gauge
+                     *     iris_queued_tells{team="backend"} 1.0
+                     *     # HELP iris_stream_subscribers Open event streams, by kind.
+                     *     # TYPE iris_stream_subscribers gauge
+                     *     iris_stream_subscribers{kind="websocket"} 1.0
+                     *     iris_stream_subscribers{kind="sse"} 2.0
+                     *     iris_stream_subscribers{kind="tell_stream"} 0.0
+                     */
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     readCache: {
         parameters: {
             query?: {
@@ -3441,10 +3632,10 @@ export interface operations {
                      *           "statusCode": 200,
                      *           "error": null,
                      *           "details": {
-                     *             "toTeam": "backend",
-                     *             "fromTeam": "frontend",
-                     *             "requestId": "8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a"
-                     *           }
+                     *             "operation": "tell"
+                     *           },
+                     *           "team": "backend",
+                     *           "fromTeam": "frontend"
                      *         }
                      *       ],
                      *       "nextCursor": "MTAwMjEw"

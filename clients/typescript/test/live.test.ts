@@ -82,6 +82,15 @@ describe("live server", () => {
     assert.ok(logs.items.length <= 5);
   });
 
+  test("metrics", needs(["getMetrics"]), async () => {
+    const text = unwrap(await iris.GET("/metrics", { parseAs: "text" }));
+    assert.ok(text.includes("# TYPE iris_tells_total counter"), text);
+    if (hasAuth) {
+      const refused = await viewer.GET("/metrics", { parseAs: "text" });
+      assert.equal(refused.response.status, 403);
+    }
+  });
+
   test("tell and ask, then read them back", needs(["tell", "ask", "getRequest", "readCache", "sessionReport"]), async () => {
     const told = await iris.POST("/api/teams/tell", { body: { toTeam: "alpha", message: "hello from node", timeout: 0 } });
     assert.equal(told.response.status, 200);

@@ -17,6 +17,8 @@ from .cache_unsubscribe import CacheUnsubscribe
 from .cache_unsubscribe_message import CacheUnsubscribeMessage
 from .cancel_request import CancelRequest
 from .cancel_response import CancelResponse
+from .channels_backend import ChannelsBackend
+from .channels_status import ChannelsStatus
 from .claude_message import ClaudeMessage
 from .claude_message_data import ClaudeMessageData
 from .clear_cache_response import ClearCacheResponse
@@ -137,6 +139,8 @@ __all__ = (
     "CacheUnsubscribeMessage",
     "CancelRequest",
     "CancelResponse",
+    "ChannelsBackend",
+    "ChannelsStatus",
     "ClaudeMessage",
     "ClaudeMessageData",
     "ClearCacheResponse",

@@ -30,6 +30,8 @@ class AuditEntry:
         status_code (int | None):
         error (None | str):
         details (AuditEntryDetailsType0 | None):
+        team (None | str): The team of the caller → team pair the operation acted on (null when none).
+        from_team (None | str): The caller of that pair (`external` or a team; null when none).
     """
 
     id: int
@@ -43,6 +45,8 @@ class AuditEntry:
     status_code: int | None
     error: None | str
     details: AuditEntryDetailsType0 | None
+    team: None | str
+    from_team: None | str
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.audit_entry_details_type_0 import AuditEntryDetailsType0
@@ -80,6 +84,12 @@ class AuditEntry:
         else:
             details = self.details
 
+        team: None | str
+        team = self.team
+
+        from_team: None | str
+        from_team = self.from_team
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -95,6 +105,8 @@ class AuditEntry:
                 "statusCode": status_code,
                 "error": error,
                 "details": details,
+                "team": team,
+                "fromTeam": from_team,
             }
         )
 
@@ -175,6 +187,20 @@ class AuditEntry:
 
         details = _parse_details(d.pop("details"))
 
+        def _parse_team(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        team = _parse_team(d.pop("team"))
+
+        def _parse_from_team(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        from_team = _parse_from_team(d.pop("fromTeam"))
+
         audit_entry = cls(
             id=id,
             timestamp=timestamp,
@@ -187,6 +213,8 @@ class AuditEntry:
             status_code=status_code,
             error=error,
             details=details,
+            team=team,
+            from_team=from_team,
         )
 
         return audit_entry

@@ -10,6 +10,7 @@ class ErrorName(StrEnum):
     PAYLOADTOOLARGEERROR = "PayloadTooLargeError"
     PROCESSERROR = "ProcessError"
     PROCESSPOOLLIMITERROR = "ProcessPoolLimitError"
+    REQUESTHEADERFIELDSTOOLARGEERROR = "RequestHeaderFieldsTooLargeError"
     REQUESTNOTFOUNDERROR = "RequestNotFoundError"
     SESSIONNOTFOUNDERROR = "SessionNotFoundError"
     SESSIONQUEUEFULLERROR = "SessionQueueFullError"

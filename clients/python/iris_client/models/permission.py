@@ -6,6 +6,7 @@ class Permission(StrEnum):
     CACHEREAD = "cache:read"
     CACHEWRITE = "cache:write"
     DEBUGREAD = "debug:read"
+    METRICSREAD = "metrics:read"
     STATUSREAD = "status:read"
     TEAMCANCEL = "team:cancel"
     TEAMCLEAR = "team:clear"

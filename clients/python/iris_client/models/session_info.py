@@ -36,7 +36,8 @@ class SessionInfo:
         pid (int | None):
         totals (SessionTotals):
         last_response_at (datetime.datetime | None | Unset):
-        launch_command (list[str] | None | Unset): The argv of the last launch (for debugging; null before the first).
+        launch_command (list[str] | None | Unset): The argv of the last launch (for debugging; null before the first,
+            and for keys without `debug:read`).
     """
 
     session_id: UUID

@@ -23,8 +23,8 @@ class StreamError:
         error (ErrorName): The class name of an error. The domain's errors plus:
             RequestNotFoundError (unknown tell request id), NotFoundError (unknown
             path, permission request or key), MethodNotAllowedError (405),
-            PayloadTooLargeError (413) and InternalServerError (an unexpected
-            failure).
+            PayloadTooLargeError (413), RequestHeaderFieldsTooLargeError (431)
+            and InternalServerError (an unexpected failure).
         message (str):
         status_code (int):
         details (StreamErrorDetails | Unset):

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 
 from ..models.system_health import SystemHealth
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.channels_status import ChannelsStatus
     from ..models.process_counts import ProcessCounts
 
 
@@ -19,7 +21,8 @@ T = TypeVar("T", bound="SystemStatus")
 class SystemStatus:
     """
     Attributes:
-        status (SystemHealth): degraded - something needs attention (e.g. the pool is full, a config reload failed).
+        status (SystemHealth): degraded - something needs attention (e.g. the pool is full, a config reload failed, the
+            channels backend is disconnected).
         version (str):
         uptime (int): Milliseconds since the server started.
         started_at (datetime.datetime):
@@ -31,6 +34,10 @@ class SystemStatus:
         running_tells (int):
         queued_tells (int):
         pending_permissions (int):
+        channels (ChannelsStatus | Unset): The backend that carries live events between server instances
+            (`channels.backend`). While a Redis backend is disconnected, events
+            between instances stop (and `status` is `degraded`); it reconnects by
+            itself with backoff.
     """
 
     status: SystemHealth
@@ -45,6 +52,7 @@ class SystemStatus:
     running_tells: int
     queued_tells: int
     pending_permissions: int
+    channels: ChannelsStatus | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status.value
@@ -71,6 +79,10 @@ class SystemStatus:
 
         pending_permissions = self.pending_permissions
 
+        channels: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.channels, Unset):
+            channels = self.channels.to_dict()
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -89,11 +101,14 @@ class SystemStatus:
                 "pendingPermissions": pending_permissions,
             }
         )
+        if channels is not UNSET:
+            field_dict["channels"] = channels
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.channels_status import ChannelsStatus
         from ..models.process_counts import ProcessCounts
 
         d = dict(src_dict)
@@ -121,6 +136,13 @@ class SystemStatus:
 
         pending_permissions = d.pop("pendingPermissions")
 
+        _channels = d.pop("channels", UNSET)
+        channels: ChannelsStatus | Unset
+        if isinstance(_channels, Unset):
+            channels = UNSET
+        else:
+            channels = ChannelsStatus.from_dict(_channels)
+
         system_status = cls(
             status=status,
             version=version,
@@ -134,6 +156,7 @@ class SystemStatus:
             running_tells=running_tells,
             queued_tells=queued_tells,
             pending_permissions=pending_permissions,
+            channels=channels,
         )
 
         return system_status

@@ -22,7 +22,8 @@ class TeamInfo:
         name (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
-        path (str):
+        path (None | str): The team's folder; null unless the key holds `debug:read` (or
+            authentication is off).
         description (str): The team's description ('' when none).
         color (None | str):
         model (None | str): The team's model (null - Claude Code's default).
@@ -32,7 +33,7 @@ class TeamInfo:
     """
 
     name: str
-    path: str
+    path: None | str
     description: str
     color: None | str
     model: None | str
@@ -43,6 +44,7 @@ class TeamInfo:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
+        path: None | str
         path = self.path
 
         description = self.description
@@ -89,7 +91,12 @@ class TeamInfo:
         d = dict(src_dict)
         name = d.pop("name")
 
-        path = d.pop("path")
+        def _parse_path(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        path = _parse_path(d.pop("path"))
 
         description = d.pop("description")
 

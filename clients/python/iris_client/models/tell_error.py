@@ -23,8 +23,8 @@ class TellError:
             error (ErrorName): The class name of an error. The domain's errors plus:
                 RequestNotFoundError (unknown tell request id), NotFoundError (unknown
                 path, permission request or key), MethodNotAllowedError (405),
-                PayloadTooLargeError (413) and InternalServerError (an unexpected
-                failure).
+                PayloadTooLargeError (413), RequestHeaderFieldsTooLargeError (431)
+                and InternalServerError (an unexpected failure).
             message (str):
             session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
             seq (int | Unset):

@@ -19,7 +19,11 @@ class TellStartRequest:
         to_team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
-        message (str): Text for Claude Code - 1 byte to 1 MiB (UTF-8), no NUL characters.
+        message (str): Text for the model - 1 byte to 1 MiB (UTF-8), no NUL characters. It is delivered as written:
+            Claude Code runs no slash command (`/config ...`) and expands no `@path` mention in it. Only a
+            command on `settings.allowedSlashCommands` runs as one, and only for a key holding the permission
+            it amounts to (`/compact` team:compact, `/clear` team:clear, any other admin); without it the
+            answer is 403 ForbiddenError naming the permission.
         from_team (str | Unset): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.

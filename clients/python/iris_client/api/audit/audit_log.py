@@ -112,6 +112,9 @@ def sync_detailed(
 ) -> Response[AuditPage | Error]:
     """Audit log entries, newest first
 
+     Entries newest first. A key with a team scope sees only the entries
+    whose teams all lie within it (see "Team scope").
+
     Args:
         since (datetime.datetime | Unset):
         event (AuditEventType | Unset): The kind of an audit entry.
@@ -154,6 +157,9 @@ def sync(
 ) -> AuditPage | Error | None:
     """Audit log entries, newest first
 
+     Entries newest first. A key with a team scope sees only the entries
+    whose teams all lie within it (see "Team scope").
+
     Args:
         since (datetime.datetime | Unset):
         event (AuditEventType | Unset): The kind of an audit entry.
@@ -190,6 +196,9 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[AuditPage | Error]:
     """Audit log entries, newest first
+
+     Entries newest first. A key with a team scope sees only the entries
+    whose teams all lie within it (see "Team scope").
 
     Args:
         since (datetime.datetime | Unset):
@@ -230,6 +239,9 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> AuditPage | Error | None:
     """Audit log entries, newest first
+
+     Entries newest first. A key with a team scope sees only the entries
+    whose teams all lie within it (see "Team scope").
 
     Args:
         since (datetime.datetime | Unset):

@@ -95,6 +95,10 @@ def sync_detailed(
      Give a `role` (a preset) or explicit `permissions`, not both; with
     neither the key gets the `viewer` role. `teams` limits the teams the
     key may address (default all). The plain key is in this response only.
+    The new key may be no wider than the key creating it: 403 when it
+    would hold a permission the creator lacks (`details.field:
+    permissions`) or reach a team outside the creator's scope, which
+    includes having no team scope at all (`details.field: teams`).
 
     Args:
         body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role).
@@ -128,6 +132,10 @@ def sync(
      Give a `role` (a preset) or explicit `permissions`, not both; with
     neither the key gets the `viewer` role. `teams` limits the teams the
     key may address (default all). The plain key is in this response only.
+    The new key may be no wider than the key creating it: 403 when it
+    would hold a permission the creator lacks (`details.field:
+    permissions`) or reach a team outside the creator's scope, which
+    includes having no team scope at all (`details.field: teams`).
 
     Args:
         body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role).
@@ -156,6 +164,10 @@ async def asyncio_detailed(
      Give a `role` (a preset) or explicit `permissions`, not both; with
     neither the key gets the `viewer` role. `teams` limits the teams the
     key may address (default all). The plain key is in this response only.
+    The new key may be no wider than the key creating it: 403 when it
+    would hold a permission the creator lacks (`details.field:
+    permissions`) or reach a team outside the creator's scope, which
+    includes having no team scope at all (`details.field: teams`).
 
     Args:
         body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role).
@@ -187,6 +199,10 @@ async def asyncio(
      Give a `role` (a preset) or explicit `permissions`, not both; with
     neither the key gets the `viewer` role. `teams` limits the teams the
     key may address (default all). The plain key is in this response only.
+    The new key may be no wider than the key creating it: 403 when it
+    would hold a permission the creator lacks (`details.field:
+    permissions`) or reach a team outside the creator's scope, which
+    includes having no team scope at all (`details.field: teams`).
 
     Args:
         body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role).

@@ -95,7 +95,9 @@ def sync_detailed(
 ) -> Response[ApiKeyPage | Error]:
     """List API keys (never the keys themselves)
 
-     Key records, newest first. Only hashes are stored; no key is ever returned here.
+     Key records, newest first. Only hashes are stored; no key is ever
+    returned here. A key with a team scope lists only keys whose scope is
+    a subset of its own.
 
     Args:
         active (bool | Unset):
@@ -132,7 +134,9 @@ def sync(
 ) -> ApiKeyPage | Error | None:
     """List API keys (never the keys themselves)
 
-     Key records, newest first. Only hashes are stored; no key is ever returned here.
+     Key records, newest first. Only hashes are stored; no key is ever
+    returned here. A key with a team scope lists only keys whose scope is
+    a subset of its own.
 
     Args:
         active (bool | Unset):
@@ -164,7 +168,9 @@ async def asyncio_detailed(
 ) -> Response[ApiKeyPage | Error]:
     """List API keys (never the keys themselves)
 
-     Key records, newest first. Only hashes are stored; no key is ever returned here.
+     Key records, newest first. Only hashes are stored; no key is ever
+    returned here. A key with a team scope lists only keys whose scope is
+    a subset of its own.
 
     Args:
         active (bool | Unset):
@@ -199,7 +205,9 @@ async def asyncio(
 ) -> ApiKeyPage | Error | None:
     """List API keys (never the keys themselves)
 
-     Key records, newest first. Only hashes are stored; no key is ever returned here.
+     Key records, newest first. Only hashes are stored; no key is ever
+    returned here. A key with a team scope lists only keys whose scope is
+    a subset of its own.
 
     Args:
         active (bool | Unset):

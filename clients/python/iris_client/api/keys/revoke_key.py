@@ -90,7 +90,8 @@ def sync_detailed(
      Revokes the key with this public id (or unique prefix of its hash);
     it stops working on its next request. Revoking a revoked key is not an
     error: the record is returned unchanged. 404 `NotFoundError` for an
-    unknown or ambiguous id.
+    unknown or ambiguous id; 403 (naming `details.keyId`) when that key's
+    team scope is not a subset of the calling key's.
 
     Args:
         key_id (str): A key's short public id (or, where accepted, a unique prefix of its hash).
@@ -124,7 +125,8 @@ def sync(
      Revokes the key with this public id (or unique prefix of its hash);
     it stops working on its next request. Revoking a revoked key is not an
     error: the record is returned unchanged. 404 `NotFoundError` for an
-    unknown or ambiguous id.
+    unknown or ambiguous id; 403 (naming `details.keyId`) when that key's
+    team scope is not a subset of the calling key's.
 
     Args:
         key_id (str): A key's short public id (or, where accepted, a unique prefix of its hash).
@@ -153,7 +155,8 @@ async def asyncio_detailed(
      Revokes the key with this public id (or unique prefix of its hash);
     it stops working on its next request. Revoking a revoked key is not an
     error: the record is returned unchanged. 404 `NotFoundError` for an
-    unknown or ambiguous id.
+    unknown or ambiguous id; 403 (naming `details.keyId`) when that key's
+    team scope is not a subset of the calling key's.
 
     Args:
         key_id (str): A key's short public id (or, where accepted, a unique prefix of its hash).
@@ -185,7 +188,8 @@ async def asyncio(
      Revokes the key with this public id (or unique prefix of its hash);
     it stops working on its next request. Revoking a revoked key is not an
     error: the record is returned unchanged. 404 `NotFoundError` for an
-    unknown or ambiguous id.
+    unknown or ambiguous id; 403 (naming `details.keyId`) when that key's
+    team scope is not a subset of the calling key's.
 
     Args:
         key_id (str): A key's short public id (or, where accepted, a unique prefix of its hash).

@@ -109,7 +109,9 @@ def sync_detailed(
     """Recent structured log records
 
      Records from the server's in-memory ring buffer, newest first,
-    optionally only those at or after `since` and at or above `level`.
+    optionally only those at or after `since` and at or above `level`. A
+    key with a team scope gets only records about its teams (whose
+    `context.team`, and `context.fromTeam` when present, are within it).
 
     Args:
         since (datetime.datetime | Unset):
@@ -150,7 +152,9 @@ def sync(
     """Recent structured log records
 
      Records from the server's in-memory ring buffer, newest first,
-    optionally only those at or after `since` and at or above `level`.
+    optionally only those at or after `since` and at or above `level`. A
+    key with a team scope gets only records about its teams (whose
+    `context.team`, and `context.fromTeam` when present, are within it).
 
     Args:
         since (datetime.datetime | Unset):
@@ -186,7 +190,9 @@ async def asyncio_detailed(
     """Recent structured log records
 
      Records from the server's in-memory ring buffer, newest first,
-    optionally only those at or after `since` and at or above `level`.
+    optionally only those at or after `since` and at or above `level`. A
+    key with a team scope gets only records about its teams (whose
+    `context.team`, and `context.fromTeam` when present, are within it).
 
     Args:
         since (datetime.datetime | Unset):
@@ -225,7 +231,9 @@ async def asyncio(
     """Recent structured log records
 
      Records from the server's in-memory ring buffer, newest first,
-    optionally only those at or after `since` and at or above `level`.
+    optionally only those at or after `since` and at or above `level`. A
+    key with a team scope gets only records about its teams (whose
+    `context.team`, and `context.fromTeam` when present, are within it).
 
     Args:
         since (datetime.datetime | Unset):

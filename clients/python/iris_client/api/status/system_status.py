@@ -71,6 +71,10 @@ def sync_detailed(
 ) -> Response[Error | SystemStatus]:
     """Overall system status
 
+     For a key with a team scope the counts cover its teams and the pairs
+    within its scope only (`maxProcesses` and `status` stay the
+    server's).
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -94,6 +98,10 @@ def sync(
 ) -> Error | SystemStatus | None:
     """Overall system status
 
+     For a key with a team scope the counts cover its teams and the pairs
+    within its scope only (`maxProcesses` and `status` stay the
+    server's).
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -112,6 +120,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Error | SystemStatus]:
     """Overall system status
+
+     For a key with a team scope the counts cover its teams and the pairs
+    within its scope only (`maxProcesses` and `status` stay the
+    server's).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,6 +145,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Error | SystemStatus | None:
     """Overall system status
+
+     For a key with a team scope the counts cover its teams and the pairs
+    within its scope only (`maxProcesses` and `status` stay the
+    server's).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

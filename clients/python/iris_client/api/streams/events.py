@@ -118,7 +118,12 @@ def sync_detailed(
     was missed while still retained, or sends `reset` (re-read the cache).
     A named `heartbeat` event comes every 15 s. A subscriber too slow to
     keep up gets `reset` and is disconnected. The stream never ends by
-    itself.
+    itself, except that within 2 s of the key being revoked or expiring
+    it sends an `error` event (UnauthorizedError, `details.reason`) and
+    ends. Each open stream counts against the key's (without
+    authentication: the client address's) `api.maxStreamsPerKey`,
+    together with WebSockets and streamed tells; beyond it, 429
+    TooManyRequestsError (`details.maxStreamsPerKey`).
 
     Args:
         session (UUID | Unset): A session id (UUID v4 chosen by Iris).
@@ -170,7 +175,12 @@ def sync(
     was missed while still retained, or sends `reset` (re-read the cache).
     A named `heartbeat` event comes every 15 s. A subscriber too slow to
     keep up gets `reset` and is disconnected. The stream never ends by
-    itself.
+    itself, except that within 2 s of the key being revoked or expiring
+    it sends an `error` event (UnauthorizedError, `details.reason`) and
+    ends. Each open stream counts against the key's (without
+    authentication: the client address's) `api.maxStreamsPerKey`,
+    together with WebSockets and streamed tells; beyond it, 429
+    TooManyRequestsError (`details.maxStreamsPerKey`).
 
     Args:
         session (UUID | Unset): A session id (UUID v4 chosen by Iris).
@@ -217,7 +227,12 @@ async def asyncio_detailed(
     was missed while still retained, or sends `reset` (re-read the cache).
     A named `heartbeat` event comes every 15 s. A subscriber too slow to
     keep up gets `reset` and is disconnected. The stream never ends by
-    itself.
+    itself, except that within 2 s of the key being revoked or expiring
+    it sends an `error` event (UnauthorizedError, `details.reason`) and
+    ends. Each open stream counts against the key's (without
+    authentication: the client address's) `api.maxStreamsPerKey`,
+    together with WebSockets and streamed tells; beyond it, 429
+    TooManyRequestsError (`details.maxStreamsPerKey`).
 
     Args:
         session (UUID | Unset): A session id (UUID v4 chosen by Iris).
@@ -267,7 +282,12 @@ async def asyncio(
     was missed while still retained, or sends `reset` (re-read the cache).
     A named `heartbeat` event comes every 15 s. A subscriber too slow to
     keep up gets `reset` and is disconnected. The stream never ends by
-    itself.
+    itself, except that within 2 s of the key being revoked or expiring
+    it sends an `error` event (UnauthorizedError, `details.reason`) and
+    ends. Each open stream counts against the key's (without
+    authentication: the client address's) `api.maxStreamsPerKey`,
+    together with WebSockets and streamed tells; beyond it, 429
+    TooManyRequestsError (`details.maxStreamsPerKey`).
 
     Args:
         session (UUID | Unset): A session id (UUID v4 chosen by Iris).

@@ -108,7 +108,10 @@ def sync_detailed(
     Errors found before acceptance (validation, auth, unknown team, full
     queue, full pool) are ordinary JSON error responses; failures after
     acceptance arrive as `tell:error`. Closing the stream does not cancel
-    the tell.
+    the tell. Within 2 s of the key being revoked or expiring the stream
+    sends an `error` event (UnauthorizedError) and ends; the tell runs on
+    and is recorded. The stream counts against the key's
+    `api.maxStreamsPerKey` (429 TooManyRequestsError beyond it).
 
     Args:
         body (TellStartRequest): A tell without a wait (quick-tell, streamed tell, WebSocket
@@ -148,7 +151,10 @@ def sync(
     Errors found before acceptance (validation, auth, unknown team, full
     queue, full pool) are ordinary JSON error responses; failures after
     acceptance arrive as `tell:error`. Closing the stream does not cancel
-    the tell.
+    the tell. Within 2 s of the key being revoked or expiring the stream
+    sends an `error` event (UnauthorizedError) and ends; the tell runs on
+    and is recorded. The stream counts against the key's
+    `api.maxStreamsPerKey` (429 TooManyRequestsError beyond it).
 
     Args:
         body (TellStartRequest): A tell without a wait (quick-tell, streamed tell, WebSocket
@@ -183,7 +189,10 @@ async def asyncio_detailed(
     Errors found before acceptance (validation, auth, unknown team, full
     queue, full pool) are ordinary JSON error responses; failures after
     acceptance arrive as `tell:error`. Closing the stream does not cancel
-    the tell.
+    the tell. Within 2 s of the key being revoked or expiring the stream
+    sends an `error` event (UnauthorizedError) and ends; the tell runs on
+    and is recorded. The stream counts against the key's
+    `api.maxStreamsPerKey` (429 TooManyRequestsError beyond it).
 
     Args:
         body (TellStartRequest): A tell without a wait (quick-tell, streamed tell, WebSocket
@@ -221,7 +230,10 @@ async def asyncio(
     Errors found before acceptance (validation, auth, unknown team, full
     queue, full pool) are ordinary JSON error responses; failures after
     acceptance arrive as `tell:error`. Closing the stream does not cancel
-    the tell.
+    the tell. Within 2 s of the key being revoked or expiring the stream
+    sends an `error` event (UnauthorizedError) and ends; the tell runs on
+    and is recorded. The stream counts against the key's
+    `api.maxStreamsPerKey` (429 TooManyRequestsError beyond it).
 
     Args:
         body (TellStartRequest): A tell without a wait (quick-tell, streamed tell, WebSocket

@@ -118,6 +118,9 @@ def sync_detailed(
     200 when the tell reached a terminal status (a `failed` tell is still a
     200: its `status`, `reason` and `isError` say why); 202 while it is
     still queued or running, with the partial `response` so far.
+    503 ProcessPoolLimitError (with `Retry-After`) when the session has no
+    process and every one the pool allows is taken by busy sessions; such
+    a tell is not accepted. An accepted tell holds its place in the pool.
 
     Args:
         body (TellRequest): A message for the caller → toTeam session (or the fork named by
@@ -155,6 +158,9 @@ def sync(
     200 when the tell reached a terminal status (a `failed` tell is still a
     200: its `status`, `reason` and `isError` say why); 202 while it is
     still queued or running, with the partial `response` so far.
+    503 ProcessPoolLimitError (with `Retry-After`) when the session has no
+    process and every one the pool allows is taken by busy sessions; such
+    a tell is not accepted. An accepted tell holds its place in the pool.
 
     Args:
         body (TellRequest): A message for the caller → toTeam session (or the fork named by
@@ -187,6 +193,9 @@ async def asyncio_detailed(
     200 when the tell reached a terminal status (a `failed` tell is still a
     200: its `status`, `reason` and `isError` say why); 202 while it is
     still queued or running, with the partial `response` so far.
+    503 ProcessPoolLimitError (with `Retry-After`) when the session has no
+    process and every one the pool allows is taken by busy sessions; such
+    a tell is not accepted. An accepted tell holds its place in the pool.
 
     Args:
         body (TellRequest): A message for the caller → toTeam session (or the fork named by
@@ -222,6 +231,9 @@ async def asyncio(
     200 when the tell reached a terminal status (a `failed` tell is still a
     200: its `status`, `reason` and `isError` say why); 202 while it is
     still queued or running, with the partial `response` so far.
+    503 ProcessPoolLimitError (with `Retry-After`) when the session has no
+    process and every one the pool allows is taken by busy sessions; such
+    a tell is not accepted. An accepted tell holds its place in the pool.
 
     Args:
         body (TellRequest): A message for the caller → toTeam session (or the fork named by

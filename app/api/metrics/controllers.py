@@ -1,0 +1,38 @@
+"""`GET /metrics`: the app's metrics in the Prometheus text format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from litestar import Request, Response, get
+from litestar.handlers import HTTPRouteHandler
+from litestar.types import Guard
+
+from app.api.metrics.collector import CONTENT_TYPE, IrisMetrics
+from app.api.routing import PUBLIC, operation
+
+__all__ = ["METRICS_PERMISSION", "STATE_KEY", "metrics_route"]
+
+METRICS_PERMISSION = "metrics:read"
+STATE_KEY = "metrics"
+"""Where the app's `IrisMetrics` lives in `app.state`."""
+
+
+def metrics_route(*, public: bool, guards: Sequence[Guard] = ()) -> HTTPRouteHandler:
+    """The route (one per app): `metrics:read` through `guards`, or no permission at all when `public`."""
+    permission = PUBLIC if public else METRICS_PERMISSION
+
+    @get(
+        "/metrics",
+        opt=operation("getMetrics", permission, 200, 401, 403, 429, 500),
+        guards=list(guards),
+        tags=["status"],
+        sync_to_thread=False,
+    )
+    def get_metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+        """Every metric, read now."""
+        metrics = cast(IrisMetrics, request.app.state[STATE_KEY])
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE, headers={"Cache-Control": "no-store"})
+
+    return get_metrics
