@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -34,6 +35,10 @@ def _load(path: str | None) -> IrisConfig:
     return load_config(Path(path) if path else find_config_path())
 
 
+def _exit_after_stop(signum: int, _frame: object) -> None:
+    raise SystemExit(0 if signum == signal.SIGTERM else 128 + signum)
+
+
 def serve(config: IrisConfig) -> int:
     """Run the server until interrupted."""
     import uvicorn
@@ -51,6 +56,10 @@ def serve(config: IrisConfig) -> int:
     tls = api.tls
     scheme = "https" if tls else "http"
     log.info("Iris API on %s://%s:%d (docs at /schema/swagger)", scheme, api.host, api.port)
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        # uvicorn stops gracefully, then raises the signal again; this handler turns that into a normal exit
+        # (status 0 for SIGTERM), so buffered log records are written and the exit status says "stopped".
+        signal.signal(stop, _exit_after_stop)
     uvicorn.run(
         app,
         host=api.host,

@@ -133,7 +133,8 @@ def run(sizes: list[int], chunks: int, gap_ms: int) -> list[dict[str, float]]:
     with ModelStandIn() as standin:
         config = {
             "settings": {"healthCheckInterval": 3_600_000},
-            "api": {"enabled": True, "requireAuth": False},
+            # every subscriber comes from this one address: room for the largest size
+            "api": {"enabled": True, "requireAuth": False, "maxStreamsPerKey": max(sizes) + 10},
             "teams": {"alpha": {"path": str(work / "alpha"), "env": standin.env()}},
         }
         (work / "config.yaml").write_text(yaml.safe_dump(config))

@@ -249,7 +249,7 @@ def test_queued_tells_run_after_a_crash(server: Server, standin: ModelStandIn) -
 def test_queued_tells_run_after_a_graceful_stop(server: Server, standin: ModelStandIn) -> None:
     server.start()
     first, second, third = queue_three(server, standin)
-    assert server.stop(signal.SIGTERM) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once it has stopped
+    assert server.stop(signal.SIGTERM) == 0  # a graceful stop is a normal exit, its log written out
     server.start()
     ended = server.ended(first)
     assert ended["status"] == "cancelled" and ended["reason"].startswith("shutdown"), ended

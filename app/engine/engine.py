@@ -236,6 +236,7 @@ class Engine:
         return self._shutdown
 
     async def _stop(self) -> None:
+        """Stop everything, then let the store's lock go (whatever happened)."""
         try:
             await self._stop_everything()
         finally:
@@ -243,6 +244,7 @@ class Engine:
                 self._lock.release()
 
     async def _stop_everything(self) -> None:
+        """The body of `shutdown`."""
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -528,6 +530,8 @@ class Engine:
                 return process
             if self._closing:
                 raise ProcessError("The server is shutting down")
+            if runtime.deleting is not None:
+                raise ProcessError("The session is being deleted")
             deadline = time.monotonic() + self.config.settings.spawn_timeout / 1000
             while runtime.session_id not in self._slots:
                 if self._closing:
@@ -1354,6 +1358,7 @@ class Engine:
         return result
 
     async def _delete_session(self, runtime: SessionRuntime) -> tuple[bool, int]:
+        """The body of `_delete_runtime`: whether a transcript was deleted, and how many tell records."""
         reason = "cancelled: the session was deleted"
         self._drop_queue(runtime, TellStatus.CANCELLED, reason)
         current = runtime.current

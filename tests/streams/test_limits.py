@@ -41,6 +41,14 @@ async def refused(ws: ClientConnection) -> tuple[dict[str, Any], int | None]:
     return error, closed.value.rcvd.code if closed.value.rcvd is not None else None
 
 
+async def refusal(http: httpx.AsyncClient, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """The answer to a stream request that must be refused (read as a stream: an accepted one never ends)."""
+    async with asyncio.timeout(10), http.stream(method, path, **kwargs) as answer:
+        assert answer.status_code != 200, "the stream was accepted"
+        await answer.aread()
+        return answer
+
+
 def assert_too_many(body: dict[str, Any], limit: int) -> None:
     assert body["error"] == "TooManyRequestsError" and body["statusCode"] == 429
     assert body["details"]["maxStreamsPerKey"] == limit and "api.maxStreamsPerKey" in body["message"]
@@ -97,10 +105,10 @@ async def test_concurrent_streams_per_key_are_capped_and_given_back_however_they
             assert server.call(open_streams) == 2
 
             # the third stream of the key, whatever kind: refused
-            answer = await http.get("/api/events", params={"system": "true"})
+            answer = await refusal(http, "GET", "/api/events", params={"system": "true"})
             assert answer.status_code == 429 and answer.headers["Retry-After"]
             assert_too_many(answer.json(), 2)
-            answer = await http.post("/api/teams/tell/stream", json={"toTeam": "alpha", "message": "no room"})
+            answer = await refusal(http, "POST", "/api/teams/tell/stream", json={"toTeam": "alpha", "message": "no"})
             assert answer.status_code == 429
             assert_too_many(answer.json(), 2)
             async with connect(server.ws_url, additional_headers=bearer(key)) as third:
@@ -142,7 +150,7 @@ async def test_without_authentication_the_cap_is_per_client_address(
     server = servers(write_config(tmp_path, standin, api={"maxStreamsPerKey": 1}))
     async with server.client() as http:
         first = await Opened(http, system="true").wait()
-        answer = await http.get("/api/events", params={"system": "true"})
+        answer = await refusal(http, "GET", "/api/events", params={"system": "true"})
         assert answer.status_code == 429
         assert_too_many(answer.json(), 1)
         assert "client address" in answer.json()["message"]

@@ -9,7 +9,6 @@ import datetime
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,6 +51,23 @@ async def make_key(
         return await store.create(name, role=role, expires_in_days=1)
 
 
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def utc(moment: datetime.datetime | None) -> datetime.datetime:
+    assert moment is not None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+
+
+async def revoked_at(config: IrisConfig, key_id: str) -> datetime.datetime:
+    """When the key store says the key was revoked."""
+    async with KeyStore(config.api.key_store_path) as store:
+        record = await store.get(key_id)
+    assert record is not None
+    return utc(record.revoked_at)
+
+
 def bearer(key: CreatedKey) -> dict[str, str]:
     return {"Authorization": f"Bearer {key.key}"}
 
@@ -72,7 +88,7 @@ async def cli(config: IrisConfig, *args: str) -> None:
     assert process.returncode == 0, (out, err)
 
 
-async def ws_until_closed(ws: ClientConnection) -> tuple[list[dict[str, Any]], int | None, float]:
+async def ws_until_closed(ws: ClientConnection) -> tuple[list[dict[str, Any]], int | None, datetime.datetime]:
     """Every event until the server closes the socket; the close code and when it came."""
     events: list[dict[str, Any]] = []
     try:
@@ -81,10 +97,12 @@ async def ws_until_closed(ws: ClientConnection) -> tuple[list[dict[str, Any]], i
             conforms(raw)
             events.append(json.loads(raw))
     except ConnectionClosed as closed:
-        return events, closed.rcvd.code if closed.rcvd is not None else None, time.monotonic()
+        return events, closed.rcvd.code if closed.rcvd is not None else None, now()
 
 
-async def sse_until_end(http: httpx.AsyncClient, opened: asyncio.Event, **params: str) -> tuple[list[Any], float]:
+async def sse_until_end(
+    http: httpx.AsyncClient, opened: asyncio.Event, **params: str
+) -> tuple[list[Any], datetime.datetime]:
     """Every event of `GET /api/events` until the server ends it, and when it ended (`opened` once one came)."""
     events = []
     async with aconnect_sse(http, "GET", "/api/events", params=params) as source:
@@ -93,7 +111,7 @@ async def sse_until_end(http: httpx.AsyncClient, opened: asyncio.Event, **params
             conforms(event.data)
             events.append(event)
             opened.set()
-    return events, time.monotonic()
+    return events, now()
 
 
 def assert_ended_by(event: dict[str, Any], reason: str) -> None:
@@ -122,14 +140,14 @@ async def test_a_key_revoked_by_the_cli_ends_its_websockets_and_its_sse_stream(s
         assert secured.call(lambda: secured.layer.streams_of(holder) if secured.layer else 0) == 3
 
         await cli(secured.config, "key", "revoke", key.record.id)  # nothing is sent on the streams meanwhile
-        revoked = time.monotonic()
         (sse_events, sse_end), *closes = await asyncio.wait_for(asyncio.gather(sse, *readers), 30)
 
-    assert sse_end - revoked < DEADLINE
+    revoked = await revoked_at(secured.config, key.record.id)  # by the CLI's clock, as it committed
+    assert 0 <= (sse_end - revoked).total_seconds() < DEADLINE
     assert_ended_by(json.loads(sse_events[-1].data), "revoked")
     assert {event.event for event in sse_events[:-1]} == {"health:check"}
     for events, code, closed_at in closes:
-        assert code == 4401 and closed_at - revoked < DEADLINE
+        assert code == 4401 and 0 <= (closed_at - revoked).total_seconds() < DEADLINE
         assert_ended_by(events[-1], "revoked")
         assert {event["event"] for event in events[:-1]} <= {"health:check"}
     await secured.eventually(lambda: secured.layer.streams_of(holder) if secured.layer else -1, 0)
@@ -140,7 +158,7 @@ async def test_a_streamed_tell_whose_key_is_revoked_through_the_api_ends_and_the
     teller = await make_key(secured.config, "teller")
     message = "#slow:30:100 revoked mid-stream"
     events = []
-    revoked = 0.0
+    revoked: datetime.datetime | None = None
     async with secured.client(**bearer(admin)) as root, secured.client(**bearer(teller)) as http:
         body = {"toTeam": "alpha", "message": message}
         async with asyncio.timeout(60), aconnect_sse(http, "POST", "/api/teams/tell/stream", json=body) as source:
@@ -151,9 +169,9 @@ async def test_a_streamed_tell_whose_key_is_revoked_through_the_api_ends_and_the
                 if event.event == "tell:chunk" and not revoked:
                     answer = await root.delete(f"/api/keys/{teller.record.id}")
                     assert answer.status_code == 200, answer.text
-                    revoked = time.monotonic()
-            ended = time.monotonic()
-        assert revoked and ended - revoked < DEADLINE
+                    revoked = utc(datetime.datetime.fromisoformat(answer.json()["revokedAt"]))
+            ended = now()
+        assert revoked is not None and 0 <= (ended - revoked).total_seconds() < DEADLINE
         names = [event.event for event in events]
         assert names[0] == "tell:accepted" and "tell:complete" not in names and "tell:error" not in names
         assert_ended_by(json.loads(events[-1].data), "revoked")
@@ -171,19 +189,18 @@ async def test_a_streamed_tell_whose_key_is_revoked_through_the_api_ends_and_the
 
 async def test_streams_of_an_expiring_key_end_when_it_expires(secured: Server) -> None:
     key = await make_key(secured.config, "short-lived", role="viewer", expires_in=datetime.timedelta(seconds=4))
-    assert key.record.expires_at is not None
-    expiry = time.monotonic() + (key.record.expires_at - datetime.datetime.now(datetime.UTC)).total_seconds()
+    expiry = utc(key.record.expires_at)
     async with secured.client(**bearer(key)) as http, connect(secured.ws_url, additional_headers=bearer(key)) as ws:
         await send(ws, "system:subscribe")
         await until(ws, "health:check")
         opened = asyncio.Event()
         sse = asyncio.create_task(sse_until_end(http, opened, system="true"))
         await asyncio.wait_for(opened.wait(), 30)
-        assert time.monotonic() < expiry, "the streams were not open before the key expired"
+        assert now() < expiry, "the streams were not open before the key expired"
         (sse_events, sse_end), (events, code, closed_at) = await asyncio.wait_for(
             asyncio.gather(sse, ws_until_closed(ws)), 30
         )
     assert code == 4401
     for end, last in ((sse_end, json.loads(sse_events[-1].data)), (closed_at, events[-1])):
-        assert expiry - 0.5 < end < expiry + DEADLINE  # not before it expired, soon after
+        assert 0 <= (end - expiry).total_seconds() < DEADLINE  # not before it expired, soon after
         assert_ended_by(last, "expired")

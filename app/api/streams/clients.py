@@ -90,7 +90,7 @@ class StreamClient:
         self.holder = ""
         """Whose stream allowance this stream uses (`key:<id>`, or `addr:<address>` without a key)."""
         self.kind = ""
-        """`websocket`, `events` or `tell`."""
+        """`websocket`, `sse` or `tell_stream` (`plugin.STREAM_KINDS`)."""
         self.ended: str | None = None
         """Why the stream was ended by the server (`revoked`, `expired`), if it was."""
         self._queue: deque[WireEvent] = deque()

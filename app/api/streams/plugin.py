@@ -27,11 +27,11 @@ from app.errors import TooManyRequestsError
 if TYPE_CHECKING:
     from app.engine import Engine
 
-__all__ = ["STREAM_KINDS", "StreamLayer", "StreamSettings", "StreamsPlugin", "streams_plugins", "subscriber_counts"]
+__all__ = ["STREAM_KINDS", "StreamLayer", "StreamSettings", "StreamsPlugin", "streams_plugins"]
 
 log = logging.getLogger("iris.streams")
 
-STREAM_KINDS = ("websocket", "events", "tell")
+STREAM_KINDS = ("websocket", "sse", "tell_stream")
 """The kinds of stream: `/ws`, `GET /api/events`, `POST /api/teams/tell/stream`."""
 _ENDED = {
     "revoked": "This API key has been revoked",
@@ -88,7 +88,7 @@ class StreamLayer:
         *,
         identity: Identity | None = None,
         address: str | None = None,
-        kind: str = "events",
+        kind: str = "sse",
         terminal_after_reset: bool = False,
         heartbeats: bool = False,
     ) -> StreamClient:
@@ -135,7 +135,7 @@ class StreamLayer:
     def _take(self, holder: str) -> None:
         limit = self.config.api.max_streams_per_key
         count = self._holders.get(holder, 0)
-        if False:
+        if count >= limit:
             subject = "key" if holder.startswith("key:") else "client address"
             raise TooManyRequestsError(
                 f"Too many open streams for this {subject} (api.maxStreamsPerKey is {limit}); close one first",
@@ -154,8 +154,8 @@ class StreamLayer:
         """Open streams counted against a holder (`key:<id>` or `addr:<address>`)."""
         return self._holders.get(holder, 0)
 
-    def subscriber_counts(self) -> dict[str, int]:
-        """Open streams by kind (`websocket`, `events`, `tell`), for metrics."""
+    def subscribers_by_kind(self) -> dict[str, int]:
+        """Open streams by kind (`STREAM_KINDS`: `websocket`, `sse`, `tell_stream`), for metrics (read-only)."""
         counts = dict.fromkeys(STREAM_KINDS, 0)
         for client in self._clients:
             counts[client.kind] = counts.get(client.kind, 0) + 1
@@ -183,15 +183,6 @@ class StreamLayer:
     def subscribers(self) -> int:
         """Open streams."""
         return len(self._clients)
-
-    def subscribers_by_kind(self) -> dict[str, int]:
-        """Open streams by kind: `tell_stream` (the SSE tell stream: terminal after reset), `sse` (`GET
-        /api/events`: heartbeats) and `websocket` (`/ws`: neither)."""
-        counts = {"websocket": 0, "sse": 0, "tell_stream": 0}
-        for client in list(self._clients):
-            kind = "tell_stream" if client.terminal_after_reset else "sse" if client.heartbeats else "websocket"
-            counts[kind] += 1
-        return counts
 
     def start(self, engine: Engine) -> None:
         """Publish the engine's events (the channels plugin is running); start the keep-alive and key tickers."""
@@ -275,14 +266,6 @@ class StreamsPlugin(InitPlugin):
             yield
         finally:
             await self.layer.stop()
-
-
-def subscriber_counts(app: Litestar) -> dict[str, int]:
-    """Open streams by kind (`websocket`, `events`, `tell`) of an app's stream layer (zeros without one)."""
-    layer = app.state.get("streams")
-    if isinstance(layer, StreamLayer):
-        return layer.subscriber_counts()
-    return dict.fromkeys(STREAM_KINDS, 0)
 
 
 def streams_plugins(

@@ -120,7 +120,7 @@ class StreamsController(Controller):
             channels.append(check_team(engine, identity, team))
         if system:
             channels.append(check_system(identity))
-        client = layer.client(identity=identity, address=address, kind="events", heartbeats=True)
+        client = layer.client(identity=identity, address=address, kind="sse", heartbeats=True)
         try:
             for channel in channels:
                 await client.join(channel)
@@ -144,7 +144,7 @@ class StreamsController(Controller):
         address = request.client.host if request.client else None
         identity = await layer.access.identify_scope(request.scope, request.headers.get("authorization"), address)
         client = layer.client(
-            identity=identity, address=address, kind="tell", terminal_after_reset=True, heartbeats=True
+            identity=identity, address=address, kind="tell_stream", terminal_after_reset=True, heartbeats=True
         )
         try:
             started = await start_tell(layer.engine, client, identity, payload)

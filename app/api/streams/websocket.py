@@ -119,6 +119,9 @@ class _Connection:
             await self.refuse(exc)
             return False
         except IrisError as exc:  # UnauthorizedError
+            if self.client is not None:  # a key that worked until now: say why before closing
+                with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+                    await self.socket.send_text(control_event("error", _error(exc, None)).text)
             await self.socket.close(CLOSE_UNAUTHENTICATED, exc.message[:120])
             return False
         return True

@@ -23,7 +23,10 @@ export interface paths {
          *     process if needed. Waits per `timeout` (default 0: to the end).
          *     200 when the tell reached a terminal status (a `failed` tell is still a
          *     200: its `status`, `reason` and `isError` say why); 202 while it is
-         *     still queued or running, with the partial `response` so far.
+         *     still queued or running, with the partial `response` so far. When the
+         *     server stops while the tell waits in the queue, the caller gets the
+         *     202 with status `queued` at once, whatever its `timeout`: the tell
+         *     stays in the store and runs after the restart.
          *     503 ProcessPoolLimitError (with `Retry-After`) when the session has no
          *     process and every one the pool allows is taken by busy sessions; such
          *     a tell is not accepted. An accepted tell holds its place in the pool.
@@ -969,9 +972,19 @@ export interface components {
         };
         /**
          * @description A tell's record (the seed's tell response, extended). `reason` is set
-         *     for every status but completed (e.g. Claude Code's error text,
-         *     `process_exited`, `interrupted`, `response_timeout`, `shutdown`,
-         *     `reboot`). `response` is the partial text so far while running.
+         *     for every status but completed: a kind, a colon and what happened
+         *     (`cancelled: dropped from the queue`). The kinds: `cancelled` (at a
+         *     caller's request, dropped from the queue, or its session deleted or
+         *     rebooted), `shutdown` (running at a graceful stop; cancelled),
+         *     `server_restart` (running when the server crashed; failed),
+         *     `team_removed` (its team left the config; failed while queued,
+         *     cancelled while running), `stalled` (no message from Claude Code for
+         *     `responseTimeout`), `process_exited` (Claude Code exited; its exit
+         *     code and the last lines of its stderr), `process_error` (Claude Code
+         *     could not be written to), the error that kept its process from
+         *     starting (`ProcessError`, `TimeoutError`), and `internal_error`. A
+         *     failed turn has Claude Code's own error text instead. `response` is
+         *     the partial text so far while running.
          */
         TellResponse: {
             from: components["schemas"]["TeamName"];
@@ -1789,7 +1802,8 @@ export interface components {
             };
         };
         /**
-         * @description The tell is still queued or running (timeout -1, or the wait ran out).
+         * @description The tell is still queued or running (timeout -1, the wait ran out, or
+         *     the server stopped while it was queued: it runs after the restart).
          *     `response` holds the partial answer so far, if any. Read the final
          *     record from `GET /api/requests/{requestId}` (see `Location`).
          */

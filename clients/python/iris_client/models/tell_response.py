@@ -21,9 +21,19 @@ T = TypeVar("T", bound="TellResponse")
 @_attrs_define
 class TellResponse:
     """A tell's record (the seed's tell response, extended). `reason` is set
-    for every status but completed (e.g. Claude Code's error text,
-    `process_exited`, `interrupted`, `response_timeout`, `shutdown`,
-    `reboot`). `response` is the partial text so far while running.
+    for every status but completed: a kind, a colon and what happened
+    (`cancelled: dropped from the queue`). The kinds: `cancelled` (at a
+    caller's request, dropped from the queue, or its session deleted or
+    rebooted), `shutdown` (running at a graceful stop; cancelled),
+    `server_restart` (running when the server crashed; failed),
+    `team_removed` (its team left the config; failed while queued,
+    cancelled while running), `stalled` (no message from Claude Code for
+    `responseTimeout`), `process_exited` (Claude Code exited; its exit
+    code and the last lines of its stderr), `process_error` (Claude Code
+    could not be written to), the error that kept its process from
+    starting (`ProcessError`, `TimeoutError`), and `internal_error`. A
+    failed turn has Claude Code's own error text instead. `response` is
+    the partial text so far while running.
 
         Attributes:
             from_ (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with

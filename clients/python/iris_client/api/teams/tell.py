@@ -117,7 +117,10 @@ def sync_detailed(
     process if needed. Waits per `timeout` (default 0: to the end).
     200 when the tell reached a terminal status (a `failed` tell is still a
     200: its `status`, `reason` and `isError` say why); 202 while it is
-    still queued or running, with the partial `response` so far.
+    still queued or running, with the partial `response` so far. When the
+    server stops while the tell waits in the queue, the caller gets the
+    202 with status `queued` at once, whatever its `timeout`: the tell
+    stays in the store and runs after the restart.
     503 ProcessPoolLimitError (with `Retry-After`) when the session has no
     process and every one the pool allows is taken by busy sessions; such
     a tell is not accepted. An accepted tell holds its place in the pool.
@@ -157,7 +160,10 @@ def sync(
     process if needed. Waits per `timeout` (default 0: to the end).
     200 when the tell reached a terminal status (a `failed` tell is still a
     200: its `status`, `reason` and `isError` say why); 202 while it is
-    still queued or running, with the partial `response` so far.
+    still queued or running, with the partial `response` so far. When the
+    server stops while the tell waits in the queue, the caller gets the
+    202 with status `queued` at once, whatever its `timeout`: the tell
+    stays in the store and runs after the restart.
     503 ProcessPoolLimitError (with `Retry-After`) when the session has no
     process and every one the pool allows is taken by busy sessions; such
     a tell is not accepted. An accepted tell holds its place in the pool.
@@ -192,7 +198,10 @@ async def asyncio_detailed(
     process if needed. Waits per `timeout` (default 0: to the end).
     200 when the tell reached a terminal status (a `failed` tell is still a
     200: its `status`, `reason` and `isError` say why); 202 while it is
-    still queued or running, with the partial `response` so far.
+    still queued or running, with the partial `response` so far. When the
+    server stops while the tell waits in the queue, the caller gets the
+    202 with status `queued` at once, whatever its `timeout`: the tell
+    stays in the store and runs after the restart.
     503 ProcessPoolLimitError (with `Retry-After`) when the session has no
     process and every one the pool allows is taken by busy sessions; such
     a tell is not accepted. An accepted tell holds its place in the pool.
@@ -230,7 +239,10 @@ async def asyncio(
     process if needed. Waits per `timeout` (default 0: to the end).
     200 when the tell reached a terminal status (a `failed` tell is still a
     200: its `status`, `reason` and `isError` say why); 202 while it is
-    still queued or running, with the partial `response` so far.
+    still queued or running, with the partial `response` so far. When the
+    server stops while the tell waits in the queue, the caller gets the
+    202 with status `queued` at once, whatever its `timeout`: the tell
+    stays in the store and runs after the restart.
     503 ProcessPoolLimitError (with `Retry-After`) when the session has no
     process and every one the pool allows is taken by busy sessions; such
     a tell is not accepted. An accepted tell holds its place in the pool.
