@@ -35,8 +35,8 @@ def _load(path: str | None) -> IrisConfig:
     return load_config(Path(path) if path else find_config_path())
 
 
-def _exit_after_stop(signum: int, _frame: object) -> None:
-    raise SystemExit(0 if signum == signal.SIGTERM else 128 + signum)
+def _exit_after_stop(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def serve(config: IrisConfig) -> int:
@@ -58,7 +58,7 @@ def serve(config: IrisConfig) -> int:
     log.info("Iris API on %s://%s:%d (docs at /schema/swagger)", scheme, api.host, api.port)
     for stop in (signal.SIGTERM, signal.SIGINT):
         # uvicorn stops gracefully, then raises the signal again; this handler turns that into a normal exit
-        # (status 0 for SIGTERM), so buffered log records are written and the exit status says "stopped".
+        # (status 0), so buffered log records are written and the exit status says the stop went well.
         signal.signal(stop, _exit_after_stop)
     uvicorn.run(
         app,
