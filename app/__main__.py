@@ -2,7 +2,7 @@
 uvicorn on Iris's HTTP protocol (header limits, errors in the contract's shape; see `app.api.server`).
 
 `python -m app demo`: the same server on the example config, its teams answered by a local model stand-in
-(`tests/support/standin.py`), so it runs offline with no Anthropic key.
+(`app.standin`), so it runs offline with no Anthropic key.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def serve(config: IrisConfig) -> int:
 
 def demo(path: str | None) -> int:
     """The server on the example config, with the teams' Claude Code pointed at a local model stand-in."""
-    from tests.support.standin import ModelStandIn
+    from app.standin import ModelStandIn
 
     os.environ.setdefault("IRIS_HOME", tempfile.mkdtemp(prefix="iris-demo-"))
     with ModelStandIn() as standin:

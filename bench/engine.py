@@ -32,15 +32,10 @@ from claude_agent_sdk.types import PermissionResultAllow  # noqa: E402
 
 from app.config import load_config  # noqa: E402
 from app.engine import Engine  # noqa: E402
-from tests.support.standin import ModelStandIn  # noqa: E402
+from app.standin import ModelStandIn  # noqa: E402
+from bench.common import percentile  # noqa: E402
 
 TEAMS = 8
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The value below which `fraction` of `values` fall."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 async def allow(*_args: Any) -> PermissionResultAllow:

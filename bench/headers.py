@@ -30,6 +30,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import free_port  # noqa: E402
+
 SERVE = """
 import sys, uvicorn
 from app.api.app import create_app
@@ -38,12 +40,6 @@ http = "app.api.server:IrisHttpProtocol" if sys.argv[3] == "iris" else "httptool
 uvicorn.run(create_app(load_config(sys.argv[1])), host="127.0.0.1", port=int(sys.argv[2]), log_level="error",
             lifespan="on", access_log=False, http=http)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def kib(pid: int, field: str) -> int:

@@ -44,6 +44,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import free_port  # noqa: E402
+
 TEAMS = ("alpha", "beta", "gamma")
 CALLERS = ("external", "alpha", "beta")
 FINAL = {"completed", "failed", "cancelled", "stalled"}
@@ -61,12 +63,6 @@ class Tally:
     hung: int = 0
     hung_calls: list[str] = field(default_factory=list)
     kills: int = 0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _rss_kib(pid: int) -> int:
@@ -270,12 +266,12 @@ def _reason_kind(record: dict[str, Any]) -> str:
 
 async def _soak(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     from app.auth.store import KeyStore
-    from tests.support.standin import ModelStandIn
+    from app.standin import ModelStandIn
 
     rng = random.Random(args.seed)
     marker = f"IRIS_SOAK_RUN={uuid.uuid4().hex}"
     name, value = marker.split("=", 1)
-    port = _free_port()
+    port = free_port()
     home = work / "home"
     home.mkdir()
     with ModelStandIn() as standin:

@@ -33,12 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The value below which `fraction` of `values` fall."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
+from bench.common import percentile  # noqa: E402
 
 # ----------------------------------------------------------------------------------------- the subscribers
 
@@ -122,7 +117,7 @@ def run(sizes: list[int], chunks: int, gap_ms: int) -> list[dict[str, float]]:
     import httpx
     import yaml
 
-    from tests.support.standin import ModelStandIn
+    from app.standin import ModelStandIn
 
     work = Path(tempfile.mkdtemp(prefix="iris-bench-streams-"))
     os.environ["HOME"] = str(work / "home")

@@ -13,7 +13,7 @@ import yaml
 
 from app.config import IrisConfig, load_config
 from app.engine import Engine
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
 
 
 @pytest.fixture(scope="session")

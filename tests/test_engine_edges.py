@@ -20,9 +20,9 @@ from app.engine import Engine
 from app.engine.events import Subscription, session_channel
 from app.engine.logs import LogBuffer
 from app.errors import ConfigurationError
-from tests.api.conftest import create_key, start_server, stop_server, write_config
+from app.standin import ModelStandIn
 from tests.conftest import ConfigFactory, claude_processes
-from tests.support.standin import ModelStandIn
+from tests.support.live import LiveServer, create_key, write_config
 
 Start = Callable[[IrisConfig], Any]
 
@@ -152,6 +152,10 @@ async def test_a_second_engine_on_the_same_store_refuses_to_start(
     other = msgspec.structs.replace(config, database=database)
     elsewhere = await engine_factory(other)  # another store: another server may run on it
     assert (await elsewhere.tell("beta", "on its own store")).status == "completed"
+    deadline = time.monotonic() + 60
+    while (await first.get_request(told.request_id)).status != "running":  # a running tell is cancelled at a stop
+        assert time.monotonic() < deadline, "the #hang tell never started"
+        await asyncio.sleep(0.05)
     await first.shutdown()
     again = await engine_factory(config)  # the lock is released at shutdown
     assert (await again.get_request(told.request_id)).status == "cancelled"
@@ -182,7 +186,7 @@ def test_the_log_buffer_keeps_no_key(standin: ModelStandIn) -> None:
 
 def test_a_scoped_key_reads_its_teams_engine_logs(tmp_path: Path, standin: ModelStandIn) -> None:
     config = write_config(tmp_path, standin, {"alpha": {}, "beta": {}}, api={"requireAuth": True})
-    live = start_server(config, create_key(config))
+    live = LiveServer(config, create_key(config)).start()
     scoped = create_key(config, "alpha-dev", role="developer", teams=["alpha"])
     try:
         with live.client() as admin, live.client(key=scoped) as alpha:
@@ -206,4 +210,4 @@ def test_a_scoped_key_reads_its_teams_engine_logs(tmp_path: Path, standin: Model
             assert set(seen) == {"alpha"}  # its team's record, and not the other team's
             assert seen["alpha"]["fromTeam"] == "external"
     finally:
-        stop_server(live)
+        live.stop()

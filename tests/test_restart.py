@@ -23,11 +23,9 @@ import pytest
 
 from app.config import IrisConfig
 from app.engine import Engine
-from tests.api.conftest import free_port, write_config
+from app.standin import ModelStandIn, caller_text
 from tests.conftest import ConfigFactory
-from tests.support.standin import ModelStandIn, caller_text
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.live import ROOT, child_environment, free_port, wait_until_serving, write_config
 
 
 def history(response: str | None) -> int:
@@ -117,26 +115,17 @@ class Server:
 
     def start(self) -> Server:
         """Start the server and wait until it answers."""
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
-        env.pop("IRIS_CONFIG_PATH", None)
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "app", "serve", "--config", str(self.config.source)],
                 cwd=ROOT,
-                env=env,
+                env=child_environment(self.home, PYTHONUNBUFFERED="1"),
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()[-3000:]
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("the server did not come up")
+        health = wait_until_serving(self.url, self.process, self.log.read_text)
+        assert health.status_code == 200, health.text
+        return self
 
     def stop(self, sig: signal.Signals) -> int:
         """Send the server `sig` and wait for it to end; its exit status."""
@@ -316,7 +305,7 @@ async def test_running_is_stored_and_a_stop_keeps_the_queue(make_config: ConfigF
         return record.status if record else None
 
     for request_id in (slow.request_id, doomed.request_id):
-        await until_async(lambda r=request_id: engine._recent[r].status == "running", what="the tell to start")
+        await until_async(lambda r=request_id: bool(engine._recent[r].partial), what="Claude Code to answer")
         assert await stored(request_id) == "running"  # written before Claude Code saw the message
     assert await stored(queued.request_id) == "queued"
     waiter = asyncio.create_task(engine.wait_for(queued.request_id, 30))
@@ -400,12 +389,10 @@ def test_one_server_per_store(server: Server) -> None:
     claude = int(woken.json()["pid"])
     server.watch(claude)
     start = server.watched[claude]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(server.home)}
-    env.pop("IRIS_CONFIG_PATH", None)
     second = subprocess.run(
         [sys.executable, "-m", "app", "serve", "--config", str(server.config.source)],
         cwd=ROOT,
-        env=env,
+        env=child_environment(server.home),
         capture_output=True,
         timeout=120,
     )

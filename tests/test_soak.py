@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(420)  # the soak itself may take up to 300 s (its subprocess timeout)
 def test_short_soak_loses_nothing_and_leaves_nothing() -> None:
     run = subprocess.run(
         [sys.executable, "bench/soak.py", "--clients", "12", "--seconds", "40", "--settle", "60", "--json"],

@@ -23,7 +23,7 @@ from claude_agent_sdk import (
 )
 from claude_agent_sdk.types import PermissionResultAllow, ToolPermissionContext
 
-from tests.support.standin import ModelStandIn, caller_text, plan_reply
+from app.standin import ModelStandIn, caller_text, plan_reply
 
 Connect = Callable[..., AbstractAsyncContextManager[ClaudeSDKClient]]
 

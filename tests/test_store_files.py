@@ -4,12 +4,10 @@ umask: created 0600 (with their WAL and shared-memory files) in a 0700 IRIS_HOME
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,10 +16,9 @@ import yaml
 
 from app.auth.store import KeyStore
 from app.db.store import Store
-from tests.api.conftest import free_port
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.support.live import ROOT, child_environment, free_port, wait_until_serving
 
-ROOT = Path(__file__).resolve().parents[1]
 STORES = ("keys.db", "audit.db", "iris.db")
 
 
@@ -43,26 +40,16 @@ def test_stores_are_private_whatever_the_umask(tmp_path: Path, standin: ModelSta
             }
         )
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(home)}
-    env.pop("IRIS_CONFIG_PATH", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--config", str(config)],
         cwd=ROOT,
-        env=env,
+        env=child_environment(home),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         umask=0o000,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.communicate()[1].decode()[-2000:]
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the server did not come up"
-                time.sleep(0.1)
+        wait_until_serving(f"http://127.0.0.1:{port}", process, lambda: process.communicate()[1].decode())
         told = httpx.post(
             f"http://127.0.0.1:{port}/api/teams/tell", json={"toTeam": "alpha", "message": "private"}, timeout=60
         )

@@ -15,12 +15,13 @@ import pytest
 
 from app.config import IrisConfig
 from app.engine import Engine
-from app.engine.engine import slash_command
+from app.engine.checks import slash_command
 from app.engine.events import team_channel
 from app.engine.permissions import screen
+from app.engine.transcripts import find_transcript
 from app.errors import ProcessPoolLimitError, ValidationError
+from app.standin import ModelStandIn
 from tests.conftest import ConfigFactory
-from tests.support.standin import ModelStandIn
 
 Start = Callable[[IrisConfig], Any]
 ALLOW_EVERYTHING = ["Bash", "Bash(*)", "Read", "Read(/**)", "Write", "Edit", "WebFetch"]
@@ -209,7 +210,7 @@ async def test_a_team_home_of_its_own(
     engine = await engine_factory(make_config(team_options={"env": {**standin.env(), "HOME": str(team_home)}}))
     told = await engine.tell("alpha", "remember this")
     assert told.status == "completed"
-    transcript = engine._transcript(told.session_id, engine.config.team("alpha"))
+    transcript = find_transcript(told.session_id, engine.config.team("alpha"))
     assert transcript is not None and transcript.is_relative_to(team_home)
     assert not list((home / ".claude" / "projects").glob(f"*/{told.session_id}.jsonl"))
     fork = await engine.fork("alpha")

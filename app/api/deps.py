@@ -64,7 +64,7 @@ async def read_body(request: Request[Any, Any, Any], model: type[S], *, required
     `format: uuid` has them (hyphenated), and integral numbers such as 30000.0 count as integers, as in JSON.
     """
     raw = await request.body()
-    if not raw.strip():
+    if not raw:  # (whitespace alone is no JSON document: the decoder refuses it)
         if required:
             raise ValidationError("A JSON request body is required", {"field": "body"})
         return model()

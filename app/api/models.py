@@ -43,7 +43,7 @@ class ApiKey(Struct):
 
 class ApiKeyPage(Struct):
     items: list[ApiKey]
-    next_cursor: str | None = field(name="nextCursor")
+    next_cursor: Cursor | None = field(name="nextCursor")
 
 
 class AuditEntry(Struct):
@@ -101,7 +101,7 @@ class AuditEventType(StrEnum):
 
 class AuditPage(Struct):
     items: list[AuditEntry]
-    next_cursor: str | None = field(name="nextCursor")
+    next_cursor: Cursor | None = field(name="nextCursor")
 
 
 class AuthMessage(Struct, tag_field="event", tag="auth"):
@@ -131,7 +131,7 @@ class CachePage(Struct):
     items: Annotated[
         list[TellResponse], Meta(description="Tell records, newest first.")
     ]
-    next_cursor: str | None = field(name="nextCursor")
+    next_cursor: Cursor | None = field(name="nextCursor")
 
 
 class CacheSubscribe(Struct):
@@ -276,7 +276,13 @@ class CompactRequest(Struct):
 
 class CreateKeyRequest(Struct):
     name: Annotated[
-        str, Meta(max_length=64, min_length=1, pattern="^[A-Za-z0-9_.@ -]{1,64}$")
+        str,
+        Meta(
+            description="Letters, digits, spaces and `_.@-`, not spaces alone, and nothing that starts like a key (`iris_sk_`, in any case).",
+            max_length=64,
+            min_length=1,
+            pattern="^[A-Za-z0-9_.@ -]*[A-Za-z0-9_.@-][A-Za-z0-9_.@ -]*$",
+        ),
     ]
     role: KeyRole | UnsetType = UNSET
     permissions: Annotated[list[Permission], Meta(min_length=1)] | UnsetType = UNSET
@@ -324,9 +330,10 @@ class CreatedApiKey(Struct):
 Cursor: TypeAlias = Annotated[
     str,
     Meta(
-        description="An opaque paging cursor (a previous page's nextCursor).",
+        description="An opaque paging cursor (a previous page's nextCursor): URL-safe base64 without padding. The pattern is its form only; a listing accepts only the cursors it gave out.",
         max_length=512,
         min_length=1,
+        pattern="^[A-Za-z0-9_-]+$",
     ),
 ]
 
@@ -521,7 +528,7 @@ class LogLevel(StrEnum):
 
 class LogPage(Struct):
     items: list[LogRecord]
-    next_cursor: str | None = field(name="nextCursor")
+    next_cursor: Cursor | None = field(name="nextCursor")
 
 
 class LogRecord(Struct):
@@ -611,7 +618,7 @@ PermissionId: TypeAlias = Annotated[
 
 class PermissionPage(Struct):
     items: list[PermissionRequest]
-    next_cursor: str | None = field(name="nextCursor")
+    next_cursor: Cursor | None = field(name="nextCursor")
 
 
 class PermissionRequest(Struct):
@@ -833,7 +840,7 @@ class SessionReport(Struct):
     items: Annotated[
         list[TellResponse], Meta(description="Tell records, newest first.")
     ]
-    next_cursor: str | None = field(name="nextCursor")
+    next_cursor: Cursor | None = field(name="nextCursor")
 
 
 class SessionTotals(Struct):
@@ -984,7 +991,7 @@ TeamName: TypeAlias = Annotated[
 
 class TeamPage(Struct):
     items: list[TeamInfo]
-    next_cursor: str | None = field(name="nextCursor")
+    next_cursor: Cursor | None = field(name="nextCursor")
 
 
 class TeamStatus(Struct):
@@ -1017,7 +1024,7 @@ class TeamStatus(Struct):
 class TeamStatusPage(Struct):
     from_team: TeamName = field(name="fromTeam")
     items: list[TeamStatus]
-    next_cursor: str | None = field(name="nextCursor")
+    next_cursor: Cursor | None = field(name="nextCursor")
 
 
 class TellAccepted(Struct):

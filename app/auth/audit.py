@@ -21,16 +21,15 @@ from app.auth.db import (
     Clock,
     Page,
     check_limit,
-    decode_cursor,
-    encode_cursor,
     prepare,
     sqlite_config,
     teams_within,
-    utcnow,
 )
 from app.auth.keys import TEAM_PATTERN, KeyRecord, redact, redact_value
 from app.auth.models import AuditRow
+from app.clock import utcnow
 from app.config import EXTERNAL
+from app.cursors import decode_cursor, encode_cursor, foreign_cursor
 from app.errors import ValidationError
 
 __all__ = [
@@ -401,10 +400,10 @@ class AuditLog:
         if within is not None:
             statement = statement.where(teams_within(AuditRow.teams, within))
         if cursor:
-            (before,) = decode_cursor(cursor, 1)
-            if not before.isdigit():
-                raise ValidationError("cursor is not one this server gave out", {"field": "cursor"})
-            statement = statement.where(AuditRow.id < int(before))
+            (before,) = decode_cursor(cursor, [0])
+            if before < 0:
+                raise foreign_cursor()
+            statement = statement.where(AuditRow.id < before)
         if limit is not None:
             statement = statement.limit(limit + 1)
         async with self._sessions() as db:
@@ -412,7 +411,7 @@ class AuditLog:
         next_cursor = None
         if limit is not None and len(rows) > limit:
             rows = rows[:limit]
-            next_cursor = encode_cursor(str(rows[-1].id))
+            next_cursor = encode_cursor([rows[-1].id])
         return Page(items=[_record(row) for row in rows], next_cursor=next_cursor)
 
     async def _write_forever(self) -> None:

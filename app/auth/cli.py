@@ -17,9 +17,9 @@ import click
 import msgspec
 
 from app.auth.audit import AUDIT_EVENTS, AuditLog, AuditRecord
-from app.auth.db import utcnow
 from app.auth.keys import ADMIN, ENVS, PERMISSIONS, ROLES, KeyRecord
 from app.auth.store import KeyStore
+from app.clock import utcnow
 from app.config import ApiConfig, find_config_file, iris_home, load_config
 from app.errors import IrisError
 

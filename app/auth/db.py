@@ -1,9 +1,8 @@
-"""SQLite plumbing shared by the key store and the audit log: engines, migrations, pages and cursors."""
+"""SQLite plumbing shared by the key store and the audit log: engines, migrations and pages."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,11 +27,6 @@ BUSY_TIMEOUT_MS = 10_000
 
 T = TypeVar("T")
 Clock = Callable[[], datetime.datetime]
-
-
-def utcnow() -> datetime.datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.datetime.now(datetime.UTC)
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -111,24 +105,6 @@ class Page(Generic[T]):
 
     items: list[T] = field(default_factory=list)
     next_cursor: str | None = None
-
-
-def encode_cursor(*parts: str) -> str:
-    """An opaque cursor carrying some strings."""
-    raw = "\x1f".join(parts).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str, count: int) -> list[str]:
-    """The strings of a cursor this module made (ValidationError otherwise)."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
-        raw = None
-    parts = raw.split("\x1f") if raw is not None else []
-    if len(parts) != count:
-        raise ValidationError("cursor is not one this server gave out", {"field": "cursor"})
-    return parts
 
 
 def check_limit(limit: int | None, maximum: int | None = None) -> None:

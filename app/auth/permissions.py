@@ -14,10 +14,10 @@ import yaml
 from app.auth.keys import ADMIN, PERMISSIONS, KeyRecord, grants
 from app.config import EXTERNAL
 from app.errors import ForbiddenError, UnauthorizedError
+from app.spec import SPEC_PATH
 
 __all__ = [
     "PATH_PERMISSION",
-    "SPEC_PATH",
     "Operation",
     "PermissionTable",
     "caller_forbidden",
@@ -37,7 +37,6 @@ __all__ = [
     "sees_paths",
 ]
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "iris.yaml"
 PUBLIC = "none"
 """`x-iris-permission: none` marks the routes that need no key."""
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")

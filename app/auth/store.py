@@ -22,12 +22,9 @@ from app.auth.db import (
     Clock,
     Page,
     check_limit,
-    decode_cursor,
-    encode_cursor,
     prepare,
     sqlite_config,
     teams_within,
-    utcnow,
 )
 from app.auth.keys import (
     ENVS,
@@ -46,6 +43,8 @@ from app.auth.keys import (
     validate_teams,
 )
 from app.auth.models import ApiKeyRow
+from app.clock import utcnow
+from app.cursors import decode_cursor, encode_cursor, foreign_cursor
 from app.errors import NotFoundError, ValidationError
 
 __all__ = ["MIN_HASH_PREFIX", "AuthOutcome", "KeyStore", "RevokeResult"]
@@ -243,11 +242,11 @@ class KeyStore:
             clause = self._active_clause(now)
             statement = statement.where(clause if active else ~clause)
         if cursor:
-            at_text, key_id = decode_cursor(cursor, 2)
+            at_text, key_id = decode_cursor(cursor, ["", ""])
             try:
                 at = datetime.datetime.fromisoformat(at_text)
             except ValueError:
-                raise ValidationError("cursor is not one this server gave out", {"field": "cursor"}) from None
+                raise foreign_cursor() from None
             statement = statement.where(
                 or_(ApiKeyRow.created_at < at, and_(ApiKeyRow.created_at == at, ApiKeyRow.id < key_id))
             )
@@ -259,7 +258,7 @@ class KeyStore:
         if limit is not None and len(rows) > limit:
             rows = rows[:limit]
             last = rows[-1]
-            next_cursor = encode_cursor(last.created_at.isoformat(), last.id)
+            next_cursor = encode_cursor([last.created_at.isoformat(), last.id])
         return Page(items=[_record(row) for row in rows], next_cursor=next_cursor)
 
     async def get(self, key_id: str) -> KeyRecord | None:

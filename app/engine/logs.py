@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from app.redact import redact
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class OfSession(Protocol):
+    """Anything about one session of one caller → team pair (a session's live side, a tell)."""
+
+    session_id: uuid.UUID
+    from_team: str
+    team: str
+
+
+def about(item: OfSession) -> dict[str, str]:
+    """The log context of a record about one session: its pair and id (what a team-scoped key's logs show)."""
+    return {"team": item.team, "fromTeam": item.from_team, "sessionId": str(item.session_id)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from claude_agent_sdk.types import PermissionResultAllow, PermissionResultDeny
-
+from app.clock import utcnow
 from app.engine.events import EventHub, session_channel, team_channel
-from app.engine.tells import utcnow
 from app.errors import NotFoundError, ValidationError
 
 READ_ONLY_TOOLS = frozenset({"Read", "Glob", "Grep", "ToolSearch"})
@@ -26,6 +24,17 @@ _PATTERN_INPUTS = ("pattern", "glob")
 
 class PermissionNotFoundError(NotFoundError):
     """No pending permission with that id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Iris's answer to one tool-use request: allowed, or denied with a message for Claude Code."""
+
+    allowed: bool
+    message: str = ""
+
+
+ALLOW = Verdict(True)
 
 
 def _inside(folder: Path, value: object) -> bool:
@@ -147,12 +156,12 @@ class PermissionBroker:
         tool_input: dict[str, Any],
         request_id: str | None,
         timeout_ms: int,
-    ) -> PermissionResultAllow | PermissionResultDeny:
+    ) -> Verdict:
         """The answer to one tool-use request under the team's `grantPermission` mode."""
         if mode == "yes":
-            return PermissionResultAllow()
+            return ALLOW
         if mode == "no":
-            return PermissionResultDeny(message=f"Iris denies tool use for team {team} (grantPermission: no)")
+            return Verdict(False, f"Iris denies tool use for team {team} (grantPermission: no)")
         pending = PendingPermission(
             id=str(uuid.uuid4()),
             session_id=session_id,
@@ -178,8 +187,8 @@ class PermissionBroker:
             self.pending.pop(pending.id, None)
             self._wait_ended(session_id)
         if approved:
-            return PermissionResultAllow()
-        return PermissionResultDeny(message=f"Permission denied: {reason}")
+            return ALLOW
+        return Verdict(False, f"Permission denied: {reason}")
 
     def decide(self, permission_id: str, approve: bool, reason: str | None = None) -> PendingPermission:
         """Approve or deny a pending permission."""

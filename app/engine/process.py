@@ -16,19 +16,23 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient, HookMatcher
 from claude_agent_sdk._internal.transport.subprocess_cli import SubprocessCLITransport
 from claude_agent_sdk.types import (
     HookCallback,
-    Message,
+    HookContext,
+    HookInput,
+    HookJSONOutput,
     PermissionResultAllow,
     PermissionResultDeny,
     ToolPermissionContext,
 )
 
 from app.config import TeamConfig
+from app.engine.messages import Chunk, Said, read
+from app.engine.permissions import Verdict
 
 log = logging.getLogger("iris.process")
 
@@ -42,9 +46,12 @@ _INHERITED_TOKEN = os.environ.get(PROCESS_TOKEN_ENV)
 _PR_SET_CHILD_SUBREAPER = 36
 ZOMBIE_GRACE_S = 1.0
 
-PermissionCallback = Callable[
-    [str, dict[str, Any], ToolPermissionContext], Awaitable[PermissionResultAllow | PermissionResultDeny]
-]
+Screening = tuple[Literal["deny", "ask"], str]
+ToolCheck = Callable[[str, dict[str, Any]], Screening | None]
+"""Iris's look at a tool use before Claude Code's own rules: deny it or hold it (`ask`), with a reason; None passes
+it on."""
+ToolDecision = Callable[[str, dict[str, Any]], Awaitable[Verdict]]
+"""Iris's decision on a tool use that Claude Code's rules would ask about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +102,16 @@ def build_options(
     session_id: str,
     resume: str | None,
     fork: bool,
-    can_use_tool: PermissionCallback,
-    pre_tool_use: HookCallback,
+    check_tool: ToolCheck,
+    decide_tool: ToolDecision,
     stderr: Callable[[str], None],
 ) -> ClaudeAgentOptions:
     """SDK options for a team's process: its folder, model, tools, prompt, settings and session.
 
-    `pre_tool_use` sees every tool use before Claude Code's own permission rules do, so settings files
-    (allow rules, `defaultMode`) cannot weaken Iris's decision; the permission mode is always given explicitly
-    for the same reason (a `defaultMode` from settings does not apply). Tool uses it sends on go to Claude
-    Code's rules and, where those would ask, to `can_use_tool`.
+    `check_tool` sees every tool use (as a `PreToolUse` hook) before Claude Code's own permission rules do, so
+    settings files (allow rules, `defaultMode`) cannot weaken Iris's decision; the permission mode is always given
+    explicitly for the same reason (a `defaultMode` from settings does not apply). Tool uses it sends on go to
+    Claude Code's rules and, where those would ask, to `decide_tool`.
     """
     system_prompt: dict[str, Any] = {"type": "preset", "preset": "claude_code"}
     if team.append_system_prompt:
@@ -120,8 +127,8 @@ def build_options(
         max_turns=team.max_turns,
         system_prompt=system_prompt,  # type: ignore[arg-type]
         setting_sources=list(team.setting_sources),
-        can_use_tool=can_use_tool,
-        hooks={"PreToolUse": [HookMatcher(matcher=None, hooks=[pre_tool_use])]},
+        can_use_tool=_permission_callback(decide_tool),
+        hooks={"PreToolUse": [HookMatcher(matcher=None, hooks=[_pre_tool_use_hook(check_tool)])]},
         stderr=stderr,
         include_partial_messages=True,
         max_buffer_size=MAX_LINE_BYTES,
@@ -134,6 +141,43 @@ def build_options(
             options.fork_session = True
             options.session_id = session_id
     return options
+
+
+def _pre_tool_use_hook(check: ToolCheck) -> HookCallback:
+    """A `PreToolUse` hook answering with Iris's look at each tool use."""
+
+    async def pre_tool_use(hook_input: HookInput, _tool_use_id: str | None, _context: HookContext) -> HookJSONOutput:
+        """Iris's decision on every tool use, ahead of anything Claude Code's settings say."""
+        raw: dict[str, Any] = dict(hook_input)
+        tool_input = raw.get("tool_input")
+        screening = check(str(raw.get("tool_name", "")), tool_input if isinstance(tool_input, dict) else {})
+        if screening is None:
+            return {}
+        decision, reason = screening
+        return {
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": decision,
+                "permissionDecisionReason": reason,
+            }
+        }
+
+    return pre_tool_use
+
+
+def _permission_callback(
+    decide: ToolDecision,
+) -> Callable[[str, dict[str, Any], ToolPermissionContext], Awaitable[PermissionResultAllow | PermissionResultDeny]]:
+    """The SDK's `can_use_tool` callback answering with Iris's decision."""
+
+    async def can_use_tool(
+        tool: str, tool_input: dict[str, Any], _context: ToolPermissionContext
+    ) -> PermissionResultAllow | PermissionResultDeny:
+        """Allow or deny one tool use as Iris decides."""
+        verdict = await decide(tool, tool_input)
+        return PermissionResultAllow() if verdict.allowed else PermissionResultDeny(message=verdict.message)
+
+    return can_use_tool
 
 
 ProcessKey = tuple[int, int]
@@ -397,7 +441,8 @@ class ClaudeProcess:
         )
         self.transport = SessionTransport(prompt=_no_prompt(), options=transport_options)
         self.client = ClaudeSDKClient(options=options, transport=self.transport)
-        self.messages: asyncio.Queue[Message | Exited] = asyncio.Queue()
+        self.messages: asyncio.Queue[Chunk | Said | Exited] = asyncio.Queue()
+        """What Claude Code says, in Iris's terms, then `Exited` once it has ended."""
         self.stderr_tail: deque[str] = deque(maxlen=STDERR_LINES)
         self.pid: int | None = None
         self.start_time: int | None = None
@@ -447,7 +492,7 @@ class ClaudeProcess:
         error: str | None = None
         try:
             async for message in self.client.receive_messages():
-                self.messages.put_nowait(message)
+                self.messages.put_nowait(read(message))
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -11,17 +11,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from claude_agent_sdk.types import (
-    AssistantMessage,
-    Message,
-    ResultMessage,
-    StreamEvent,
-    SystemMessage,
-    TextBlock,
-    UserMessage,
-)
-
+from app.clock import utcnow
 from app.db.models import TellRecord
+from app.engine.messages import Result, Said
 
 
 class TellStatus(enum.StrEnum):
@@ -40,9 +32,9 @@ class TellStatus(enum.StrEnum):
         return self not in (TellStatus.QUEUED, TellStatus.RUNNING)
 
 
-def utcnow() -> datetime.datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.datetime.now(datetime.UTC)
+def team_removed(team: str) -> str:
+    """The reason of a tell whose team left the config."""
+    return f"team_removed: team {team!r} is no longer in the config"
 
 
 @dataclass(slots=True)
@@ -69,31 +61,6 @@ class Usage:
             number("cache_read_input_tokens"),
             number("cache_creation_input_tokens"),
         )
-
-
-def message_to_dict(message: Message) -> dict[str, Any]:
-    """A JSON-ready form of an SDK message, with its `type`."""
-    kind = {
-        AssistantMessage: "assistant",
-        UserMessage: "user",
-        SystemMessage: "system",
-        ResultMessage: "result",
-        StreamEvent: "stream_event",
-    }.get(type(message), type(message).__name__)
-    body = dataclasses.asdict(message) if dataclasses.is_dataclass(message) else {"value": repr(message)}
-    return {"type": kind, **body}
-
-
-def text_delta(event: StreamEvent) -> str | None:
-    """The text of a `content_block_delta` stream event, if it carries one."""
-    raw = event.event
-    if raw.get("type") != "content_block_delta":
-        return None
-    delta = raw.get("delta") or {}
-    if delta.get("type") == "text_delta":
-        text = delta.get("text")
-        return text if isinstance(text, str) else None
-    return None
 
 
 @dataclass(eq=False)
@@ -141,26 +108,22 @@ class Tell:
             return "".join(self.partial)
         return "\n".join(self.texts)
 
-    def keep(self, message: Message) -> dict[str, Any]:
-        """Remember a message (up to the bound) and collect its text; returns its JSON form."""
-        data = message_to_dict(message)
+    def keep(self, said: Said) -> None:
+        """Remember a message (up to the bound) and collect its text."""
         if self.message_limit:
-            self.messages.append(data)
+            self.messages.append(said.data)
             if len(self.messages) > self.message_limit:
                 self.messages.popleft()
-        if isinstance(message, AssistantMessage):
-            self.texts.extend(block.text for block in message.content if isinstance(block, TextBlock))
-        return data
+        self.texts.extend(said.texts)
 
-    def finish_from_result(self, result: ResultMessage) -> None:
+    def finish_from_result(self, result: Result) -> None:
         """End the tell from Claude Code's final `result` message."""
-        self.cost_usd = result.total_cost_usd
+        self.cost_usd = result.cost_usd
         self.usage = Usage.from_result(result.usage)
         self.num_turns = result.num_turns
-        text = result.result if result.result is not None else "\n".join(self.texts)
+        text = result.text if result.text is not None else "\n".join(self.texts)
         self.response = text
-        terminal = getattr(result, "terminal_reason", None) or ""
-        aborted = "abort" in str(terminal) or (self.cancel_requested and result.subtype != "success")
+        aborted = "abort" in result.terminal_reason or (self.cancel_requested and result.subtype != "success")
         if aborted:
             self.end(TellStatus.CANCELLED, "cancelled: interrupted at the caller's request")
         elif result.is_error:

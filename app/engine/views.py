@@ -204,6 +204,19 @@ class WakeAllResult:
     already_awake: int
     failed: int
 
+    @classmethod
+    def of(cls, from_team: str, parallel: bool, results: list[WakeResult]) -> WakeAllResult:
+        """The per-team results with their summary."""
+        return cls(
+            from_team,
+            parallel,
+            results,
+            len(results),
+            sum(r.status == "awake" for r in results),
+            sum(r.status == "already_awake" for r in results),
+            sum(r.status == "failed" for r in results),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class SleepResult:

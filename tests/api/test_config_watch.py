@@ -14,8 +14,8 @@ from litestar.testing import TestClient
 from app.api.app import create_app
 from app.config import IrisConfig
 from app.config_watch import ConfigWatcher
-from tests.api.conftest import write_config
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.support.live import write_config
 
 
 def edit(file: Path, change: Callable[[dict[str, Any]], None]) -> None:

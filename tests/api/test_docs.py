@@ -12,9 +12,9 @@ import yaml
 from litestar.testing import TestClient
 
 from app.api.app import create_app
-from app.api.docs.controllers import SPEC_PATH
-from tests.api.conftest import write_config
-from tests.support.standin import ModelStandIn
+from app.spec import SPEC_PATH
+from app.standin import ModelStandIn
+from tests.support.live import write_config
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,10 @@ from litestar.testing import TestClient
 from app.api import models as m
 from app.api.app import create_app
 from app.api.errors import MAX_BODY_BYTES
+from app.cursors import encode_cursor
 from app.errors import ProcessError, ProcessPoolLimitError
-from tests.api.conftest import write_config
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.support.live import write_config
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +110,15 @@ def test_unreadable_or_missing_bodies_are_400(api: TestClient[Any]) -> None:
     assert error.details == {"field": "decision"}
 
 
+@pytest.mark.parametrize("blank", [b"\r\n", b" ", b"\t\n"])
+def test_a_blank_body_is_not_an_absent_one(api: TestClient[Any], blank: bytes) -> None:
+    """Only an empty body is no body (an optional one then takes its defaults); whitespace alone is no JSON."""
+    json_type = {"content-type": "application/json"}
+    assert api.post("/api/teams/alpha/sleep", headers=json_type).status_code == 200
+    error = error_of(api.post("/api/teams/alpha/sleep", content=blank, headers=json_type), 400, "ValidationError")
+    assert error.details == {"field": "body"} and "JSON" in error.message
+
+
 @pytest.mark.parametrize(
     ("url", "field", "where"),
     [
@@ -132,6 +142,16 @@ def test_bad_parameters_are_400_naming_them(api: TestClient[Any], url: str, fiel
 def test_bad_cursor_is_400(api: TestClient[Any]) -> None:
     error = error_of(api.get("/api/teams/status?cursor=not-ours"), 400, "ValidationError")
     assert error.details == {"field": "cursor"}
+
+
+@pytest.mark.parametrize("junk", ["~~~~", "!!!!", "=="])
+def test_a_cursor_outside_its_form_is_400(api: TestClient[Any], junk: str) -> None:
+    """A cursor is URL-safe base64 without padding (the spec's pattern): other characters are refused, not
+    decoded around."""
+    cursor = encode_cursor([0, "alpha"])
+    assert api.get("/api/teams", params={"cursor": cursor}).status_code == 200
+    error = error_of(api.get("/api/teams", params={"cursor": cursor + junk}), 400, "ValidationError")
+    assert isinstance(error.details, dict) and error.details["field"] == "cursor"
 
 
 def test_iris_errors_keep_their_name_status_and_details(api: TestClient[Any]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 import signal
 import socket
@@ -22,28 +21,26 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
-import uvicorn
 from litestar.testing import TestClient
 from websockets.sync.client import connect
 
 from app.api import models as m
 from app.api.app import create_app
 from app.api.hardening import redact_record
-from app.api.server import IrisHttpProtocol
 from app.errors import ConfigurationError
-from tests.api.conftest import create_key, free_port, write_config
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.support.live import (
+    ROOT,
+    LiveServer,
+    child_environment,
+    create_key,
+    free_port,
+    wait_until_serving,
+    write_config,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "iris_sk_test_" + "Q7x" * 13 + "Z"  # key-shaped, 40 characters after the env
 LITESTAR = Path(sys.executable).with_name("litestar")
-
-
-def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(tmp_path / "iris"), **extra}
-    if "IRIS_CONFIG_PATH" not in extra:
-        env.pop("IRIS_CONFIG_PATH", None)
-    return env
 
 
 @dataclass
@@ -68,15 +65,8 @@ def start(command: list[str], port: int, log: Path, env: dict[str, str], key: st
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     served = Served(process, port, log, key)
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, served.log_text()[-3000:]
-        try:
-            httpx.get(f"{served.url}/api/health", timeout=2)
-            return served
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.1)
+    wait_until_serving(served.url, process, served.log_text)
+    return served
 
 
 def stop(served: Served) -> None:
@@ -105,7 +95,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory, standin: ModelStandIn) -> It
         },
     )
     command = [sys.executable, "-m", "app", "serve", "--config", config.source]
-    served = start(command, port, root / "serve.log", environment(root), create_key(config))
+    served = start(command, port, root / "serve.log", child_environment(root / "iris"), create_key(config))
     yield served
     stop(served)
 
@@ -319,24 +309,9 @@ def test_no_key_reaches_any_logger_even_at_trace_level(
     """uvicorn's trace log prints every scope with its headers: a key in a header name is redacted there too."""
     config = write_config(tmp_path, standin, {"alpha": {}})
     caplog.set_level(5)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(config), log_level="trace", log_config=None, http=IrisHttpProtocol)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline
-            time.sleep(0.01)
-        exchange(port, get(f"/api/health?token={SECRET}", f"{SECRET}: 1", f"X-Key: {SECRET}"))
+    with LiveServer(config, options={"log_level": "trace", "log_config": None}) as live:
+        exchange(live.port, get(f"/api/health?token={SECRET}", f"{SECRET}: 1", f"X-Key: {SECRET}"))
         logging.getLogger("iris.api").warning("a message quoting %s", SECRET)
-    finally:
-        server.should_exit = True
-        thread.join(30)
     text = "\n".join(f"{record.name} {record.getMessage()}" for record in caplog.records)
     assert "uvicorn.asgi" in text and "uvicorn.access" in text and "iris_sk_[REDACTED]" in text
     assert SECRET[8:] not in text
@@ -370,7 +345,9 @@ def test_litestar_run_holds_the_same_header_limits(
     config = write_config(tmp_path, standin, {"alpha": {}})
     port = free_port()
     command = [str(LITESTAR), "run", "--port", str(port)]
-    served = start(command, port, tmp_path / "run.log", environment(tmp_path, IRIS_CONFIG_PATH=config.source))
+    served = start(
+        command, port, tmp_path / "run.log", child_environment(tmp_path / "iris", IRIS_CONFIG_PATH=config.source)
+    )
     stopper.append(served.process)
     exchange(port, get("/api/teams", "X-Big: " + "a" * 40_000)).error(431, "RequestHeaderFieldsTooLargeError")
     exchange(port, b"G@T / HTTP/1.1\r\n\r\n").error(400, "ValidationError")
@@ -393,7 +370,7 @@ def test_litestar_run_refuses_what_serve_refuses(
     done = subprocess.run(
         [str(LITESTAR), "run", "--port", str(free_port()), *arguments],
         cwd=ROOT,
-        env=environment(tmp_path, IRIS_CONFIG_PATH=config.source),
+        env=child_environment(tmp_path / "iris", IRIS_CONFIG_PATH=config.source),
         capture_output=True,
         timeout=60,
     )
@@ -415,13 +392,3 @@ def test_the_app_itself_refuses_no_auth_on_a_public_host(tmp_path: Path, standin
     safe = write_config(tmp_path, standin, {"alpha": {}}, api={"host": "0.0.0.0", "requireAuth": True})
     with TestClient(create_app(safe)) as client:
         assert client.get("/api/health").status_code == 200
-
-
-@pytest.fixture
-def stopper() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)

@@ -14,7 +14,7 @@ import httpx
 import msgspec
 
 from app.api import models as m
-from tests.api.conftest import LiveServer
+from tests.support.live import LiveServer
 
 T = TypeVar("T")
 

@@ -9,9 +9,9 @@ from litestar.testing import TestClient
 
 from app.api.app import create_app
 from app.engine import Engine
-from tests.api.conftest import write_config
+from app.standin import ModelStandIn
 from tests.conftest import claude_processes
-from tests.support.standin import ModelStandIn
+from tests.support.live import write_config
 
 
 def no_claude_left(timeout: float = 10.0) -> None:

@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 
-from tests.api.conftest import free_port, write_config
-from tests.support.standin import ModelStandIn
-
-ROOT = Path(__file__).resolve().parents[2]
+from app.standin import ModelStandIn
+from tests.support.live import ROOT, child_environment, free_port, wait_until_serving, write_config
 
 
-def environment(tmp_path: Path) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(tmp_path / "iris")}
-    env.pop("IRIS_CONFIG_PATH", None)
-    return env
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> httpx.Response:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[1].decode()[-2000:]
-        try:
-            return httpx.get(f"{url}/api/health", timeout=2)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("the server did not come up")
-
-
-@pytest.fixture
-def stopper() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+def stderr(process: subprocess.Popen[bytes]) -> str:
+    """What a server that exited wrote to stderr."""
+    return process.communicate()[1].decode()
 
 
 def test_serve_uses_api_host_and_port_and_stops_cleanly(
@@ -56,12 +29,12 @@ def test_serve_uses_api_host_and_port_and_stops_cleanly(
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--config", config.source],
         cwd=ROOT,
-        env=environment(tmp_path),
+        env=child_environment(tmp_path / "iris"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     stopper.append(process)
-    assert wait_healthy(f"http://127.0.0.1:{port}", process).json()["status"] == "ok"
+    assert wait_until_serving(f"http://127.0.0.1:{port}", process, lambda: stderr(process)).json()["status"] == "ok"
     told = httpx.post(
         f"http://127.0.0.1:{port}/api/teams/tell", json={"toTeam": "alpha", "message": "over the wire"}, timeout=60
     )
@@ -74,7 +47,7 @@ def test_serve_speaks_tls_when_api_tls_is_set(
     tmp_path: Path, standin: ModelStandIn, stopper: list[subprocess.Popen[bytes]]
 ) -> None:
     if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
+        pytest.fail("openssl is needed to make a test certificate (apt-get install openssl)")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         [
@@ -92,20 +65,12 @@ def test_serve_speaks_tls_when_api_tls_is_set(
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--config", config.source],
         cwd=ROOT,
-        env=environment(tmp_path),
+        env=child_environment(tmp_path / "iris"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     stopper.append(process)
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, process.communicate()[1].decode()[-2000:]
-        try:
-            response = httpx.get(f"https://127.0.0.1:{port}/api/health", verify=str(cert), timeout=2)
-            break
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "the TLS server did not come up"
-            time.sleep(0.1)
+    response = wait_until_serving(f"https://127.0.0.1:{port}", process, lambda: stderr(process), verify=str(cert))
     assert response.status_code == 200 and response.url.scheme == "https"
     process.send_signal(signal.SIGINT)
     assert process.wait(30) == 0
@@ -125,7 +90,7 @@ def test_serve_refuses_configs_it_must_not_serve(
     done = subprocess.run(
         [sys.executable, "-m", "app", "serve", "--config", config.source],
         cwd=ROOT,
-        env=environment(tmp_path),
+        env=child_environment(tmp_path / "iris"),
         capture_output=True,
         timeout=60,
     )
@@ -140,7 +105,7 @@ def test_serve_with_a_bad_config_is_one_line_and_status_1(tmp_path: Path) -> Non
     done = subprocess.run(
         [sys.executable, "-m", "app", "serve", "--config", str(file)],
         cwd=ROOT,
-        env=environment(tmp_path),
+        env=child_environment(tmp_path / "iris"),
         capture_output=True,
         timeout=60,
     )
@@ -158,12 +123,12 @@ def test_litestar_run_from_the_repo_root(
     process = subprocess.Popen(
         [str(litestar), "run", "--port", str(port)],
         cwd=ROOT,
-        env={**environment(tmp_path), "IRIS_CONFIG_PATH": config.source},
+        env=child_environment(tmp_path / "iris", IRIS_CONFIG_PATH=config.source),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     stopper.append(process)
-    assert wait_healthy(f"http://127.0.0.1:{port}", process).status_code == 200
+    assert wait_until_serving(f"http://127.0.0.1:{port}", process, lambda: stderr(process)).status_code == 200
     assert httpx.get(f"http://127.0.0.1:{port}/api/teams").json()["items"][0]["name"] == "alpha"
     process.send_signal(signal.SIGINT)
     assert process.wait(30) == 0

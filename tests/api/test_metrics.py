@@ -13,9 +13,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from app.config import IrisConfig
-from tests.api.conftest import LiveServer, create_key, start_server, stop_server, write_config
+from app.standin import ModelStandIn
 from tests.api.test_integration import until
-from tests.support.standin import ModelStandIn
+from tests.support.live import LiveServer, create_key, write_config
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 ServerFactory = Callable[..., LiveServer]
@@ -60,13 +60,13 @@ def servers(tmp_path: Path, standin: ModelStandIn) -> Iterator[ServerFactory]:
 
     def start(name: str = "server", *, key: bool = True, **api: Any) -> LiveServer:
         config = write_config(tmp_path / name, standin, {"alpha": {}, "beta": {}}, api={"requireAuth": True, **api})
-        live = start_server(config, create_key(config) if key else None)
+        live = LiveServer(config, create_key(config) if key else None).start()
         started.append(live)
         return live
 
     yield start
     for live in started:
-        stop_server(live)
+        live.stop()
 
 
 def keys(config: IrisConfig) -> dict[str, str]:

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import connect
 
-from tests.api.conftest import create_key, start_server, stop_server, write_config
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.support.live import LiveServer, create_key, write_config
 
 
 def tell(http: httpx.Client, message: str, key: str, team: str = "alpha") -> httpx.Response:
@@ -56,7 +56,7 @@ def test_commands_need_the_allowlist_and_their_permission(tmp_path: Path, standi
     tell_only = create_key(config, "tell only", role=None, permissions=["team:tell"])
     compacter = create_key(config, "compacter", role=None, permissions=["team:tell", "team:compact"])
     developer = create_key(config, "developer", role="developer")
-    server = start_server(config, admin)
+    server = LiveServer(config, admin).start()
     try:
         with server.client() as http:
             as_text = tell(http, "/config permissionMode=acceptEdits", tell_only)
@@ -108,7 +108,7 @@ def test_commands_need_the_allowlist_and_their_permission(tmp_path: Path, standi
             assert delivered[0]["event"] == "tell:accepted" and delivered[-1]["event"] == "tell:complete"
             assert delivered[-1]["data"]["response"].endswith(": /model claude-opus-4-1")
     finally:
-        stop_server(server)
+        server.stop()
 
 
 def test_a_full_pool_is_a_503_with_retry_after_never_a_failed_200(tmp_path: Path, standin: ModelStandIn) -> None:
@@ -118,7 +118,7 @@ def test_a_full_pool_is_a_503_with_retry_after_never_a_failed_200(tmp_path: Path
     slow_to_stop = {"hooks": {"SessionEnd": [{"hooks": [{"type": "command", "command": "sleep 2"}]}]}}
     (tmp_path / "projects" / "alpha" / ".claude").mkdir()
     (tmp_path / "projects" / "alpha" / ".claude" / "settings.json").write_text(json.dumps(slow_to_stop))
-    server = start_server(config)
+    server = LiveServer(config).start()
     try:
         with server.client() as http, ThreadPoolExecutor(1) as pool:
             warm = http.post("/api/teams/tell", json={"toTeam": "alpha", "message": "warm"})
@@ -147,4 +147,4 @@ def test_a_full_pool_is_a_503_with_retry_after_never_a_failed_200(tmp_path: Path
             again = http.post("/api/teams/tell", json={"toTeam": "alpha", "message": "my turn"})
             assert again.status_code == 200 and again.json()["status"] == "completed", again.text
     finally:
-        stop_server(server)
+        server.stop()

@@ -17,8 +17,8 @@ from app.api.models import AuditEntry
 from app.auth.audit import AUDIT_EVENTS, OPERATION_EVENTS, WEBSOCKET_EVENTS, AuditLog, AuditRecord
 from app.auth.db import Page
 from app.auth.keys import KeyRecord, generate_key
-from app.auth.permissions import SPEC_PATH
 from app.errors import ValidationError
+from app.spec import SPEC_PATH
 from tests.auth.conftest import PYTHON, ROOT, AuthPaths
 
 NOW = datetime.datetime(2025, 1, 16, 12, 0, tzinfo=datetime.UTC)

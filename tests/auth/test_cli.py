@@ -13,6 +13,7 @@ import msgspec
 import pytest
 from click.testing import CliRunner, Result
 
+from app.api.app import find_config_path
 from app.api.models import ApiKey, AuditEntry, CreatedApiKey
 from app.auth.audit import AuditLog
 from app.auth.cli import IrisCLIPlugin, iris, load_stores, parse_since, resolve_config_path
@@ -190,7 +191,6 @@ def test_config_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 def test_config_resolution_agrees_with_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, present: tuple[str, ...]
 ) -> None:
-    server = pytest.importorskip("app.api.app")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("IRIS_CONFIG_PATH", raising=False)
     monkeypatch.setenv("IRIS_HOME", str(tmp_path / "home"))
@@ -199,7 +199,7 @@ def test_config_resolution_agrees_with_the_server(
     for name in present:
         (tmp_path / files[name]).write_text("teams: {}\n")
     mine = resolve_config_path()
-    theirs = server.find_config_path()
+    theirs = find_config_path()
     if mine is None:
         assert not theirs.is_file()
     else:

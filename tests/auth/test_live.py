@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from app.auth.store import KeyStore
-from tests.api.conftest import LiveServer, create_key, start_server, stop_server, write_config
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.support.live import LiveServer, create_key, write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 LITESTAR = str(Path(sys.executable).with_name("litestar"))
@@ -30,9 +30,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, standin: ModelStandIn) -> I
         {"alpha": {}, "beta": {}},
         api={"requireAuth": True, "rateLimit": {"enabled": True, "maxRequests": 100_000}},
     )
-    live = start_server(config, create_key(config))
+    live = LiveServer(config, create_key(config)).start()
     yield live
-    stop_server(live)
+    live.stop()
 
 
 def test_revocation_is_effective_on_the_next_request(server: LiveServer) -> None:

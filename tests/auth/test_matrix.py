@@ -26,9 +26,10 @@ from litestar.testing import AsyncTestClient
 from app.api.app import create_app
 from app.auth.audit import AUDIT_EVENTS
 from app.auth.keys import ROLES, grants
-from app.auth.permissions import SPEC_PATH, permission_table
+from app.auth.permissions import permission_table
 from app.auth.store import KeyStore
 from app.config import IrisConfig, RateLimitConfig
+from app.spec import SPEC_PATH
 from tests.conftest import ConfigFactory
 
 CASES = (

@@ -9,7 +9,6 @@ import yaml
 
 from app.auth.keys import PERMISSIONS, ROLES, KeyRecord
 from app.auth.permissions import (
-    SPEC_PATH,
     caller_in_scope,
     check,
     check_caller,
@@ -25,6 +24,7 @@ from app.auth.permissions import (
     sees_paths,
 )
 from app.errors import ForbiddenError, UnauthorizedError
+from app.spec import SPEC_PATH
 
 NOW = datetime.datetime(2025, 1, 16, tzinfo=datetime.UTC)
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")

@@ -28,9 +28,9 @@ from app.auth.audit import AuditLog
 from app.auth.keys import CreatedKey
 from app.auth.store import KeyStore
 from app.config import IrisConfig
-from tests.api.conftest import LiveServer, start_server, stop_server, write_config
+from app.standin import ModelStandIn
 from tests.streams.test_websocket import receive, send
-from tests.support.standin import ModelStandIn
+from tests.support.live import LiveServer, write_config
 
 PAIRS = (("external", "alpha"), ("beta", "alpha"), ("external", "beta"))
 """The conversations the admin key starts: (caller, team)."""
@@ -85,7 +85,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, standin: ModelStandIn) -> It
         api={"requireAuth": True, "rateLimit": {"enabled": True, "maxRequests": 1_000_000}},
     )
     keys = {name: make_key(config, name, **options) for name, options in KEYS.items()}
-    live = start_server(config, keys["admin"].key)
+    live = LiveServer(config, keys["admin"].key).start()
     sessions: dict[str, str] = {}
     requests: dict[str, str] = {}
     with live.client() as http:
@@ -95,7 +95,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, standin: ModelStandIn) -> It
             sessions[f"{caller}→{team}"] = told.json()["sessionId"]
             requests[f"{caller}→{team}"] = told.json()["requestId"]
     yield World(live, keys, sessions, requests)
-    stop_server(live)
+    live.stop()
 
 
 def forbidden(response: httpx.Response, **details: Any) -> dict[str, Any]:
@@ -368,7 +368,7 @@ def test_pending_permissions_of_callers_outside_the_scope_stay_hidden(world: Wor
 
 def test_key_routes_are_refused_without_authentication(tmp_path: Path, standin: ModelStandIn) -> None:
     config = write_config(tmp_path, standin, {"alpha": {}}, api={"requireAuth": False})
-    live = start_server(config)  # no tell: it starts no Claude Code process
+    live = LiveServer(config).start()  # no tell: it starts no Claude Code process
     try:
         with live.client() as http:
             for method, path, body in (
@@ -381,9 +381,7 @@ def test_key_routes_are_refused_without_authentication(tmp_path: Path, standin: 
                 assert "needs authentication" in refused["message"]
             assert http.get("/api/status").status_code == 200  # the rest of the API stays open
     finally:
-        live.server.should_exit = True
-        live.thread.join(timeout=30)
-    assert not live.thread.is_alive()
+        live.stop(orphans=True)  # the module's other server still runs its processes
 
     async def stored() -> tuple[int, list[str]]:
         async with KeyStore(config.api.key_store_path) as store:

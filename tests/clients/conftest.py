@@ -2,7 +2,7 @@
 
 The Python client is imported from the working tree (`clients/python` goes first on sys.path), so a
 regenerated client is tested without reinstalling; `test_python_package` proves it also installs.
-The live server is the real app (tests/api's `start_server`) with authentication on and keys
+The live server is the real app on the shared harness (`tests.support.live`) with authentication on and keys
 provisioned in its key store: an admin key, and a viewer key limited to team alpha (for 403s).
 """
 
@@ -16,9 +16,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 import yaml
 
@@ -31,8 +29,10 @@ SPEC = ROOT / "openapi" / "iris.yaml"
 if str(PY_CLIENT) not in sys.path:
     sys.path.insert(0, str(PY_CLIENT))
 
+from app.auth.store import KeyStore  # noqa: E402
+from app.standin import ModelStandIn  # noqa: E402
 from tests.clients.fake_streams import FakeServer, start_fake  # noqa: E402
-from tests.support.standin import ModelStandIn  # noqa: E402
+from tests.support.live import LiveServer, write_config  # noqa: E402
 
 
 def operation_ids() -> list[str]:
@@ -89,84 +89,25 @@ class LiveIris:
     url: str
     keys: Keys
     teams: tuple[str, ...]
-    operations: frozenset[str]
-    """The operationIds the running app has routes for."""
-    websocket: bool
-    auth: bool
-    """Whether the app enforces API keys (a request without one gets 401)."""
-
-    def missing(self, *operations: str) -> list[str]:
-        return [op for op in operations if op not in self.operations]
-
-    def require(self, *operations: str, websocket: bool = False, auth: bool = False) -> None:
-        """Skip the calling test while the server lacks a route it needs (it runs as soon as the route exists)."""
-        reasons = []
-        if missing := self.missing(*operations):
-            reasons.append(f"no route yet for {', '.join(missing)}")
-        if websocket and not self.websocket:
-            reasons.append("no /ws route yet")
-        if auth and not self.auth:
-            reasons.append("API keys are not enforced yet (a request without a key is not 401)")
-        if reasons:
-            pytest.skip("server not ready: " + "; ".join(reasons))
 
 
 async def _provision_keys(path: Path) -> Keys:
-    from app.auth.store import KeyStore
-
     async with KeyStore(path) as store:
         admin = await store.create("clients-admin", role="admin", env="test")
         viewer = await store.create("clients-viewer", role="viewer", env="test", teams=["alpha"])
     return Keys(admin.key, viewer.key)
 
 
-def _routes(app: object) -> tuple[frozenset[str], bool]:
-    operations: set[str] = set()
-    websocket = False
-    for route in getattr(app, "routes", []):
-        if route.path == "/ws":
-            websocket = True
-        for handler in getattr(route, "route_handlers", []):
-            op = (handler.opt or {}).get("operation")
-            if op:
-                operations.add(op)
-    return frozenset(operations), websocket
-
-
 @pytest.fixture(scope="package")
 def live_iris(tmp_path_factory: pytest.TempPathFactory, standin: ModelStandIn) -> Iterator[LiveIris]:
-    """One real Iris server for the client tests: teams alpha and beta on the model stand-in, auth on.
-
-    While the REST layer does not enforce API keys yet (a request without one is not 401), the server
-    is restarted with `api.requireAuth: false`, so that every layer accepts the clients, and the tests
-    that need authentication (403s) skip.
-    """
-    from tests.api.conftest import start_server, stop_server, write_config
-
+    """One real Iris server for the client tests: teams alpha and beta on the model stand-in, authentication on."""
     root = tmp_path_factory.mktemp("clients")
-    keys = asyncio.run(_provision_keys(root / "keys.db"))
-
-    def start(require_auth: bool) -> Any:
-        api = {
-            "requireAuth": require_auth,
-            "keyStorePath": str(root / "keys.db"),
-            "auditLogPath": str(root / "audit.db"),
-            "rateLimit": {"enabled": False},
-        }
-        config = write_config(root, standin, {"alpha": {}, "beta": {}}, settings={"maxProcesses": 6}, api=api)
-        return start_server(config)
-
-    server = start(True)
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        auth = http.get("/api/status").status_code == 401
-    if not auth:
-        stop_server(server)
-        server = start(False)
-    try:
-        operations, websocket = _routes(server.server.config.app)
-        yield LiveIris(server.url, keys, ("alpha", "beta"), operations, websocket, auth)
-    finally:
-        stop_server(server)
+    config = write_config(
+        root, standin, {"alpha": {}, "beta": {}}, settings={"maxProcesses": 6}, api={"requireAuth": True}
+    )
+    keys = asyncio.run(_provision_keys(Path(config.api.key_store_path)))
+    with LiveServer(config) as server:
+        yield LiveIris(server.url, keys, ("alpha", "beta"))
 
 
 @pytest.fixture

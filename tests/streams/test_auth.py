@@ -23,8 +23,9 @@ from app.api.streams import StreamAccess, StreamSettings, as_identity
 from app.auth.keys import KeyRecord
 from app.config import IrisConfig
 from app.errors import TooManyRequestsError
-from tests.streams.conftest import Server, conforms, sse_events
+from tests.streams.conftest import conforms, sse_events
 from tests.streams.test_websocket import receive, send, until
+from tests.support.live import LiveServer
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def keys() -> dict[str, Key]:
 
 
 @pytest.fixture
-def secured(servers: Callable[..., Server], config: IrisConfig, keys: dict[str, Key]) -> Server:
+def secured(servers: Callable[..., LiveServer], config: IrisConfig, keys: dict[str, Key]) -> LiveServer:
     async def authenticate(token: str) -> Key | None:
         return keys.get(token)
 
@@ -66,10 +67,10 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def test_sse_unauthenticated_and_forbidden(secured: Server) -> None:
+async def test_sse_unauthenticated_and_forbidden(secured: LiveServer) -> None:
     alpha = await secured.run(secured.engine.wake("alpha"))
     beta = await secured.run(secured.engine.wake("beta"))
-    async with secured.client() as http:
+    async with secured.async_client() as http:
         cases: list[tuple[str | None, str, dict[str, Any], int, dict[str, Any]]] = [
             (None, "GET", {"params": {"system": "true"}}, 401, {}),
             ("wrong", "GET", {"params": {"system": "true"}}, 401, {}),
@@ -97,7 +98,7 @@ async def test_sse_unauthenticated_and_forbidden(secured: Server) -> None:
         params = {"session": str(alpha.session_id), "team": "alpha"}
         async with aconnect_sse(http, "GET", "/api/events", params=params, headers=bearer("alpha-operator")) as source:
             assert source.response.status_code == 200
-    async with secured.client() as http:
+    async with secured.async_client() as http:
         events = [
             e.event
             async for e in sse_events(
@@ -111,7 +112,7 @@ async def test_sse_unauthenticated_and_forbidden(secured: Server) -> None:
         assert events[0] == "tell:accepted" and events[-1] == "tell:complete"
 
 
-async def test_websocket_credentials(secured: Server, keys: dict[str, Key]) -> None:
+async def test_websocket_credentials(secured: LiveServer, keys: dict[str, Key]) -> None:
     # no credentials at all: closed 4401 once the 5 s (here 0.5 s) for an auth message are up
     async with connect(secured.ws_url) as ws:
         with pytest.raises(ConnectionClosed) as closed:
@@ -167,7 +168,7 @@ def test_key_records_plug_in_as_identities() -> None:
 
 
 async def test_websocket_tells_are_rate_limited_and_audited(
-    servers: Callable[..., Server], config: IrisConfig, keys: dict[str, Key]
+    servers: Callable[..., LiveServer], config: IrisConfig, keys: dict[str, Key]
 ) -> None:
     counts: dict[str | None, int] = {}
     audited: list[tuple[str, str | None, dict[str, Any]]] = []

@@ -17,10 +17,11 @@ from httpx_sse import aconnect_sse
 from app.api.streams import StreamSettings
 from app.config import IrisConfig
 from app.engine.events import session_channel
-from tests.streams.conftest import Server, conforms, wake
+from tests.streams.conftest import conforms, wake
+from tests.support.live import LiveServer
 
 
-async def test_100_subscribers_each_receive_every_event_in_order(server: Server) -> None:
+async def test_100_subscribers_each_receive_every_event_in_order(server: LiveServer) -> None:
     limits = httpx.Limits(max_connections=150, max_keepalive_connections=150)
     async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=60) as http:
         session = await wake(http)
@@ -58,7 +59,7 @@ async def test_100_subscribers_each_receive_every_event_in_order(server: Server)
     await server.eventually(lambda: (server.layer.subscribers, server.layer.bus.channel_count()), (0, 0))
 
 
-async def test_a_stalled_subscriber_delays_nobody(servers: Callable[..., Server], config: IrisConfig) -> None:
+async def test_a_stalled_subscriber_delays_nobody(servers: Callable[..., LiveServer], config: IrisConfig) -> None:
     server = servers(config, settings=StreamSettings(subscriber_queue=64), send_buffer=8192)
     session = str(uuid.uuid4())
     request_id = str(uuid.uuid4())

@@ -17,12 +17,13 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from app.auth.store import KeyStore
-from tests.streams.conftest import Server, conforms, write_config
+from app.standin import ModelStandIn
+from tests.streams.conftest import conforms
 from tests.streams.test_websocket import receive, send, until
-from tests.support.standin import ModelStandIn
+from tests.support.live import LiveServer, write_config
 
 
-async def make_key(server: Server, name: str, role: str = "operator") -> tuple[str, str]:
+async def make_key(server: LiveServer, name: str, role: str = "operator") -> tuple[str, str]:
     """A new key in the server's key store: (key, id)."""
     async with KeyStore(server.config.api.key_store_path) as store:
         created = await store.create(name, role=role)
@@ -84,7 +85,7 @@ class Opened:
 
 
 async def test_concurrent_streams_per_key_are_capped_and_given_back_however_they_end(
-    servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn
 ) -> None:
     config = write_config(
         tmp_path, standin, settings={"healthCheckInterval": 200}, api={"requireAuth": True, "maxStreamsPerKey": 2}
@@ -97,7 +98,7 @@ async def test_concurrent_streams_per_key_are_capped_and_given_back_however_they
         assert server.layer is not None
         return server.layer.streams_of(f"key:{key_id}")
 
-    async with server.client(**bearer(key)) as http, server.client(**bearer(other)) as http_other:
+    async with server.async_client(**bearer(key)) as http, server.async_client(**bearer(other)) as http_other:
         events = await Opened(http, system="true").wait()
         async with connect(server.ws_url, additional_headers=bearer(key)) as ws:
             await send(ws, "system:subscribe")
@@ -145,10 +146,10 @@ async def _sse(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> Any:
 
 
 async def test_without_authentication_the_cap_is_per_client_address(
-    servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn
 ) -> None:
     server = servers(write_config(tmp_path, standin, api={"maxStreamsPerKey": 1}))
-    async with server.client() as http:
+    async with server.async_client() as http:
         first = await Opened(http, system="true").wait()
         answer = await refusal(http, "GET", "/api/events", params={"system": "true"})
         assert answer.status_code == 429
@@ -165,17 +166,17 @@ async def test_without_authentication_the_cap_is_per_client_address(
 
 
 @pytest.fixture
-def throttled(servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn) -> Server:
+def throttled(servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn) -> LiveServer:
     """Authentication on, and an address may fail to authenticate 3 times per minute."""
     rate_limit = {"enabled": True, "maxRequests": 3, "windowMs": 60_000}
     return servers(write_config(tmp_path, standin, api={"requireAuth": True, "rateLimit": rate_limit}))
 
 
 async def test_the_websocket_honours_the_failed_authentication_throttle_before_checking_a_key(
-    throttled: Server,
+    throttled: LiveServer,
 ) -> None:
     key, _ = await make_key(throttled, "good")
-    async with throttled.client() as http:
+    async with throttled.async_client() as http:
         for _ in range(3):  # wrong keys use up this address's failed authentications
             answer = await http.get("/api/status", headers=bearer("iris_sk_" + "x" * 40))
             assert answer.status_code == 401
@@ -208,7 +209,7 @@ class _Records(logging.Handler):
 
 
 async def test_json_nested_too_deeply_over_the_websocket_is_a_validation_error(
-    servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn
 ) -> None:
     open_server = servers(write_config(tmp_path, standin, settings={"healthCheckInterval": 200}))
     secured = servers(write_config(tmp_path / "secured", standin, api={"requireAuth": True}))

@@ -10,17 +10,23 @@ from typing import Any
 
 from httpx_sse import aconnect_sse
 
-from tests.streams.conftest import Server, conforms, write_config
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.streams.conftest import conforms
+from tests.support.live import LiveServer, write_config
 
 
-async def test_ask_mode_approve_and_deny(servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn) -> None:
+async def test_ask_mode_approve_and_deny(
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn
+) -> None:
     config = write_config(
         tmp_path, standin, {"alpha": {"grantPermission": "ask"}}, settings={"permissionTimeout": 30000}
     )
     server = servers(config)
     project = tmp_path / "projects" / "alpha"
-    async with server.client() as http, aconnect_sse(http, "GET", "/api/events", params={"team": "alpha"}) as source:
+    async with (
+        server.async_client() as http,
+        aconnect_sse(http, "GET", "/api/events", params={"team": "alpha"}) as source,
+    ):
         events = source.aiter_sse()
 
         async def next_named(name: str) -> dict[str, Any]:

@@ -25,8 +25,9 @@ from httpx_sse import aconnect_sse
 
 from app.api import models as m
 from app.engine.events import team_channel
-from tests.streams.conftest import Server, conforms, write_config
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.streams.conftest import conforms
+from tests.support.live import LiveServer, write_config
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -97,7 +98,7 @@ class RedisServer:
 def redis(tmp_path: Path) -> Iterator[RedisServer]:
     """A running redis-server of this test's own."""
     if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed (CI installs it: apt-get install redis-server)")
+        pytest.fail("redis-server is needed for these tests (apt-get install redis-server)")
     server = RedisServer(tmp_path)
     server.start()
     try:
@@ -113,12 +114,12 @@ def redis_url(redis: RedisServer) -> str:
 
 
 async def test_an_event_of_one_instance_reaches_a_subscriber_of_another(
-    servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn, redis_url: str
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn, redis_url: str
 ) -> None:
     channels = {"backend": "redis", "url": redis_url}
     first = servers(write_config(tmp_path, standin, channels=channels, name="first.yaml"))
     second = servers(write_config(tmp_path, standin, channels=channels, name="second.yaml"))
-    async with first.client() as one, second.client() as two:
+    async with first.async_client() as one, second.async_client() as two:
         async with aconnect_sse(two, "GET", "/api/events", params={"team": "alpha"}) as source:
             woken = await one.post("/api/teams/alpha/wake", json={})
             assert woken.status_code == 200
@@ -168,7 +169,7 @@ def _channels_of(response: httpx.Response) -> dict[str, Any]:
 
 
 async def test_events_flow_again_after_redis_restarts(
-    servers: Callable[..., Server],
+    servers: Callable[..., LiveServer],
     tmp_path: Path,
     standin: ModelStandIn,
     redis: RedisServer,
@@ -206,7 +207,7 @@ async def test_events_flow_again_after_redis_restarts(
     logged = _Records()
     streams_log = logging.getLogger("iris.streams")
     streams_log.addHandler(logged)
-    async with first.client() as one, second.client() as two:
+    async with first.async_client() as one, second.async_client() as two:
         for http in (one, two):
             status = _channels_of(await http.get("/api/status"))
             assert status == {

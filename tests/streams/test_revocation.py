@@ -22,9 +22,10 @@ from websockets.exceptions import ConnectionClosed
 from app.auth.keys import CreatedKey
 from app.auth.store import KeyStore
 from app.config import IrisConfig
-from tests.streams.conftest import Server, conforms, write_config
+from app.standin import ModelStandIn
+from tests.streams.conftest import conforms
 from tests.streams.test_websocket import send, until
-from tests.support.standin import ModelStandIn
+from tests.support.live import LiveServer, write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 LITESTAR = str(Path(sys.executable).with_name("litestar"))
@@ -33,7 +34,7 @@ DEADLINE = 2.0
 
 
 @pytest.fixture
-def secured(servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn) -> Server:
+def secured(servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn) -> LiveServer:
     """The app with authentication on (the real key store and auth layer); health ticks every 200 ms."""
     config = write_config(tmp_path, standin, settings={"healthCheckInterval": 200}, api={"requireAuth": True})
     return servers(config)
@@ -121,11 +122,11 @@ def assert_ended_by(event: dict[str, Any], reason: str) -> None:
     assert event["data"]["details"] == {"reason": reason}
 
 
-async def test_a_key_revoked_by_the_cli_ends_its_websockets_and_its_sse_stream(secured: Server) -> None:
+async def test_a_key_revoked_by_the_cli_ends_its_websockets_and_its_sse_stream(secured: LiveServer) -> None:
     key = await make_key(secured.config, "watcher", role="viewer")
     holder = f"key:{key.record.id}"
     async with (
-        secured.client(**bearer(key)) as http,
+        secured.async_client(**bearer(key)) as http,
         connect(secured.ws_url, additional_headers=bearer(key)) as by_header,
         connect(secured.ws_url) as by_message,
     ):
@@ -153,13 +154,15 @@ async def test_a_key_revoked_by_the_cli_ends_its_websockets_and_its_sse_stream(s
     await secured.eventually(lambda: secured.layer.streams_of(holder) if secured.layer else -1, 0)
 
 
-async def test_a_streamed_tell_whose_key_is_revoked_through_the_api_ends_and_the_tell_runs_on(secured: Server) -> None:
+async def test_a_streamed_tell_whose_key_is_revoked_through_the_api_ends_and_the_tell_runs_on(
+    secured: LiveServer,
+) -> None:
     admin = await make_key(secured.config, "admin", role="admin")
     teller = await make_key(secured.config, "teller")
     message = "#slow:30:100 revoked mid-stream"
     events = []
     revoked: datetime.datetime | None = None
-    async with secured.client(**bearer(admin)) as root, secured.client(**bearer(teller)) as http:
+    async with secured.async_client(**bearer(admin)) as root, secured.async_client(**bearer(teller)) as http:
         body = {"toTeam": "alpha", "message": message}
         async with asyncio.timeout(60), aconnect_sse(http, "POST", "/api/teams/tell/stream", json=body) as source:
             assert source.response.status_code == 200, await source.response.aread()
@@ -187,10 +190,13 @@ async def test_a_streamed_tell_whose_key_is_revoked_through_the_api_ends_and_the
     await secured.eventually(lambda: secured.layer.streams_of(f"key:{teller.record.id}") if secured.layer else -1, 0)
 
 
-async def test_streams_of_an_expiring_key_end_when_it_expires(secured: Server) -> None:
+async def test_streams_of_an_expiring_key_end_when_it_expires(secured: LiveServer) -> None:
     key = await make_key(secured.config, "short-lived", role="viewer", expires_in=datetime.timedelta(seconds=4))
     expiry = utc(key.record.expires_at)
-    async with secured.client(**bearer(key)) as http, connect(secured.ws_url, additional_headers=bearer(key)) as ws:
+    async with (
+        secured.async_client(**bearer(key)) as http,
+        connect(secured.ws_url, additional_headers=bearer(key)) as ws,
+    ):
         await send(ws, "system:subscribe")
         await until(ws, "health:check")
         opened = asyncio.Event()

@@ -15,16 +15,17 @@ from httpx_sse import ServerSentEvent, aconnect_sse
 
 from app.api.streams import StreamSettings
 from app.engine.events import session_channel
-from tests.streams.conftest import Server, assert_ids, conforms, sse_events, wake, write_config
-from tests.support.standin import ModelStandIn
+from app.standin import ModelStandIn
+from tests.streams.conftest import assert_ids, conforms, sse_events, wake
+from tests.support.live import LiveServer, write_config
 
 
 def _data(event: ServerSentEvent) -> dict[str, Any]:
     return dict(json.loads(event.data)["data"])
 
 
-async def test_streamed_tell_chunks_concatenate_to_the_response(server: Server) -> None:
-    async with server.client() as http:
+async def test_streamed_tell_chunks_concatenate_to_the_response(server: LiveServer) -> None:
+    async with server.async_client() as http:
         events = [
             event
             async for event in sse_events(
@@ -53,8 +54,8 @@ async def test_streamed_tell_chunks_concatenate_to_the_response(server: Server) 
         assert response.status_code == 400 and response.json()["error"] == "ValidationError"
 
 
-async def test_session_events_replay_across_a_reconnect(server: Server) -> None:
-    async with server.client() as http:
+async def test_session_events_replay_across_a_reconnect(server: LiveServer) -> None:
+    async with server.async_client() as http:
         session = await wake(http)
         seen: list[ServerSentEvent] = []
         # first connection: subscribe, start a tell, read a few events, then drop it mid-tell
@@ -92,11 +93,11 @@ async def test_session_events_replay_across_a_reconnect(server: Server) -> None:
 
 
 async def test_reset_when_the_missed_events_are_gone(
-    servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn
 ) -> None:
     config = write_config(tmp_path, standin, settings={"eventsRetained": 5})
     server = servers(config)
-    async with server.client() as http:
+    async with server.async_client() as http:
         session = await wake(http)
         result = await http.post("/api/teams/tell", json={"toTeam": "alpha", "message": "#slow:10:1 x"})
         assert result.status_code == 200
@@ -120,9 +121,9 @@ async def test_reset_when_the_missed_events_are_gone(
         assert got == [last - 2, last - 1, last]
 
 
-async def test_team_system_and_heartbeat(servers: Callable[..., Server], config: Any) -> None:
+async def test_team_system_and_heartbeat(servers: Callable[..., LiveServer], config: Any) -> None:
     server = servers(config, settings=StreamSettings(heartbeat_seconds=0.3))
-    async with server.client() as http:
+    async with server.async_client() as http:
         names: list[str] = []
 
         async def listen() -> None:
@@ -145,8 +146,8 @@ async def test_team_system_and_heartbeat(servers: Callable[..., Server], config:
         assert session
 
 
-async def test_bad_subscriptions(server: Server) -> None:
-    async with server.client() as http:
+async def test_bad_subscriptions(server: LiveServer) -> None:
+    async with server.async_client() as http:
         cases: list[tuple[dict[str, str], dict[str, str], int, str]] = [
             ({}, {}, 400, "ValidationError"),
             ({"team": "nobody"}, {}, 404, "TeamNotFoundError"),
@@ -159,10 +160,10 @@ async def test_bad_subscriptions(server: Server) -> None:
             assert response.json()["error"] == error
 
 
-async def test_process_error_event(servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn) -> None:
+async def test_process_error_event(servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn) -> None:
     config = write_config(tmp_path, standin, {"broken": {"claudePath": str(tmp_path / "no-such-claude")}})
     server = servers(config)
-    async with server.client() as http:
+    async with server.async_client() as http:
         got: list[dict[str, Any]] = []
 
         async def listen() -> None:
@@ -193,10 +194,12 @@ async def test_process_error_event(servers: Callable[..., Server], tmp_path: Pat
         assert record["status"] == "failed"
 
 
-async def test_permission_timeout_denies(servers: Callable[..., Server], tmp_path: Path, standin: ModelStandIn) -> None:
+async def test_permission_timeout_denies(
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn
+) -> None:
     config = write_config(tmp_path, standin, {"alpha": {"grantPermission": "ask"}}, settings={"permissionTimeout": 800})
     server = servers(config)
-    async with server.client() as http:
+    async with server.async_client() as http:
         names, resolved = [], {}
         async with aconnect_sse(http, "GET", "/api/events", params={"team": "alpha"}) as source:
             told = await http.post("/api/teams/quick-tell", json={"toTeam": "alpha", "message": "#bash:touch late"})
@@ -219,7 +222,7 @@ async def test_permission_timeout_denies(servers: Callable[..., Server], tmp_pat
         assert not (tmp_path / "projects" / "alpha" / "late").exists()
 
 
-async def test_no_gap_or_duplicate_at_the_replay_live_seam(server: Server) -> None:
+async def test_no_gap_or_duplicate_at_the_replay_live_seam(server: LiveServer) -> None:
     """Subscribers drop and resume (`Last-Event-ID`) again and again while events pour in."""
     session, request_id, total = str(uuid.uuid4()), str(uuid.uuid4()), 1500
 

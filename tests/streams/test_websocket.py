@@ -17,7 +17,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from app.api.streams import StreamSettings
 from app.config import IrisConfig
 from app.engine.events import session_channel
-from tests.streams.conftest import Server, conforms, wake
+from tests.streams.conftest import conforms, wake
+from tests.support.live import LiveServer
 
 
 async def receive(ws: ClientConnection, timeout: float = 30.0) -> dict[str, Any]:
@@ -42,7 +43,7 @@ async def send(ws: ClientConnection, event: str, data: dict[str, Any] | None = N
     await ws.send(json.dumps({"event": event, **({"data": data} if data is not None else {})}))
 
 
-async def test_tell_start_streams_accepted_chunks_and_one_complete(server: Server) -> None:
+async def test_tell_start_streams_accepted_chunks_and_one_complete(server: LiveServer) -> None:
     async with connect(server.ws_url) as ws:
         await send(ws, "tell:start", {"toTeam": "alpha", "message": "#slow:10:10 over the socket"})
         events = await until(ws, "tell:complete")
@@ -82,8 +83,8 @@ async def pending(ws: ClientConnection) -> list[dict[str, Any]]:
         got.append(json.loads(raw))
 
 
-async def test_rooms_subscribe_replay_and_unsubscribe(server: Server) -> None:
-    async with server.client() as http, connect(server.ws_url) as ws:
+async def test_rooms_subscribe_replay_and_unsubscribe(server: LiveServer) -> None:
+    async with server.async_client() as http, connect(server.ws_url) as ws:
         session = await wake(http)
         done = await http.post("/api/teams/tell", json={"toTeam": "alpha", "message": "#slow:4:1 earlier"})
         assert done.status_code == 200
@@ -117,7 +118,7 @@ async def test_rooms_subscribe_replay_and_unsubscribe(server: Server) -> None:
         assert await pending(ws) == []
 
 
-async def test_bad_messages_get_error_events(server: Server) -> None:
+async def test_bad_messages_get_error_events(server: LiveServer) -> None:
     async with connect(server.ws_url) as ws:
         await ws.send("not json")
         error = await receive(ws)
@@ -138,7 +139,9 @@ async def test_bad_messages_get_error_events(server: Server) -> None:
         assert error["data"]["error"] == "ValidationError"
 
 
-async def test_a_slow_websocket_client_gets_reset_then_1013(servers: Callable[..., Server], config: IrisConfig) -> None:
+async def test_a_slow_websocket_client_gets_reset_then_1013(
+    servers: Callable[..., LiveServer], config: IrisConfig
+) -> None:
     server = servers(config, settings=StreamSettings(subscriber_queue=16), send_buffer=8192)
     session, request_id = str(uuid.uuid4()), str(uuid.uuid4())
 

@@ -18,7 +18,7 @@ from app.api.auth.state import AuthServices, audit_details, audit_scope, key_sco
 from app.api.deps import given, json_body
 from app.api.params import CursorQuery, LimitQuery, constraints
 from app.api.routing import operation
-from app.auth.db import utcnow
+from app.clock import utcnow
 from app.errors import ValidationError
 
 __all__ = ["AuditController", "KeysController"]

@@ -16,7 +16,15 @@ from app.db.models import SessionRecord
 from app.engine import Engine
 from app.errors import ForbiddenError
 
-__all__ = ["Allows", "require_caller", "require_pair", "require_session", "require_tell"]
+__all__ = [
+    "Allows",
+    "allows_caller",
+    "allows_pair",
+    "require_caller",
+    "require_pair",
+    "require_session",
+    "require_tell",
+]
 
 
 class Allows(Protocol):
@@ -27,9 +35,19 @@ class Allows(Protocol):
         ...
 
 
+def allows_caller(identity: Allows, permission: str, from_team: str | None) -> bool:
+    """Whether the caller is `external` (or none) or a team within scope."""
+    return from_team is None or from_team == EXTERNAL or identity.allows(permission, from_team)
+
+
+def allows_pair(identity: Allows, permission: str, team: str, from_team: str | None) -> bool:
+    """Whether the caller → team pair is within scope."""
+    return identity.allows(permission, team) and allows_caller(identity, permission, from_team)
+
+
 def require_caller(identity: Allows, permission: str, from_team: str | None) -> None:
     """403 naming `fromTeam` unless the caller is `external` (or none) or a team within scope."""
-    if from_team is not None and from_team != EXTERNAL and not identity.allows(permission, from_team):
+    if from_team is not None and not allows_caller(identity, permission, from_team):
         raise caller_forbidden(from_team)
 
 

@@ -19,11 +19,9 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from app.api.routing import PUBLIC
+from app.spec import SPEC_PATH
 
-__all__ = ["SPEC_PATH", "DocsController", "load_spec"]
-
-SPEC_PATH = Path(__file__).resolve().parents[3] / "openapi" / "iris.yaml"
-"""The contract, `openapi/iris.yaml` at the repository root."""
+__all__ = ["DocsController", "load_spec"]
 
 _CACHE = "public, max-age=3600"
 

@@ -4,7 +4,8 @@
   `channels.backend` is `redis` (`channels.url`), so that separate server instances share their events; the
   Redis backend reconnects by itself after an outage (`redis_backend.py`), and `channels_status` says how it is.
 - `Bus.bind(engine)` adds a sink to the engine's `EventHub`: every event is mapped to its wire form once and
-  published to the channel `iris:<channel>` (`iris:session:<id>`, `iris:team:<name>`, `iris:system`).
+  published to the channel `iris:<channel>` (`iris:session:<id>`, `iris:team:<name>`, `iris:system`); a
+  health tick also carries the engine's counts per pair, for subscribers with a team scope (`visibility.py`).
 - The bus holds one channels subscription per channel that some local client wants (made on the first
   client, dropped after the last) and hands every event it receives to those clients, without waiting:
   each client has its own bounded queue (see `clients.py`).
@@ -29,8 +30,9 @@ from litestar.channels.subscriber import Subscriber
 from app.api import models as m
 from app.api.streams.redis_backend import ChannelsHealth, ReconnectingRedisBackend
 from app.api.streams.schemas import TERMINAL_EVENTS, WireEvent, decode_frame, map_event
+from app.api.streams.visibility import HEALTH_EVENT, pair_loads
 from app.config import ChannelsConfig
-from app.engine.events import Event
+from app.engine.events import SYSTEM, Event
 
 if TYPE_CHECKING:
     from app.api.streams.clients import StreamClient
@@ -146,6 +148,8 @@ class Bus:
 
     def _sink(self, event: Event) -> None:
         wire = map_event(event, datetime.datetime.now(datetime.UTC))
+        if event.channel == SYSTEM and event.name == HEALTH_EVENT and self.engine is not None:
+            wire.loads = pair_loads(self.engine)
         if event.seq is not None:
             self._memo.put((event.channel, event.seq), wire)
             if wire.request_id is not None:

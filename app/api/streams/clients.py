@@ -4,6 +4,8 @@ Delivery rules, all applied synchronously as events arrive (so nothing can slip 
 
 - A client receives only the channels it joined: a session (`session:<id>`), a team (`team:<name>`) or
   `system`, plus the tell stream (`tell:chunk`..., one `tell:complete` / `tell:error`) of tells it started.
+  A client whose key has a team scope gets a team's events only for pairs within that scope, and health
+  ticks counted over those pairs (`visibility.py`), checked against its key as each event arrives.
 - Each joined session has a cursor: the last sequence number the client has passed. Live events at or below
   it are duplicates and are skipped; a jump past `cursor + 1` is filled from the engine's retained events or,
   when they are gone, answered with `reset` (`reason: gap`). Joining with `afterSeq` (or SSE `Last-Event-ID`)
@@ -35,6 +37,7 @@ from app.api.streams.schemas import (
     control_event,
     terminal_from_view,
 )
+from app.api.streams.visibility import visible
 
 if TYPE_CHECKING:
     from app.api.streams.auth import Identity
@@ -112,7 +115,9 @@ class StreamClient:
         session_id = wire.session_id
         if session_id is None:
             if wire.channel in self._channels:
-                self._push(wire)
+                shown = visible(wire, self.identity)
+                if shown is not None:
+                    self._push(shown)
             return
         cursor = self._sessions.get(session_id)
         if cursor is None or not cursor.ready:

@@ -2,8 +2,9 @@
 
 Rooms and the permission each needs (`x-iris-subscription-permissions`, `x-websocket.permissions`):
 `session:{id}` - cache:read, `team:{name}` - status:read, `system` - status:read; a streamed tell - team:tell.
-A key with a team scope may join a session only if it belongs to one of its teams, and a team only if it
-is one of them.
+A key with a team scope may join a session only if its pair (team and caller) is within the scope, and a
+team only if it is one of its teams; what it then receives of a team or of `system` is limited to its pairs
+(`visibility.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.api.deps import caller
 from app.api.streams.auth import Identity, require
 from app.api.streams.clients import StreamClient, TellWatch
 from app.api.streams.schemas import SESSION_PREFIX, control_event
+from app.api.streams.visibility import SYSTEM_PERMISSION, TEAM_PERMISSION
 from app.api.teams.commands import run_as_command
 from app.engine import Engine
 from app.engine.events import SYSTEM, team_channel
@@ -38,8 +40,6 @@ __all__ = [
 ]
 
 SESSION_PERMISSION = "cache:read"
-TEAM_PERMISSION = "status:read"
-SYSTEM_PERMISSION = "status:read"
 TELL_PERMISSION = "team:tell"
 
 

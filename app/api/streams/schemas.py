@@ -7,8 +7,9 @@ itself failed to run (its process would not start or died) ends as `tell:error` 
 
 An event is encoded once, where it is published; every subscriber (SSE or WebSocket, on this instance or,
 through the channels backend, on another) gets the same bytes. Between instances an event travels as a
-`frame`: a small header (channel, name, seq, requestId) and the envelope, so that routing and de-duplication
-never parse JSON.
+`frame`: a small header (channel, name, seq, requestId, the caller of the pair a team event is about, and the
+per-pair counts of a `health:check`) and the envelope, so that routing, de-duplication and the team-scope
+check (`visibility.py`) never parse JSON.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "SESSION_PREFIX",
     "TELL_STREAM_EVENTS",
     "TERMINAL_EVENTS",
+    "PairLoad",
     "WireEvent",
     "control_event",
     "decode_frame",
@@ -40,7 +42,7 @@ TERMINAL_EVENTS = frozenset({"tell:complete", "tell:error"})
 TELL_STREAM_EVENTS = frozenset({"tell:chunk", "tell:complete", "tell:error"})
 """What a streamed tell (`tell:start`, `POST /api/teams/tell/stream`) carries after `tell:accepted`."""
 
-_FRAME_MAGIC = b"iris1"
+_FRAME_MAGIC = b"iris2"
 _ERROR_NAMES = frozenset(member.value for member in ErrorName)
 # Reasons with which the engine ends a tell that Iris could not run to a result (domain.md's tell:error).
 _IRIS_FAILURES = {
@@ -57,6 +59,23 @@ def _enc_hook(value: Any) -> Any:
 _encode = msgspec.json.Encoder(enc_hook=_enc_hook).encode
 
 
+class PairLoad(msgspec.Struct, array_like=True, frozen=True):
+    """One caller → team pair's share of a `health:check`: its live processes by state, queued tells, pending
+    permissions (travels in the frame, never to a subscriber)."""
+
+    team: str
+    from_team: str
+    spawning: int = 0
+    idle: int = 0
+    processing: int = 0
+    terminating: int = 0
+    queued: int = 0
+    pending: int = 0
+
+
+_decode_loads = msgspec.json.Decoder(tuple[PairLoad, ...]).decode
+
+
 def utc_iso(at: datetime.datetime | None = None) -> str:
     """An RFC 3339 UTC timestamp with milliseconds (`2025-01-16T12:34:56.789Z`)."""
     moment = at or datetime.datetime.now(datetime.UTC)
@@ -66,14 +85,29 @@ def utc_iso(at: datetime.datetime | None = None) -> str:
 class WireEvent:
     """One event as it goes out: its routing fields and its encoded envelope (and SSE and text forms, lazily)."""
 
-    __slots__ = ("_sse", "_text", "body", "channel", "name", "request_id", "seq")
+    __slots__ = ("_sse", "_text", "body", "caller", "channel", "loads", "name", "request_id", "seq", "views")
 
-    def __init__(self, channel: str, name: str, seq: int | None, request_id: str | None, body: bytes) -> None:
+    def __init__(
+        self,
+        channel: str,
+        name: str,
+        seq: int | None,
+        request_id: str | None,
+        body: bytes,
+        caller: str | None = None,
+        loads: tuple[PairLoad, ...] | None = None,
+    ) -> None:
         self.channel = channel
         self.name = name
         self.seq = seq
         self.request_id = request_id
         self.body = body
+        self.caller = caller
+        """The caller (`fromTeam`) of the pair the event is about, when it names one."""
+        self.loads = loads
+        """A `health:check`'s counts per pair, where they are known."""
+        self.views: dict[Any, WireEvent | None] | None = None
+        """Forms of this event for team-scoped subscribers, made once each (`visibility.py`)."""
         self._sse: bytes | None = None
         self._text: str | None = None
 
@@ -81,8 +115,16 @@ class WireEvent:
     def build(cls, channel: str, name: str, data: dict[str, Any], seq: int | None = None) -> WireEvent:
         """Encode `{"event": name, "data": data}`."""
         request_id = data.get("requestId")
+        caller = data.get("fromTeam")
         body = _encode({"event": name, "data": data})
-        return cls(channel, name, seq, request_id if isinstance(request_id, str) else None, body)
+        return cls(
+            channel,
+            name,
+            seq,
+            request_id if isinstance(request_id, str) else None,
+            body,
+            caller if isinstance(caller, str) else None,
+        )
 
     @property
     def session_id(self) -> str | None:
@@ -115,21 +157,26 @@ class WireEvent:
         """The form this event travels in between instances (through the channels backend)."""
         seq = b"" if self.seq is None else str(self.seq).encode()
         request_id = (self.request_id or "").encode()
-        return b"\x00".join((_FRAME_MAGIC, self.channel.encode(), self.name.encode(), seq, request_id, self.body))
+        caller = (self.caller or "").encode()
+        loads = b"" if self.loads is None else _encode(self.loads)
+        head = (_FRAME_MAGIC, self.channel.encode(), self.name.encode(), seq, request_id, caller, loads)
+        return b"\x00".join((*head, self.body))
 
 
 def decode_frame(frame: bytes) -> WireEvent | None:
-    """The event a frame carries (None for anything else that shares the channel)."""
-    parts = frame.split(b"\x00", 5)
-    if len(parts) != 6 or parts[0] != _FRAME_MAGIC:
+    """The event a frame carries (None for anything else that shares the channel; ValueError for a bad one)."""
+    parts = frame.split(b"\x00", 7)
+    if len(parts) != 8 or parts[0] != _FRAME_MAGIC:
         return None
-    _, channel, name, seq, request_id, body = parts
+    _, channel, name, seq, request_id, caller, loads, body = parts
     return WireEvent(
         channel.decode(),
         name.decode(),
         int(seq) if seq else None,
         request_id.decode() or None,
         body,
+        caller.decode() or None,
+        _decode_loads(loads) if loads else None,
     )
 
 

@@ -9,7 +9,8 @@ from typing import Any
 import msgspec
 
 from app.api import models as m
-from app.engine.tells import Usage, utcnow
+from app.clock import utcnow
+from app.engine.tells import Usage
 from app.engine.views import SessionView, TeamInfo, TellView
 
 __all__ = ["claude_message", "process_info", "team_info", "tell_response", "usage"]

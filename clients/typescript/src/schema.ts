@@ -758,7 +758,7 @@ export interface components {
          * @example k_7Hq2mZ9xLp
          */
         KeyId: string;
-        /** @description An opaque paging cursor (a previous page's nextCursor). */
+        /** @description An opaque paging cursor (a previous page's nextCursor): URL-safe base64 without padding. The pattern is its form only; a listing accepts only the cursors it gave out. */
         Cursor: string;
         /**
          * @description Page size.
@@ -947,6 +947,7 @@ export interface components {
         };
         /** @description Give role or permissions, not both (neither - the viewer role). */
         CreateKeyRequest: {
+            /** @description Letters, digits, spaces and `_.@-`, not spaces alone, and nothing that starts like a key (`iris_sk_`, in any case). */
             name: string;
             role?: components["schemas"]["KeyRole"];
             permissions?: components["schemas"]["Permission"][];
@@ -1085,7 +1086,7 @@ export interface components {
             session: components["schemas"]["SessionInfo"];
             /** @description Tell records, newest first. */
             items: components["schemas"]["TellResponse"][];
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["Cursor"] | null;
         };
         WakeResponse: {
             team: components["schemas"]["TeamName"];
@@ -1161,7 +1162,7 @@ export interface components {
         TeamStatusPage: {
             fromTeam: components["schemas"]["TeamName"];
             items: components["schemas"]["TeamStatus"][];
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["Cursor"] | null;
         };
         ProcessInfo: {
             sessionId: components["schemas"]["SessionId"];
@@ -1194,7 +1195,7 @@ export interface components {
         };
         TeamPage: {
             items: components["schemas"]["TeamInfo"][];
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["Cursor"] | null;
         };
         LogRecord: {
             /** Format: date-time */
@@ -1208,7 +1209,7 @@ export interface components {
         };
         LogPage: {
             items: components["schemas"]["LogRecord"][];
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["Cursor"] | null;
         };
         DateResponse: {
             /**
@@ -1301,7 +1302,7 @@ export interface components {
             fromTeam: components["schemas"]["TeamName"];
             /** @description Tell records, newest first. */
             items: components["schemas"]["TellResponse"][];
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["Cursor"] | null;
         };
         ClearCacheResponse: {
             sessionId: components["schemas"]["SessionId"];
@@ -1330,7 +1331,7 @@ export interface components {
         };
         PermissionPage: {
             items: components["schemas"]["PermissionRequest"][];
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["Cursor"] | null;
         };
         PermissionDecisionResponse: {
             permissionId: components["schemas"]["PermissionId"];
@@ -1383,7 +1384,7 @@ export interface components {
         };
         ApiKeyPage: {
             items: components["schemas"]["ApiKey"][];
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["Cursor"] | null;
         };
         AuditEntry: {
             /** Format: int64 */
@@ -1408,7 +1409,7 @@ export interface components {
         };
         AuditPage: {
             items: components["schemas"]["AuditEntry"][];
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["Cursor"] | null;
         };
         /** @description tell:accepted - the tell was queued; its id and session. */
         TellAccepted: {
@@ -1502,7 +1503,7 @@ export interface components {
             sessionId?: components["schemas"]["SessionId"];
             error: string;
         };
-        /** @description health:check - a system tick every settings.healthCheckInterval. */
+        /** @description health:check - a system tick every settings.healthCheckInterval. For a key with a team scope the counts cover its pairs only (see "Team scope"). */
         HealthCheck: {
             totalProcesses: number;
             maxProcesses: number;
@@ -2092,7 +2093,7 @@ export interface components {
         IncludeMessages: boolean;
         /** @description Page size. */
         Limit: components["schemas"]["PageLimit"];
-        /** @description The `nextCursor` of the previous page. */
+        /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
         Cursor: components["schemas"]["Cursor"];
     };
     requestBodies: never;
@@ -2734,7 +2735,7 @@ export interface operations {
                 team?: components["schemas"]["TeamName"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2801,7 +2802,7 @@ export interface operations {
                 includeMessages?: components["parameters"]["IncludeMessages"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2905,7 +2906,7 @@ export interface operations {
                 fromTeam?: components["parameters"]["FromTeamQuery"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3014,7 +3015,7 @@ export interface operations {
                 level?: components["schemas"]["LogLevel"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3232,7 +3233,7 @@ export interface operations {
                 includeMessages?: components["parameters"]["IncludeMessages"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3330,7 +3331,7 @@ export interface operations {
                 sessionId?: components["schemas"]["SessionId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3435,7 +3436,7 @@ export interface operations {
                 active?: boolean;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3616,7 +3617,7 @@ export interface operations {
                 keyId?: components["schemas"]["KeyId"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;

@@ -1,8 +1,7 @@
 // @iris/client against a live Iris server, started by tests/clients/test_typescript_client.py:
-// IRIS_URL, IRIS_API_KEY (admin), IRIS_VIEWER_KEY (viewer, team alpha only), IRIS_OPERATIONS (the
-// operationIds the server has routes for), IRIS_ALL_OPERATIONS (every operationId of the contract),
-// IRIS_WEBSOCKET and IRIS_AUTH (1 when /ws exists and API keys are enforced). Every operation is
-// called at least once (`covers`; the last test checks the list against the contract).
+// IRIS_URL, IRIS_API_KEY (admin), IRIS_VIEWER_KEY (viewer, team alpha only), IRIS_ALL_OPERATIONS
+// (every operationId of the contract). Every operation is called at least once (`covers`; the last
+// test checks the list against the contract). Every test runs: none is skipped.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
@@ -25,25 +24,20 @@ import {
 const url = process.env.IRIS_URL ?? "";
 const apiKey = process.env.IRIS_API_KEY ?? "";
 const viewerKey = process.env.IRIS_VIEWER_KEY ?? "";
-const available = new Set((process.env.IRIS_OPERATIONS ?? "").split(",").filter(Boolean));
 const all = (process.env.IRIS_ALL_OPERATIONS ?? "").split(",").filter(Boolean);
-const hasWebSocket = process.env.IRIS_WEBSOCKET === "1";
-const hasAuth = process.env.IRIS_AUTH === "1";
+if (!url || !all.length) {
+  throw new Error("IRIS_URL and IRIS_ALL_OPERATIONS are not set (run through pytest: tests/clients/test_typescript_client.py)");
+}
 
 const iris = createIrisClient({ baseUrl: url, apiKey });
 const viewer = createIrisClient({ baseUrl: url, apiKey: viewerKey });
 const covered = new Set<OperationId>();
 const TERMINAL = new Set(["completed", "failed", "cancelled", "stalled"]);
 
-/** Record the operations a test calls; skip it (naming what is missing) while the server lacks a route. */
-function needs(ops: OperationId[], extra: { websocket?: boolean; auth?: boolean } = {}): { skip: string | false } {
+/** Record the operations a test calls (the last test checks the record against the contract). */
+function covers(ops: OperationId[]): Record<string, never> {
   for (const op of ops) covered.add(op);
-  if (!url) return { skip: "IRIS_URL is not set (run through pytest: tests/clients/test_typescript_client.py)" };
-  const missing = ops.filter((op) => !available.has(op));
-  const reasons = missing.length ? [`no route yet for ${missing.join(", ")}`] : [];
-  if (extra.websocket && !hasWebSocket) reasons.push("no /ws route yet");
-  if (extra.auth && !hasAuth) reasons.push("API keys are not enforced yet");
-  return { skip: reasons.length ? `server not ready: ${reasons.join("; ")}` : false };
+  return {};
 }
 
 async function waitForEnd(requestId: string, ms = 60_000): Promise<Schemas["TellResponse"]> {
@@ -62,7 +56,7 @@ async function collect(stream: AsyncGenerator<StreamEvent>): Promise<StreamEvent
 }
 
 describe("live server", () => {
-  test("status operations", needs(["health", "getDate", "systemStatus", "listTeams", "teamStatus", "getLogs"]), async () => {
+  test("status operations", covers(["health", "getDate", "systemStatus", "listTeams", "teamStatus", "getLogs"]), async () => {
     const anonymous = createIrisClient({ baseUrl: url });
     assert.ok(["ok", "degraded"].includes(unwrap(await anonymous.GET("/api/health")).status));
     const date = unwrap(await iris.GET("/api/date"));
@@ -82,16 +76,14 @@ describe("live server", () => {
     assert.ok(logs.items.length <= 5);
   });
 
-  test("metrics", needs(["getMetrics"]), async () => {
+  test("metrics", covers(["getMetrics"]), async () => {
     const text = unwrap(await iris.GET("/metrics", { parseAs: "text" }));
     assert.ok(text.includes("# TYPE iris_tells_total counter"), text);
-    if (hasAuth) {
-      const refused = await viewer.GET("/metrics", { parseAs: "text" });
-      assert.equal(refused.response.status, 403);
-    }
+    const refused = await viewer.GET("/metrics", { parseAs: "text" }); // authentication on: no metrics:read
+    assert.equal(refused.response.status, 403);
   });
 
-  test("tell and ask, then read them back", needs(["tell", "ask", "getRequest", "readCache", "sessionReport"]), async () => {
+  test("tell and ask, then read them back", covers(["tell", "ask", "getRequest", "readCache", "sessionReport"]), async () => {
     const told = await iris.POST("/api/teams/tell", { body: { toTeam: "alpha", message: "hello from node", timeout: 0 } });
     assert.equal(told.response.status, 200);
     const record = unwrap(told);
@@ -118,7 +110,7 @@ describe("live server", () => {
     assert.equal(report.items.length, 1);
   });
 
-  test("a 202 tell is fetched later", needs(["tell", "quickTell", "getRequest"]), async () => {
+  test("a 202 tell is fetched later", covers(["tell", "quickTell", "getRequest"]), async () => {
     const accepted = await iris.POST("/api/teams/tell", {
       body: { toTeam: "beta", fromTeam: "alpha", message: "#slow:3:100 later please", timeout: -1 },
     });
@@ -135,7 +127,7 @@ describe("live server", () => {
     assert.equal((await waitForEnd(unwrap(quick).requestId)).status, "completed");
   });
 
-  test("typed 404s", needs(["tell", "getRequest", "readCache", "listPermissions", "decidePermission"]), async () => {
+  test("typed 404s", covers(["tell", "getRequest", "readCache", "listPermissions", "decidePermission"]), async () => {
     const unknownTeam = await iris.POST("/api/teams/tell", { body: { toTeam: "nobody", message: "hi" } });
     assert.equal(unknownTeam.response.status, 404);
     assert.equal(unknownTeam.error?.error, "TeamNotFoundError");
@@ -156,7 +148,7 @@ describe("live server", () => {
     assert.equal(undecided.response.status, 404);
   });
 
-  test("typed 403s", needs(["tell", "teamStatus", "getRequest"], { auth: true }), async () => {
+  test("typed 403s", covers(["tell", "teamStatus", "getRequest"]), async () => {
     const refused = await viewer.POST("/api/teams/tell", { body: { toTeam: "alpha", message: "hi" } });
     assert.equal(refused.response.status, 403);
     assert.equal(refused.error?.error, "ForbiddenError");
@@ -172,7 +164,7 @@ describe("live server", () => {
     assert.equal((await nobody.GET("/api/status")).response.status, 401);
   });
 
-  test("process lifecycle", needs(["wakeTeam", "launchTeam", "sleepTeam", "wakeAll"]), async () => {
+  test("process lifecycle", covers(["wakeTeam", "launchTeam", "sleepTeam", "wakeAll"]), async () => {
     const woke = unwrap(
       await iris.POST("/api/teams/{team}/wake", { params: { path: { team: "alpha" } }, body: { fromTeam: "alpha" } }),
     );
@@ -193,7 +185,7 @@ describe("live server", () => {
 
   test(
     "session operations",
-    needs(["tell", "forkSession", "deleteSession", "cancelTell", "compactSession", "clearCache", "rebootSession"]),
+    covers(["tell", "forkSession", "deleteSession", "cancelTell", "compactSession", "clearCache", "rebootSession"]),
     async () => {
       const team = "alpha";
       const fromTeam = "beta";
@@ -235,7 +227,7 @@ describe("live server", () => {
     },
   );
 
-  test("keys and audit", needs(["createKey", "listKeys", "revokeKey", "auditLog"]), async () => {
+  test("keys and audit", covers(["createKey", "listKeys", "revokeKey", "auditLog"]), async () => {
     const created = await iris.POST("/api/keys", { body: { name: "from-node", role: "operator", teams: ["alpha"] } });
     assert.equal(created.response.status, 201);
     const key = unwrap(created);
@@ -254,7 +246,7 @@ describe("live server", () => {
     assert.ok(audit.items.length > 0 && audit.items.every((e) => e.event === "key_created"));
   });
 
-  test("a streamed tell over SSE", needs(["tellStream"]), async () => {
+  test("a streamed tell over SSE", covers(["tellStream"]), async () => {
     const events = await collect(tellStream({ baseUrl: url, apiKey }, { toTeam: "alpha", message: "#slow:3:50 streamed" }));
     assert.equal(events[0]!.event, "tell:accepted");
     const last = events.at(-1)!;
@@ -267,7 +259,7 @@ describe("live server", () => {
     );
   });
 
-  test("a subscription over SSE replays from Last-Event-ID", needs(["events", "tell", "quickTell", "getRequest"]), async () => {
+  test("a subscription over SSE replays from Last-Event-ID", covers(["events", "tell", "quickTell", "getRequest"]), async () => {
     const first = unwrap(await iris.POST("/api/teams/tell", { body: { toTeam: "beta", message: "open the session" } }));
     const session = first.sessionId;
     const cached = unwrap(
@@ -295,7 +287,7 @@ describe("live server", () => {
     assert.ok(events.some((e) => e.event === "tell:chunk" && e.data.requestId === second.requestId));
   });
 
-  test("a streamed tell over the WebSocket", needs(["tell"], { websocket: true }), async () => {
+  test("a streamed tell over the WebSocket", covers(["tell"]), async () => {
     const socket = await IrisSocket.connect({ url, apiKey, createWebSocket: (u) => new WebSocket(u) });
     try {
       const events = await collect(socket.tell({ toTeam: "alpha", message: "#slow:2:50 over ws" }));
@@ -308,8 +300,8 @@ describe("live server", () => {
   });
 });
 
-test("every operation of the contract is called by some test", { skip: all.length ? false : "IRIS_ALL_OPERATIONS is not set" }, () => {
-  // `needs` runs when the tests above are declared, so `covered` is complete before any test runs.
+test("every operation of the contract is called by some test", () => {
+  // `covers` runs when the tests above are declared, so `covered` is complete before any test runs.
   const missing = all.filter((op) => !covered.has(op as OperationId));
   assert.deepEqual(missing, [], `operations no test calls: ${missing.join(", ")}`);
   assert.deepEqual([...covered].filter((op) => !all.includes(op)), []);

@@ -18,7 +18,8 @@ class CreateKeyRequest:
     """Give role or permissions, not both (neither - the viewer role).
 
     Attributes:
-        name (str):
+        name (str): Letters, digits, spaces and `_.@-`, not spaces alone, and nothing that starts like a key
+            (`iris_sk_`, in any case).
         role (KeyRole | Unset): A permission preset. viewer - status:read, cache:read; operator -
             viewer + team:tell, team:wake; developer - operator + team:sleep,
             team:clear, debug:read; admin - admin (every permission).

@@ -17,16 +17,17 @@ T = TypeVar("T", bound="HealthCheck")
 
 @_attrs_define
 class HealthCheck:
-    """health:check - a system tick every settings.healthCheckInterval.
+    """health:check - a system tick every settings.healthCheckInterval. For a key with a team scope the counts cover its
+    pairs only (see "Team scope").
 
-    Attributes:
-        total_processes (int):
-        max_processes (int):
-        uptime (int): Milliseconds since the server started.
-        timestamp (datetime.datetime):
-        processes (ProcessCounts | Unset): Live processes by state.
-        queued_tells (int | Unset):
-        pending_permissions (int | Unset):
+        Attributes:
+            total_processes (int):
+            max_processes (int):
+            uptime (int): Milliseconds since the server started.
+            timestamp (datetime.datetime):
+            processes (ProcessCounts | Unset): Live processes by state.
+            queued_tells (int | Unset):
+            pending_permissions (int | Unset):
     """
 
     total_processes: int

@@ -24,7 +24,8 @@ class HealthCheckEvent:
     """
     Attributes:
         event (Literal['health:check']):
-        data (HealthCheck): health:check - a system tick every settings.healthCheckInterval.
+        data (HealthCheck): health:check - a system tick every settings.healthCheckInterval. For a key with a team scope
+            the counts cover its pairs only (see "Team scope").
     """
 
     event: Literal["health:check"]

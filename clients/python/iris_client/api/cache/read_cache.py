@@ -114,7 +114,9 @@ def sync_detailed(
         session_id (UUID): A session id (UUID v4 chosen by Iris).
         include_messages (bool | Unset):  Default: True.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +158,9 @@ def sync(
         session_id (UUID): A session id (UUID v4 chosen by Iris).
         include_messages (bool | Unset):  Default: True.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,7 +197,9 @@ async def asyncio_detailed(
         session_id (UUID): A session id (UUID v4 chosen by Iris).
         include_messages (bool | Unset):  Default: True.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -233,7 +239,9 @@ async def asyncio(
         session_id (UUID): A session id (UUID v4 chosen by Iris).
         include_messages (bool | Unset):  Default: True.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

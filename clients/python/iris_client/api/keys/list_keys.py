@@ -102,7 +102,9 @@ def sync_detailed(
     Args:
         active (bool | Unset):
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,7 +143,9 @@ def sync(
     Args:
         active (bool | Unset):
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,7 +179,9 @@ async def asyncio_detailed(
     Args:
         active (bool | Unset):
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,7 +218,9 @@ async def asyncio(
     Args:
         active (bool | Unset):
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -126,7 +126,9 @@ def sync_detailed(
             reserved caller for non-team clients.
         session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,7 +178,9 @@ def sync(
             reserved caller for non-team clients.
         session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,7 +225,9 @@ async def asyncio_detailed(
             reserved caller for non-team clients.
         session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -269,7 +275,9 @@ async def asyncio(
             reserved caller for non-team clients.
         session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

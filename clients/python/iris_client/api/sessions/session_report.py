@@ -124,7 +124,9 @@ def sync_detailed(
             reserved caller for non-team clients.
         include_messages (bool | Unset):  Default: True.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,7 +177,9 @@ def sync(
             reserved caller for non-team clients.
         include_messages (bool | Unset):  Default: True.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,7 +225,9 @@ async def asyncio_detailed(
             reserved caller for non-team clients.
         include_messages (bool | Unset):  Default: True.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -270,7 +276,9 @@ async def asyncio(
             reserved caller for non-team clients.
         include_messages (bool | Unset):  Default: True.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

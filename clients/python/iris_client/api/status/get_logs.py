@@ -117,7 +117,9 @@ def sync_detailed(
         since (datetime.datetime | Unset):
         level (LogLevel | Unset): Log level, lowest to highest.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,7 +162,9 @@ def sync(
         since (datetime.datetime | Unset):
         level (LogLevel | Unset): Log level, lowest to highest.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,7 +202,9 @@ async def asyncio_detailed(
         since (datetime.datetime | Unset):
         level (LogLevel | Unset): Log level, lowest to highest.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -239,7 +245,9 @@ async def asyncio(
         since (datetime.datetime | Unset):
         level (LogLevel | Unset): Log level, lowest to highest.
         limit (int | Unset): Page size.
-        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor).
+        cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
+            base64 without padding. The pattern is its form only; a listing accepts only the cursors
+            it gave out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,69 @@
+"""What callers pass to the engine, checked: teams, callers, messages, timeouts and commands."""
+
+from __future__ import annotations
+
+import re
+
+from app.config import EXTERNAL, IrisConfig, TeamConfig
+from app.errors import TeamNotFoundError, ValidationError
+
+MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_TIMEOUT_MS = 3_600_000
+_COMMAND = re.compile(r"/([A-Za-z0-9][A-Za-z0-9_:.-]*)(?=\s|$)")
+
+
+def slash_command(message: str) -> str | None:
+    """The Claude Code command a message names when typed as is (`compact` for "/compact keep the API"), or None."""
+    match = _COMMAND.match(message)
+    return match.group(1) if match else None
+
+
+def allowed_command(config: IrisConfig, message: str) -> str | None:
+    """The command on `settings.allowedSlashCommands` that `message` names, or None (it is only text)."""
+    name = slash_command(message)
+    return name if name is not None and name in config.settings.allowed_slash_commands else None
+
+
+def check_command(config: IrisConfig, message: str) -> None:
+    """ValidationError unless `message` names a command on `settings.allowedSlashCommands`."""
+    if allowed_command(config, message) is None:
+        name = slash_command(message)
+        raise ValidationError(
+            f"/{name} is not on settings.allowedSlashCommands" if name else "message does not name a command",
+            {"field": "message"},
+        )
+
+
+def known_team(config: IrisConfig, name: str, field_name: str = "team") -> TeamConfig:
+    """The configured team of that name (TeamNotFoundError naming `field_name` otherwise)."""
+    team = config.team(name)
+    if team is None:
+        raise TeamNotFoundError(f"Team {name!r} is not configured", {field_name: name})
+    return team
+
+
+def known_caller(config: IrisConfig, from_team: str | None) -> str:
+    """The caller: `external` when none is given, else a configured team (TeamNotFoundError otherwise)."""
+    caller = from_team or EXTERNAL
+    if caller != EXTERNAL and caller not in config.teams:
+        raise TeamNotFoundError(
+            f"fromTeam {caller!r} is not a configured team (omit it, or use {EXTERNAL!r})",
+            {"fromTeam": caller},
+        )
+    return caller
+
+
+def check_message(message: str) -> None:
+    """ValidationError unless the message is 1 byte to 1 MiB of text without NUL characters."""
+    if not message:
+        raise ValidationError("message must not be empty", {"field": "message"})
+    if "\x00" in message:
+        raise ValidationError("message must not contain NUL characters", {"field": "message"})
+    if len(message.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+        raise ValidationError("message is longer than 1 MiB", {"field": "message"})
+
+
+def check_timeout(timeout: int) -> None:
+    """ValidationError unless the caller's wait is -1, 0 or 1 to `MAX_TIMEOUT_MS` ms."""
+    if timeout < -1 or timeout > MAX_TIMEOUT_MS:
+        raise ValidationError(f"timeout must be -1, 0 or 1 to {MAX_TIMEOUT_MS} ms", {"field": "timeout"})

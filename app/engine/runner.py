@@ -1,0 +1,414 @@
+"""Running tells: each session's worker, the stall watchdog, cancel, and the one way a tell ends and is recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import contextlib
+import logging
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from app.clock import utcnow
+from app.config import IrisConfig
+from app.db.store import Store
+from app.engine.logs import about
+from app.engine.messages import Chunk, Said
+from app.engine.permissions import PermissionBroker
+from app.engine.pool import Pool
+from app.engine.process import ClaudeProcess, Exited
+from app.engine.publish import Publisher
+from app.engine.sessions import SessionRuntime
+from app.engine.tasks import Background
+from app.engine.tells import Tell, TellStatus, team_removed
+from app.engine.views import TellView
+from app.errors import IrisError, SessionQueueFullError
+
+log = logging.getLogger("iris.engine")
+
+RECENT_TELLS = 512
+"""Ended tells kept live (with their messages) for reads, besides every tell not yet ended."""
+
+
+class Runner:
+    """The tells of this server: accepted, run one at a time per session, cancelled, ended and recorded."""
+
+    def __init__(
+        self,
+        config: Callable[[], IrisConfig],
+        store: Store,
+        pool: Pool,
+        permissions: PermissionBroker,
+        publish: Publisher,
+        background: Background,
+        stopping: asyncio.Event,
+    ) -> None:
+        self._config = config
+        self._store = store
+        self._pool = pool
+        self._permissions = permissions
+        self._publish = publish
+        self._background = background
+        self._stopping = stopping
+        self.recent: OrderedDict[uuid.UUID, Tell] = OrderedDict()
+        """Live tells by request id: every one not yet ended, and the latest ended ones."""
+        self._recording: set[asyncio.Task[Any]] = set()
+
+    # accepting and waiting
+
+    def accept(self, runtime: SessionRuntime, message: str, *, command: bool) -> Tell:
+        """Queue a tell on the session (SessionQueueFullError, or the pool's 503, before it is accepted), store it
+        in the background and make sure the session's worker runs."""
+        limit = self._config().settings.max_queued_tells
+        if runtime.busy and len(runtime.queue) >= limit:
+            raise SessionQueueFullError(
+                f"Session {runtime.session_id} already has {len(runtime.queue)} tells waiting (limit {limit})",
+                {"sessionId": str(runtime.session_id), "maxQueuedTells": limit},
+            )
+        self._pool.admit(runtime)  # from here to the queue's append: no await (the tell holds its admission)
+        tell = Tell(
+            runtime.session_id,
+            runtime.from_team,
+            runtime.team,
+            message,
+            message_limit=self._config().settings.cache_messages_per_tell,
+            command=command,
+        )
+        tell.persisted = asyncio.create_task(self._store.add_tell(tell.record()))
+        self.remember(tell)
+        runtime.queue.append(tell)
+        self._publish.tell_queued(tell, len(runtime.queue))
+        self.start_worker(runtime)
+        return tell
+
+    def start_worker(self, runtime: SessionRuntime) -> None:
+        """Start the session's worker unless it runs already."""
+        if runtime.worker is None:
+            runtime.worker = asyncio.create_task(self._work(runtime), name=f"session-{runtime.session_id}")
+
+    def remember(self, tell: Tell) -> None:
+        """Keep a tell live for reads (the oldest ended ones beyond `RECENT_TELLS` are let go)."""
+        self.recent[tell.request_id] = tell
+        while len(self.recent) > RECENT_TELLS:
+            oldest_id, oldest = next(iter(self.recent.items()))
+            if not oldest.done.is_set():
+                self.recent.move_to_end(oldest_id)
+                break
+            self.recent.popitem(last=False)
+
+    def forget(self, session_id: uuid.UUID, *, ended_only: bool = False) -> None:
+        """Let go of a session's live tells (with `ended_only`, only those that have ended)."""
+        for request_id in [
+            r for r, t in self.recent.items() if t.session_id == session_id and (not ended_only or t.done.is_set())
+        ]:
+            del self.recent[request_id]
+
+    async def wait(self, tell: Tell, timeout: int) -> TellView:
+        """The tell after the caller's wait: `0` to its end, `N` ms at most, `-1` not at all."""
+        if timeout == 0:
+            await self.until_ended(tell)
+        elif timeout > 0:
+            with contextlib.suppress(builtins.TimeoutError):
+                async with asyncio.timeout(timeout / 1000):
+                    await self.until_ended(tell)
+        return TellView.of(tell)
+
+    async def until_ended(self, tell: Tell) -> None:
+        """Wait until a tell has ended, or until the server stops with it still queued (it runs after the
+        restart): nobody waits on a stopped server."""
+        if tell.done.is_set():
+            return
+        if not self._stopping.is_set():
+            ended = asyncio.ensure_future(tell.done.wait())
+            stopping = asyncio.ensure_future(self._stopping.wait())
+            try:
+                await asyncio.wait({ended, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                ended.cancel()
+                stopping.cancel()
+        if tell.status is not TellStatus.QUEUED:  # running: the shutdown ends it
+            await tell.done.wait()
+
+    # running
+
+    async def _work(self, runtime: SessionRuntime) -> None:
+        """Run the session's queued tells one at a time, in order."""
+        try:
+            while runtime.queue and not self._stopping.is_set():
+                tell = runtime.queue.popleft()
+                runtime.current = tell
+                try:
+                    if not tell.status.finished:
+                        await self._run(runtime, tell)
+                except Exception as exc:
+                    log.exception("tell %s failed inside Iris", tell.request_id, extra=about(tell))
+                    tell.end(TellStatus.FAILED, f"internal_error: {type(exc).__name__}")
+                finally:
+                    runtime.current = None
+                    runtime.last_used = time.monotonic()
+                    if self._stopping.is_set() and tell.status is TellStatus.QUEUED:
+                        runtime.queue.appendleft(tell)  # it never started: it runs after the restart
+                    else:
+                        self.finish(tell, runtime)
+        finally:
+            runtime.worker = None
+
+    async def _run(self, runtime: SessionRuntime, tell: Tell) -> None:
+        """Run one tell: get the session's process, send the message, read until its result (or its end)."""
+        try:
+            process = await self._pool.ensure_process(runtime)
+        except IrisError as exc:
+            if tell.cancel_requested:
+                tell.end(TellStatus.CANCELLED, "cancelled: before it started")
+            elif self._stopping.is_set():
+                return  # the server is stopping: the tell stays queued
+            elif self._config().team(runtime.team) is None:
+                tell.end(TellStatus.FAILED, team_removed(runtime.team))
+            else:
+                tell.end(TellStatus.FAILED, f"{exc.name}: {exc.message}")
+            return
+        if tell.cancel_requested:
+            tell.end(TellStatus.CANCELLED, "cancelled: before it started")
+            return
+        while not process.messages.empty():  # anything left over from an interrupted turn
+            leftover = process.messages.get_nowait()
+            if isinstance(leftover, Exited):
+                process.messages.put_nowait(leftover)
+                break
+        if self._stopping.is_set():
+            return  # the server is stopping: the tell stays queued
+        tell.status = TellStatus.RUNNING
+        tell.started_at = utcnow()
+        if not await self._record_start(tell):
+            return
+        runtime.last_activity = tell.started_at
+        self._publish.tell_started(tell)
+        try:
+            await process.send(tell.message, command=tell.command)
+        except Exception as exc:
+            tell.end(TellStatus.FAILED, f"process_error: could not write to Claude Code: {exc}")
+            await self._pool.put_to_sleep(runtime, "write_failed")
+            return
+        await self._read(runtime, process, tell)
+
+    async def _read(self, runtime: SessionRuntime, process: ClaudeProcess, tell: Tell) -> None:
+        """Read what Claude Code says for a running tell until its result, a stall or the process's end."""
+        stall_ms = self._config().settings.response_timeout
+        sid = str(runtime.session_id)
+        while True:
+            try:
+                item = await self._next_message(process, sid, stall_ms)
+            except builtins.TimeoutError:
+                tell.end(TellStatus.STALLED, f"stalled: no message from Claude Code for {stall_ms} ms")
+                log.warning(
+                    "tell %s stalled; putting session %s to sleep", str(tell.request_id), sid, extra=about(runtime)
+                )
+                await self._pool.put_to_sleep(runtime, "stalled")
+                return
+            if isinstance(item, Exited):
+                tell.exit_code = item.exit_code
+                if tell.cancel_requested:
+                    tell.end(TellStatus.CANCELLED, "cancelled: the process was stopped")
+                else:
+                    tail = " | ".join(list(process.stderr_tail)[-8:])
+                    tell.end(
+                        TellStatus.FAILED,
+                        f"process_exited: Claude Code exited with code {item.exit_code}"
+                        + (f"; stderr: {tail}" if tail else ""),
+                    )
+                await self._pool.process_gone(runtime, process, "process_exited", item.exit_code)
+                return
+            runtime.last_used = time.monotonic()
+            if isinstance(item, Chunk):
+                if item.text:
+                    tell.partial.append(item.text)
+                    self._publish.tell_chunk(tell, item.text)
+                continue
+            tell.keep(item)
+            self._publish.cache_message(tell, item.data)
+            if item.result is not None:
+                tell.finish_from_result(item.result)
+                return
+
+    async def _next_message(self, process: ClaudeProcess, sid: str, stall_ms: int) -> Chunk | Said | Exited:
+        """The process's next message, or `TimeoutError` after `stall_ms` of silence (the stall watchdog).
+
+        The watch pauses while a tool use of the session waits on a permission decision (a person is not a
+        stall) and its full window starts again once the decision is made.
+        """
+        messages = process.messages
+        if not messages.empty():
+            return messages.get_nowait()
+        window = stall_ms / 1000
+        quiet_since = time.monotonic()
+        while True:
+            if self._permissions.waiting(sid):
+                item = await self._message_or_decision(messages, sid)
+                if item is not None:
+                    return item
+                continue
+            settled = self._permissions.settled_at(sid)
+            remaining = max(quiet_since, settled or 0.0) + window - time.monotonic()
+            if remaining <= 0:
+                raise builtins.TimeoutError
+            try:
+                async with asyncio.timeout(remaining):
+                    return await messages.get()
+            except builtins.TimeoutError:
+                continue  # look again: a decision may be pending, or have been made inside the window
+
+    async def _message_or_decision(
+        self, messages: asyncio.Queue[Chunk | Said | Exited], sid: str
+    ) -> Chunk | Said | Exited | None:
+        """The next message, or None once the session no longer waits on a permission decision."""
+        get = asyncio.ensure_future(messages.get())
+        settled = asyncio.ensure_future(self._permissions.until_settled(sid))
+        try:
+            await asyncio.wait({get, settled}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            settled.cancel()
+            if not get.done():
+                get.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await get
+        return get.result() if not get.cancelled() else None
+
+    # cancelling
+
+    async def cancel(self, runtime: SessionRuntime) -> Tell | None:
+        """Interrupt the session's running tell and wait for its end: Claude Code's confirmation, or after
+        `cancelGrace` the process put to sleep. Returns the tell, or None when nothing was running."""
+        tell = runtime.current
+        if tell is None or tell.status.finished:
+            return None
+        tell.cancel_requested = True
+        grace = self._config().settings.cancel_grace / 1000
+        process = runtime.process
+        if tell.status is TellStatus.RUNNING and process is not None and process.alive:
+            try:
+                async with asyncio.timeout(grace):
+                    await process.interrupt()
+                    await self.until_ended(tell)
+            except builtins.TimeoutError:
+                log.warning(
+                    "interrupt of %s not confirmed within %.1fs; stopping the process",
+                    tell.request_id,
+                    grace,
+                    extra=about(runtime),
+                )
+                await self._pool.put_to_sleep(runtime, "cancelled")
+            except Exception as exc:
+                log.warning(
+                    "interrupt of %s failed (%s); stopping the process", tell.request_id, exc, extra=about(runtime)
+                )
+                await self._pool.put_to_sleep(runtime, "cancelled")
+        await self.until_ended(tell)
+        return tell
+
+    def retire(self, runtime: SessionRuntime, reason: str) -> None:
+        """End the tells of a session whose team left the config: the queued ones fail at once, the running one ends
+        cancelled and the process sleeps in the background."""
+        self.drop_queue(runtime, TellStatus.FAILED, reason)
+
+        async def stop() -> None:
+            """End the running tell and put the process to sleep."""
+            self.cancel_current(runtime, reason)
+            await self._pool.sleep_now(runtime, "team_removed")
+
+        self._background.spawn(stop())
+
+    async def end_session(self, runtime: SessionRuntime, reason: str) -> None:
+        """End every tell of a session going away (cancelled, with `reason`), put its process to sleep and wait for
+        its worker and the records of its tells."""
+        self.drop_queue(runtime, TellStatus.CANCELLED, reason)
+        self.cancel_current(runtime, reason)
+        await self._pool.sleep_now(runtime, "deleted")
+        if runtime.worker is not None:
+            with contextlib.suppress(Exception):
+                await runtime.worker
+        await self.recorded()
+
+    def cancel_current(self, runtime: SessionRuntime, reason: str) -> None:
+        """End the session's tell in hand cancelled at once (its process is put to sleep next)."""
+        current = runtime.current
+        if current is not None and not current.status.finished:
+            current.cancel_requested = True
+            current.end(TellStatus.CANCELLED, reason)
+
+    # ending
+
+    def finish(self, tell: Tell, runtime: SessionRuntime | None = None) -> None:
+        """The one way a tell ends, once: its waiters are let go, `tell:complete` is published, and the outcome is
+        recorded in the background (off the caller's path)."""
+        if tell.done.is_set():
+            return
+        if not tell.status.finished:
+            tell.end(TellStatus.FAILED, "internal_error: the tell ended without an outcome")
+        if runtime is not None:
+            runtime.last_activity = utcnow()
+        self._publish.tell_complete(tell)
+        tell.done.set()
+        task = self._background.spawn(self._record_end(tell))
+        self._recording.add(task)
+        task.add_done_callback(self._recording.discard)
+
+    def end(self, tell: Tell, status: TellStatus, reason: str, runtime: SessionRuntime | None = None) -> None:
+        """End a tell that is not running (see `finish`)."""
+        tell.end(status, reason)
+        self.finish(tell, runtime)
+
+    def drop_queue(self, runtime: SessionRuntime, status: TellStatus, reason: str) -> int:
+        """End every queued tell of a session (see `finish`); returns how many."""
+        dropped = 0
+        while runtime.queue:
+            self.end(runtime.queue.popleft(), status, reason, runtime)
+            dropped += 1
+        return dropped
+
+    async def _record_start(self, tell: Tell) -> bool:
+        """Write `running` to the store before Claude Code sees the message, so no restart can run it twice.
+
+        Returns whether the tell may go on (it was not cancelled meanwhile, and the write succeeded).
+        """
+        try:
+            if tell.persisted is not None:
+                await tell.persisted
+            await self._store.update_tell(tell.request_id, status=str(TellStatus.RUNNING), started_at=tell.started_at)
+        except Exception:
+            log.exception("could not record the start of tell %s", tell.request_id, extra=about(tell))
+            tell.end(TellStatus.FAILED, "internal_error: the start of the tell could not be recorded")
+            return False
+        if tell.status.finished:
+            return False
+        if tell.cancel_requested:
+            tell.end(TellStatus.CANCELLED, "cancelled: before it started")
+            return False
+        return True
+
+    async def _record_end(self, tell: Tell) -> None:
+        """Persist a tell's outcome and add it to the session's totals."""
+        usage = tell.usage
+        try:
+            if tell.persisted is not None:
+                await tell.persisted
+            await self._store.finish_tell(
+                tell.request_id,
+                tell.columns(),
+                tell.session_id,
+                messages=1 if tell.started_at is not None else 0,
+                cost_usd=tell.cost_usd or 0.0,
+                input_tokens=usage.input_tokens if usage else 0,
+                output_tokens=usage.output_tokens if usage else 0,
+                last_used_at=tell.finished_at or utcnow(),
+                last_response_at=tell.finished_at if tell.status is TellStatus.COMPLETED else None,
+            )
+        except Exception:
+            log.exception("could not record the end of tell %s", tell.request_id, extra=about(tell))
+
+    async def recorded(self) -> None:
+        """Wait until every ended tell is in the store (reads of the store call this first)."""
+        if self._recording:
+            await asyncio.gather(*list(self._recording), return_exceptions=True)
