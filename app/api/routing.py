@@ -1,6 +1,6 @@
 """What every route declares in its `opt`: its operation in the contract, its permission and its status codes.
 
-A guard (issue #4) reads `opt["permission"]`; the drift and permission tests compare all three with
+A guard reads `opt["permission"]`; the drift and permission tests compare all three with
 `openapi/iris.yaml` (`operationId`, `x-iris-permission`, the documented responses).
 """
 

@@ -1,6 +1,6 @@
 """Live events over Server-Sent Events and the WebSocket, carried between instances by Litestar channels.
 
-What an app needs (issue #5), and nothing else:
+What an app needs, and nothing else:
 
     from app.api.streams import StreamAccess, streams_plugins
 

@@ -1,4 +1,4 @@
-"""Who may subscribe to what: the seam between the stream layer and authentication (issue #4).
+"""Who may subscribe to what: the seam between the stream layer and authentication.
 
 The stream handlers only need three things from the auth layer, expressed as plain callables so that the
 layer can be plugged in without the stream code importing it:
