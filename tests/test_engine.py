@@ -26,6 +26,7 @@ from app.errors import (
 )
 from app.standin import ModelStandIn
 from tests.conftest import ConfigFactory, claude_processes
+from tests.support.waiting import until
 
 Start = Callable[[IrisConfig], Any]
 SLEEPER = "python3 -c 'import time; time.sleep(3017)'"
@@ -36,17 +37,6 @@ def history(response: str | None) -> int:
     match = re.match(r"echo\[n=(\d+)\]", response or "")
     assert match, f"not an echo reply: {response!r}"
     return int(match.group(1))
-
-
-async def until(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    """Poll until `condition()` is truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def sleepers() -> list[int]:

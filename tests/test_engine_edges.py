@@ -23,19 +23,9 @@ from app.errors import ConfigurationError
 from app.standin import ModelStandIn
 from tests.conftest import ConfigFactory, claude_processes
 from tests.support.live import LiveServer, create_key, write_config
+from tests.support.waiting import until
 
 Start = Callable[[IrisConfig], Any]
-
-
-async def until(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    """Poll until `condition()` is truthy, without blocking the event loop; returns its value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def completions(subscription: Subscription) -> dict[str, dict[str, Any]]:

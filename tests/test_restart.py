@@ -26,6 +26,7 @@ from app.engine import Engine
 from app.standin import ModelStandIn, caller_text
 from tests.conftest import ConfigFactory
 from tests.support.live import ROOT, child_environment, free_port, wait_until_serving, write_config
+from tests.support.waiting import until as until_async
 
 
 def history(response: str | None) -> int:
@@ -282,17 +283,6 @@ def test_a_crash_leaves_no_process_behind(server: Server, tmp_path: Path) -> Non
 Start = Callable[[IrisConfig], Any]
 
 
-async def until_async(condition: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    """Poll until `condition()` is truthy, without blocking the event loop; returns its value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 async def test_running_is_stored_and_a_stop_keeps_the_queue(make_config: ConfigFactory, engine_factory: Start) -> None:
     engine: Engine = await engine_factory(make_config(teams=("alpha", "beta")))
     slow = await engine.tell("alpha", "#slow:100:100 long", timeout=-1)
@@ -305,7 +295,9 @@ async def test_running_is_stored_and_a_stop_keeps_the_queue(make_config: ConfigF
         return record.status if record else None
 
     for request_id in (slow.request_id, doomed.request_id):
-        await until_async(lambda r=request_id: bool(engine._recent[r].partial), what="Claude Code to answer")
+        await until_async(
+            lambda r=request_id: bool(engine._recent[r].partial), timeout=30, what="Claude Code to answer"
+        )
         assert await stored(request_id) == "running"  # written before Claude Code saw the message
     assert await stored(queued.request_id) == "queued"
     waiter = asyncio.create_task(engine.wait_for(queued.request_id, 30))
@@ -327,7 +319,9 @@ async def test_a_daemon_is_kept_with_its_session_and_stopped_with_it(engine: Eng
     daemon = f"setsid sh -c 'echo $$ > {pidfile}; exec sleep 1019' </dev/null >/dev/null 2>&1"
     told = await engine.tell("alpha", f"#bash:( {daemon} & ); echo started")
     assert told.status == "completed" and told.response == "tool said: started"
-    pid = int(await until_async(lambda: pidfile.exists() and pidfile.read_text().strip(), what="the daemon"))
+    pid = int(
+        await until_async(lambda: pidfile.exists() and pidfile.read_text().strip(), timeout=30, what="the daemon")
+    )
     start = started(pid)
     assert start is not None
     try:
