@@ -15,7 +15,7 @@ setup:
 serve config="config.example.yaml":
     {{bin}}/python -m app serve --config {{config}}
 
-# The whole test suite: lint, type checks, generated-code drift, then pytest.
+# The whole test suite: lint, type checks, import layers, generated-code drift, then pytest.
 test *args: lint check-gen
     {{bin}}/python -m pytest {{args}}
 
@@ -23,12 +23,13 @@ test *args: lint check-gen
 pytest *args:
     {{bin}}/python -m pytest {{args}}
 
-# ruff, mypy (strict on app/ and the Python client's hand-written streams) and the OpenAPI linter.
+# ruff, mypy (strict on app/ and the Python client's hand-written streams), the import layers and the OpenAPI linter.
 lint:
     {{bin}}/ruff check app tests bench scripts examples/api clients/python/iris_client/streams.py
     {{bin}}/ruff format --check app tests bench scripts examples/api clients/python/iris_client/streams.py
     {{bin}}/mypy
     {{bin}}/mypy --strict --follow-imports=silent clients/python/iris_client/streams.py
+    {{bin}}/lint-imports --no-logo  # the contracts in pyproject.toml: app/'s layers, no import cycles
     {{bin}}/python scripts/lint_spec.py
 
 # Regenerate code from openapi/iris.yaml: app/api/models.py, clients/python/iris_client, clients/typescript/src/schema.ts.

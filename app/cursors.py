@@ -28,7 +28,7 @@ def encode_cursor(key: Key) -> str:
 def decode_cursor(cursor: str, shape: Key | None) -> Key:
     """The key inside a cursor this server gave out, shaped like `shape` when given (else 400 naming `cursor`)."""
     try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        key = json.loads(base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         key = None
     if not isinstance(key, list) or not key:

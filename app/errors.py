@@ -1,19 +1,42 @@
-"""Iris errors: one class per failure a caller can see, each with its HTTP status."""
+"""Iris errors: one class per failure a caller can see, each of a kind that the API edge turns into a status."""
 
 from __future__ import annotations
 
+import enum
 from typing import Any, ClassVar
+
+
+class ErrorKind(enum.StrEnum):
+    """What went wrong, in Iris's terms (the API maps each kind to its HTTP status)."""
+
+    INVALID = "invalid"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too_large"
+    QUEUE_FULL = "queue_full"
+    RATE_LIMITED = "rate_limited"
+    PROCESS_FAILED = "process_failed"
+    MISCONFIGURED = "misconfigured"
+    POOL_FULL = "pool_full"
+    INTERNAL = "internal"
 
 
 class IrisError(Exception):
     """Base of every error Iris reports to a caller."""
 
-    status_code: ClassVar[int] = 500
+    kind: ClassVar[ErrorKind] = ErrorKind.INTERNAL
 
-    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str, details: dict[str, Any] | None = None, *, retry_after_seconds: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.retry_after_seconds = retry_after_seconds
+        """How long the caller should wait before trying again, when the failure is a passing one."""
 
     @property
     def name(self) -> str:
@@ -24,25 +47,25 @@ class IrisError(Exception):
 class ValidationError(IrisError):
     """Bad input; `details` names the field."""
 
-    status_code = 400
+    kind = ErrorKind.INVALID
 
 
 class UnauthorizedError(IrisError):
     """Missing or invalid credentials."""
 
-    status_code = 401
+    kind = ErrorKind.UNAUTHORIZED
 
 
 class ForbiddenError(IrisError):
     """The key lacks the permission; `details` names it."""
 
-    status_code = 403
+    kind = ErrorKind.FORBIDDEN
 
 
 class NotFoundError(IrisError):
     """Nothing at that path."""
 
-    status_code = 404
+    kind = ErrorKind.NOT_FOUND
 
 
 class TeamNotFoundError(NotFoundError):
@@ -60,46 +83,46 @@ class RequestNotFoundError(NotFoundError):
 class MethodNotAllowedError(IrisError):
     """The path exists but not with that method."""
 
-    status_code = 405
+    kind = ErrorKind.METHOD_NOT_ALLOWED
 
 
 class TimeoutError(IrisError):
     """An operation's own deadline passed."""
 
-    status_code = 408
+    kind = ErrorKind.TIMEOUT
 
 
 class PayloadTooLargeError(IrisError):
     """The request body is larger than the server accepts."""
 
-    status_code = 413
+    kind = ErrorKind.TOO_LARGE
 
 
 class SessionQueueFullError(IrisError):
     """The session's queue of waiting tells is full."""
 
-    status_code = 429
+    kind = ErrorKind.QUEUE_FULL
 
 
 class TooManyRequestsError(IrisError):
     """Rate limit exceeded."""
 
-    status_code = 429
+    kind = ErrorKind.RATE_LIMITED
 
 
 class ProcessError(IrisError):
     """Claude Code could not start or failed."""
 
-    status_code = 500
+    kind = ErrorKind.PROCESS_FAILED
 
 
 class ConfigurationError(IrisError):
     """The configuration is invalid."""
 
-    status_code = 500
+    kind = ErrorKind.MISCONFIGURED
 
 
 class ProcessPoolLimitError(IrisError):
     """Every process is busy and the pool is full."""
 
-    status_code = 503
+    kind = ErrorKind.POOL_FULL

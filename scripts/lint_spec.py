@@ -6,7 +6,11 @@ Checks, in order:
   2. every example (media types, schemas, parameters, headers) validates
      against its schema (JSON Schema 2020-12, formats checked);
   3. the project's conventions: operationId (camelCase, unique), tags,
-     summary and x-iris-permission on every operation; an example on every
+     summary and x-iris-permission on every operation; x-iris-audit (an
+     AuditEventType) on exactly the operations that change state; x-iris-team
+     naming only declared path/query parameters and body fields; the
+     x-iris-subscription-permissions and x-websocket permissions and audit
+     events known; an example on every
      request body and response; closed request objects; the Error shape on
      every non-2xx response; 401/403/429/500 on authenticated operations, 413
      on operations with a body; limit/cursor on every paged listing; links
@@ -220,6 +224,7 @@ def check_conventions(spec: dict[str, Any], problems: list[str]) -> int:
             perm = op.get("x-iris-permission")
             if perm not in permissions:
                 problems.append(f"{label}: x-iris-permission {perm!r} is not a known permission")
+            check_operation_facts(spec, label, item, op, problems)
             security = op.get("security", global_security)
             authenticated = bool(security)
             if (perm == "none") == authenticated:
@@ -272,6 +277,93 @@ def check_conventions(spec: dict[str, Any], problems: list[str]) -> int:
     return count
 
 
+CHANGING = ("post", "put", "patch", "delete")
+TEAM_NAMES = ("team", "caller", "session", "request", "permission")
+TEAM_WHERE = ("path", "query", "body")
+
+
+def _audit_events(spec: dict[str, Any]) -> set[str]:
+    return set(spec["components"]["schemas"]["AuditEventType"]["enum"])
+
+
+def _permissions(spec: dict[str, Any]) -> set[str]:
+    return {*spec["components"]["schemas"]["Permission"]["enum"], "none"}
+
+
+def _body_fields(spec: dict[str, Any], op: dict[str, Any]) -> set[str]:
+    """The property names of the operation's JSON request body (through $ref, allOf, anyOf, oneOf)."""
+    if "requestBody" not in op:
+        return set()
+    content = resolve(spec, op["requestBody"]).get("content", {})
+    found: set[str] = set()
+    pending = [m.get("schema", {}) for m in content.values()]
+    while pending:
+        schema = resolve(spec, pending.pop())
+        if isinstance(schema, dict):
+            found |= set(schema.get("properties") or {})
+            for key in ("allOf", "anyOf", "oneOf"):
+                pending.extend(schema.get(key) or [])
+    return found
+
+
+def check_operation_facts(
+    spec: dict[str, Any], label: str, item: dict[str, Any], op: dict[str, Any], problems: list[str]
+) -> None:
+    """x-iris-audit, x-iris-team and x-iris-subscription-permissions of one operation."""
+    method = label.split()[0].lower()
+    audit = op.get("x-iris-audit")
+    if audit is not None and audit not in _audit_events(spec):
+        problems.append(f"{label}: x-iris-audit {audit!r} is not an AuditEventType")
+    if (audit is None) == (method in CHANGING):
+        want = "needs" if method in CHANGING else "does not change state: no"
+        problems.append(f"{label}: {want} x-iris-audit")
+    params = {
+        (prm.get("in"), prm.get("name"))
+        for prm in (resolve(spec, p) for p in [*item.get("parameters", []), *op.get("parameters", [])])
+    }
+    body = _body_fields(spec, op)
+    team = op.get("x-iris-team") or {}
+    if not isinstance(team, dict):
+        problems.append(f"{label}: x-iris-team is not a mapping")
+        team = {}
+    for name, source in team.items():
+        where = f"{label}: x-iris-team.{name}"
+        if name not in TEAM_NAMES:
+            problems.append(f"{where}: not one of {', '.join(TEAM_NAMES)}")
+        if name == "team" and source == "every":
+            continue
+        place, _, field = str(source).partition(".")
+        if place not in TEAM_WHERE or not field:
+            problems.append(f"{where}: {source!r} is not path.NAME, query.NAME or body.NAME")
+        elif place == "body" and field not in body:
+            problems.append(f"{where}: the request body has no field {field}")
+        elif place != "body" and (place, field) not in params:
+            problems.append(f"{where}: no {place} parameter {field}")
+    for channel, permission in (op.get("x-iris-subscription-permissions") or {}).items():
+        if ("query", channel) not in params:
+            problems.append(f"{label}: x-iris-subscription-permissions.{channel}: no query parameter {channel}")
+        if permission not in _permissions(spec) - {"none"}:
+            problems.append(f"{label}: x-iris-subscription-permissions.{channel}: unknown permission {permission!r}")
+
+
+def check_websocket(spec: dict[str, Any], problems: list[str]) -> None:
+    """x-websocket: each permission known and named for a client message; each audit event for one of them."""
+    websocket = spec.get("x-websocket") or {}
+    client = resolve(spec, websocket.get("clientMessages", {}))
+    messages = set((client.get("discriminator") or {}).get("mapping") or {})
+    permissions = websocket.get("permissions") or {}
+    for event, permission in permissions.items():
+        if event not in messages:
+            problems.append(f"x-websocket.permissions: {event!r} is not a client message")
+        if permission not in _permissions(spec) - {"none"}:
+            problems.append(f"x-websocket.permissions.{event}: unknown permission {permission!r}")
+    for event, audit in (websocket.get("audit") or {}).items():
+        if event not in permissions:
+            problems.append(f"x-websocket.audit: {event!r} has no permission in x-websocket.permissions")
+        if audit not in _audit_events(spec):
+            problems.append(f"x-websocket.audit.{event}: {audit!r} is not an AuditEventType")
+
+
 def _all_op_ids(spec: dict[str, Any]) -> set[str]:
     return {
         op["operationId"]
@@ -308,6 +400,7 @@ def main(argv: list[str]) -> int:
     check_validity(path, problems)
     n_examples = check_examples(spec, problems)
     n_ops = check_conventions(spec, problems)
+    check_websocket(spec, problems)
     n_st = check_schemathesis(path, problems)
     for p in problems:
         print(f"  - {p}")

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from app.standin import ModelStandIn, caller_text
 from tests.conftest import ConfigFactory
 from tests.support.live import ROOT, child_environment, free_port, wait_until_serving, write_config
 from tests.support.waiting import until as until_async
+from tests.support.waiting import until_sync as until
 
 
 def history(response: str | None) -> int:
@@ -34,17 +34,6 @@ def history(response: str | None) -> int:
     match = re.match(r"echo\[n=(\d+)\]", response or "")
     assert match, f"not an echo reply: {response!r}"
     return int(match.group(1))
-
-
-def until(condition: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    """Poll until `condition()` is truthy; returns its value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def moment(text: str) -> datetime.datetime:

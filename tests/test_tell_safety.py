@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from app.api.errors import details_of
 from app.config import IrisConfig
 from app.engine import Engine
 from app.engine.checks import slash_command
@@ -276,7 +277,7 @@ async def test_concurrent_first_tells_to_two_teams_with_one_process(
     refused = [r for r in results if isinstance(r, BaseException)]
     told = [r for r in results if not isinstance(r, BaseException)]
     assert len(refused) == 1 and isinstance(refused[0], ProcessPoolLimitError), results
-    assert refused[0].details == {"maxProcesses": 1, "retryAfter": 5}
+    assert details_of(refused[0]) == {"maxProcesses": 1, "retryAfter": 5}
     assert [t.status for t in told] == ["completed"]
 
 

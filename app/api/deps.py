@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from typing import Any, TypeVar, cast
@@ -15,9 +16,9 @@ from litestar.di import Provide
 from app.api.errors import validation_error
 from app.config import EXTERNAL
 from app.engine import Engine
-from app.errors import TeamNotFoundError, ValidationError
+from app.errors import IrisError, TeamNotFoundError, ValidationError
 
-__all__ = ["caller", "given", "json_body", "provide_engine", "read_body"]
+__all__ = ["caller", "decoded_body", "given", "json_body", "json_object", "provide_engine", "read_body"]
 
 S = TypeVar("S", bound=msgspec.Struct)
 T = TypeVar("T")
@@ -56,20 +57,53 @@ def _uuid_fields(model: type[msgspec.Struct]) -> dict[str, str]:
     return found
 
 
+_DECODED = "iris.body"
+"""Where a request's decoded JSON body is kept in its scope's state (decoded once, read by guard and handler)."""
+_EMPTY = object()
+"""The decoded form of an empty body."""
+
+
+async def decoded_body(request: Request[Any, Any, Any]) -> Any:
+    """The request's JSON body, decoded once per request (integral numbers as ints); an empty body is `_EMPTY`.
+
+    Raises msgspec.DecodeError or RecursionError (nested too deeply) for a body that is not JSON, every time it
+    is asked for; reading the body enforces the app's request_max_body_size (413).
+    """
+    state = request.scope.setdefault("state", {})
+    if _DECODED not in state:
+        raw = await request.body()
+        try:  # (whitespace alone is no JSON document: the decoder refuses it)
+            state[_DECODED] = (_json_numbers(msgspec.json.decode(raw)) if raw else _EMPTY), None
+        except (msgspec.DecodeError, RecursionError) as refused:
+            state[_DECODED] = None, refused
+    value, failure = state[_DECODED]
+    if failure is not None:
+        raise failure
+    return value
+
+
+async def json_object(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The request's JSON body when it is an object, else empty (a bad body is left to the handler's 400)."""
+    with contextlib.suppress(msgspec.DecodeError, RecursionError, IrisError):
+        data = await decoded_body(request)
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
 async def read_body(request: Request[Any, Any, Any], model: type[S], *, required: bool) -> S:
     """The request body decoded strictly into `model` (no type coercion; unknown fields rejected).
 
-    Litestar's own body parsing converts loosely ("5" would pass as 5), so bodies are decoded here instead.
-    Reading the body enforces the app's request_max_body_size (413). UUIDs must be spelled as JSON Schema's
-    `format: uuid` has them (hyphenated), and integral numbers such as 30000.0 count as integers, as in JSON.
+    Litestar's own body parsing converts loosely ("5" would pass as 5), so bodies are decoded here instead
+    (once per request: `decoded_body`). UUIDs must be spelled as JSON Schema's `format: uuid` has them
+    (hyphenated), and integral numbers such as 30000.0 count as integers, as in JSON.
     """
-    raw = await request.body()
-    if not raw:  # (whitespace alone is no JSON document: the decoder refuses it)
-        if required:
-            raise ValidationError("A JSON request body is required", {"field": "body"})
-        return model()
     try:
-        data = _json_numbers(msgspec.json.decode(raw))
+        data = await decoded_body(request)
+        if data is _EMPTY:
+            if required:
+                raise ValidationError("A JSON request body is required", {"field": "body"})
+            return model()
         if isinstance(data, dict):
             for name in _uuid_fields(model):
                 value = data.get(name)

@@ -1,6 +1,7 @@
 """Every error answer in the contract's shape: `{error, message, statusCode, timestamp, details?}`.
 
-Iris's own errors carry their class name, status and details. The framework's errors (validation, unknown
+Iris's own errors carry their class name, kind and details; `ANSWERS` turns each kind into a status (and a
+`Retry-After` for the passing ones). The framework's errors (validation, unknown
 path, wrong method, body too large, ...) are translated to the same shape, and anything unexpected becomes a
 generic 500 whose real cause goes to the log under the request's id, never into the response.
 """
@@ -11,6 +12,9 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import msgspec
@@ -28,16 +32,22 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.types import ExceptionHandlersMap, Scope
 
 from app.api.models import Error, ErrorName
-from app.errors import IrisError, ValidationError
+from app.errors import ErrorKind, IrisError, ValidationError
 
 __all__ = [
+    "ANSWERS",
+    "DEFAULT_RETRY_AFTER",
     "MAX_BODY_BYTES",
+    "Answer",
+    "details_of",
     "error_body",
     "error_name",
     "error_response",
     "exception_handlers",
+    "headers_of",
     "redact_paths",
     "request_id_of",
+    "status_of",
     "validation_error",
 ]
 
@@ -45,6 +55,59 @@ log = logging.getLogger("iris.api")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 """Request bodies larger than this get 413 PayloadTooLargeError."""
+
+DEFAULT_RETRY_AFTER = 5
+"""Seconds a `Retry-After` says when the error does not say how long to wait."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """How the API answers an error of one kind."""
+
+    status: int
+    retry_after: bool = False
+    """Whether the answer carries `Retry-After` (the error's `retry_after_seconds`, else `DEFAULT_RETRY_AFTER`)."""
+
+
+ANSWERS: Mapping[ErrorKind, Answer] = MappingProxyType(
+    {
+        ErrorKind.INVALID: Answer(400),
+        ErrorKind.UNAUTHORIZED: Answer(401),
+        ErrorKind.FORBIDDEN: Answer(403),
+        ErrorKind.NOT_FOUND: Answer(404),
+        ErrorKind.METHOD_NOT_ALLOWED: Answer(405),
+        ErrorKind.TIMEOUT: Answer(408),
+        ErrorKind.TOO_LARGE: Answer(413),
+        ErrorKind.QUEUE_FULL: Answer(429, retry_after=True),
+        ErrorKind.RATE_LIMITED: Answer(429, retry_after=True),
+        ErrorKind.PROCESS_FAILED: Answer(500),
+        ErrorKind.MISCONFIGURED: Answer(500),
+        ErrorKind.INTERNAL: Answer(500),
+        ErrorKind.POOL_FULL: Answer(503, retry_after=True),
+    }
+)
+"""The status code and headers of every error kind: the one place an Iris error becomes HTTP."""
+
+
+def status_of(exc: IrisError) -> int:
+    """The HTTP status of an Iris error (its kind's, from `ANSWERS`)."""
+    return ANSWERS[exc.kind].status
+
+
+def headers_of(exc: IrisError) -> dict[str, str] | None:
+    """The headers of an Iris error's answer: `Retry-After` for the kinds that carry one."""
+    if not ANSWERS[exc.kind].retry_after:
+        return None
+    seconds = exc.retry_after_seconds
+    return {"Retry-After": str(seconds if seconds is not None else DEFAULT_RETRY_AFTER)}
+
+
+def details_of(exc: IrisError) -> dict[str, Any] | None:
+    """An Iris error's details as the contract shows them: with `retryAfter` when the error says how long."""
+    if exc.retry_after_seconds is None:
+        return exc.details
+    return {**(exc.details or {}), "retryAfter": exc.retry_after_seconds}
+
 
 _NAMES_BY_STATUS = {
     400: ErrorName.validation_error,
@@ -124,18 +187,15 @@ def redact_paths(text: str) -> str:
 
 
 def _iris_error(request: Request[Any, Any, Any], exc: IrisError) -> Response[Error]:
-    headers = None
-    retry_after = (exc.details or {}).get("retryAfter")
-    if exc.status_code in (429, 503):
-        headers = {"Retry-After": str(retry_after if isinstance(retry_after, int) else 5)}
-    message, details = exc.message, exc.details
-    if exc.status_code >= 500:
+    status = status_of(exc)
+    message, details = exc.message, details_of(exc)
+    if status >= 500:
         request_id = request_id_of(request.scope)
         log.warning("request %s failed: %s: %s", request_id, exc.name, exc.message)
         message = redact_paths(message)
         details = {k: redact_paths(v) if isinstance(v, str) else v for k, v in (details or {}).items()}
         details["requestId"] = request_id
-    return error_response(_contract_name(exc), message, exc.status_code, details, headers)
+    return error_response(_contract_name(exc), message, status, details, headers_of(exc))
 
 
 _MSGSPEC_LOCATION = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)

@@ -14,9 +14,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
+import msgspec
 from sqlalchemy import delete, insert, select
 
-from app.api.models import AuditEntry, AuditEventType
 from app.auth.db import (
     Clock,
     Page,
@@ -35,42 +35,36 @@ from app.errors import ValidationError
 __all__ = [
     "AUDIT_EVENTS",
     "AUTO",
-    "OPERATION_EVENTS",
-    "WEBSOCKET_EVENTS",
     "AuditLog",
     "AuditRecord",
+    "AuditView",
     "Auto",
     "row_teams",
 ]
 
 log = logging.getLogger("iris.audit")
 
-AUDIT_EVENTS: tuple[str, ...] = tuple(e.value for e in AuditEventType)
-"""Every event type, as the contract's `AuditEventType` names them."""
-
-OPERATION_EVENTS: Mapping[str, str] = {
-    "tell": "tell",
-    "ask": "tell",
-    "quickTell": "tell",
-    "tellStream": "tell",
-    "cancelTell": "cancel",
-    "rebootSession": "reboot",
-    "deleteSession": "delete",
-    "forkSession": "fork",
-    "wakeTeam": "wake",
-    "launchTeam": "launch",
-    "sleepTeam": "sleep",
-    "wakeAll": "wake_all",
-    "compactSession": "compact",
-    "clearCache": "cache_clear",
-    "decidePermission": "permission_decision",
-    "createKey": "key_created",
-    "revokeKey": "key_revoked",
-}
-"""The audit event of every operation that changes state (every non-GET operation of the contract)."""
-
-WEBSOCKET_EVENTS: Mapping[str, str] = {"tell:start": "tell"}
-"""The audit event of every WebSocket message that changes state."""
+AUDIT_EVENTS: tuple[str, ...] = (
+    "auth_success",
+    "auth_failure",
+    "forbidden",
+    "rate_limited",
+    "key_created",
+    "key_revoked",
+    "tell",
+    "cancel",
+    "reboot",
+    "delete",
+    "fork",
+    "wake",
+    "launch",
+    "sleep",
+    "wake_all",
+    "compact",
+    "cache_clear",
+    "permission_decision",
+)
+"""Every event type, in the contract's order (its `AuditEventType`)."""
 
 _MAX_TEXT = 2000
 
@@ -153,12 +147,12 @@ class AuditRecord:
     from_team: str | None = None
     teams: tuple[str, ...] | None = None
 
-    def to_api(self) -> AuditEntry:
-        """The contract's `AuditEntry`."""
-        return AuditEntry(
+    def view(self) -> AuditView:
+        """The entry as callers see it (without the teams that decide who sees it)."""
+        return AuditView(
             id=self.id,
             timestamp=self.timestamp,
-            event=AuditEventType(self.event),
+            event=self.event,
             key_id=self.key_id,
             key_name=self.key_name,
             client_address=self.client_address,
@@ -170,6 +164,24 @@ class AuditRecord:
             team=self.team,
             from_team=self.from_team,
         )
+
+
+class AuditView(msgspec.Struct, frozen=True, rename="camel"):
+    """An audit entry as callers see it (the contract's `AuditEntry`, field for field)."""
+
+    id: int
+    timestamp: datetime.datetime
+    event: str
+    key_id: str | None
+    key_name: str | None
+    client_address: str | None
+    method: str | None
+    path: str | None
+    status_code: int | None
+    error: str | None
+    details: dict[str, Any] | None
+    team: str | None
+    from_team: str | None
 
 
 def _record(row: AuditRow) -> AuditRecord:

@@ -248,7 +248,7 @@ def generate(
 
     created = _run(create)
     if as_json:
-        click.echo(_json(created.to_api()))
+        click.echo(_json(created.view()))
         return
     r = created.record
     click.echo(created.key)
@@ -290,7 +290,7 @@ def list_command(active: bool, as_json: bool) -> None:
     records = _run(read)
     now = utcnow()
     if as_json:
-        click.echo(_json([r.to_api(now) for r in records]))
+        click.echo(_json([r.view(now) for r in records]))
         return
     if not records:
         click.echo("No keys." if not active else "No active keys.")
@@ -329,7 +329,7 @@ def revoke(key_id: str, as_json: bool) -> None:
     result = _run(run)
     r = result.record
     if as_json:
-        click.echo(_json(r.to_api(utcnow())))
+        click.echo(_json(r.view(utcnow())))
     elif result.newly_revoked:
         click.echo(f"Revoked key {r.id} ({r.name}).")
     else:
@@ -357,7 +357,7 @@ def audit(since: str | None, event: str | None, key_id: str | None, limit: int, 
 
     entries = _run(read)
     if as_json:
-        click.echo(_json([e.to_api() for e in entries]))
+        click.echo(_json([e.view() for e in entries]))
         return
     if not entries:
         click.echo("No audit entries.")

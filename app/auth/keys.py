@@ -1,4 +1,4 @@
-"""API keys: the format, generation, hashing, permissions and roles, and the key record."""
+"""API keys: the format, generation, hashing, permissions and roles, the key record and how it is shown."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from app.api.models import ApiKey, CreatedApiKey, KeyEnv, KeyRole, Permission
+import msgspec
+
 from app.errors import ValidationError
 from app.redact import REDACTED, holds_key, redact, redact_value
 
@@ -27,7 +28,9 @@ __all__ = [
     "ROLES",
     "TEAM_PATTERN",
     "CreatedKey",
+    "CreatedKeyView",
     "KeyRecord",
+    "KeyView",
     "ParsedKey",
     "bearer_token",
     "generate_key",
@@ -244,15 +247,15 @@ class KeyRecord:
         """A copy with `count` more uses, last at `at`."""
         return replace(self, last_used_at=at, usage_count=self.usage_count + count)
 
-    def to_api(self, now: datetime.datetime) -> ApiKey:
-        """The contract's `ApiKey` (never the key or its hash)."""
-        return ApiKey(
+    def view(self, now: datetime.datetime) -> KeyView:
+        """The key as it is shown (never the key or its hash), `active` as of `now`."""
+        return KeyView(
             id=self.id,
             name=self.name,
-            role=KeyRole(self.role) if self.role else None,
-            permissions=[Permission(p) for p in self.permissions],
+            role=self.role,
+            permissions=list(self.permissions),
             teams=list(self.teams) if self.teams is not None else None,
-            env=KeyEnv(self.env) if self.env else None,
+            env=self.env,
             created_at=self.created_at,
             expires_at=self.expires_at,
             revoked_at=self.revoked_at,
@@ -260,6 +263,40 @@ class KeyRecord:
             usage_count=self.usage_count,
             active=self.active(now),
         )
+
+
+class KeyView(msgspec.Struct, frozen=True, rename="camel"):
+    """A key as callers see it (the contract's `ApiKey`, field for field)."""
+
+    id: str
+    name: str
+    role: str | None
+    permissions: list[str]
+    teams: list[str] | None
+    env: str | None
+    created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+    last_used_at: datetime.datetime | None
+    usage_count: int
+    active: bool
+
+
+class CreatedKeyView(msgspec.Struct, frozen=True, rename="camel"):
+    """A new key as its creator sees it, the plain key included (the contract's `CreatedApiKey`)."""
+
+    key: str
+    id: str
+    name: str
+    role: str | None
+    permissions: list[str]
+    teams: list[str] | None
+    env: str | None
+    created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+
+    def __repr__(self) -> str:
+        return f"CreatedKeyView(key={REDACTED!r}, id={self.id!r})"
 
 
 @dataclass(frozen=True)
@@ -272,17 +309,17 @@ class CreatedKey:
     def __repr__(self) -> str:
         return f"CreatedKey(key={REDACTED!r}, record={self.record!r})"
 
-    def to_api(self) -> CreatedApiKey:
-        """The contract's `CreatedApiKey`, with the plain key."""
+    def view(self) -> CreatedKeyView:
+        """The new key as its creator sees it, with the plain key (shown this once)."""
         r = self.record
-        return CreatedApiKey(
+        return CreatedKeyView(
             key=self.key,
             id=r.id,
             name=r.name,
-            role=KeyRole(r.role) if r.role else None,
-            permissions=[Permission(p) for p in r.permissions],
+            role=r.role,
+            permissions=list(r.permissions),
             teams=list(r.teams) if r.teams is not None else None,
-            env=KeyEnv(r.env) if r.env else None,
+            env=r.env,
             created_at=r.created_at,
             expires_at=r.expires_at,
         )

@@ -1,4 +1,4 @@
-"""Rate limits: a fixed window per identity, with the values of the RateLimit-* and Retry-After headers."""
+"""Rate limits: a fixed window per identity, and what each decision says about the window."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ __all__ = ["RateDecision", "RateLimiter", "RateLimits", "address_identity", "key
 
 @dataclass(frozen=True)
 class RateDecision:
-    """Whether one more request is allowed, and the header values that describe the window."""
+    """Whether one more request is allowed, and the window it was counted in."""
 
     allowed: bool
     limit: int
@@ -27,32 +27,19 @@ class RateDecision:
     """The window's length in seconds."""
     identity: str = ""
     enforced: bool = True
-    """False when rate limiting is off: no headers, always allowed."""
+    """False when rate limiting is off: always allowed, nothing to tell the caller."""
 
     @property
     def retry_after(self) -> int | None:
         """Seconds to wait before retrying, when refused."""
         return None if self.allowed else self.reset
 
-    def headers(self) -> dict[str, str]:
-        """`RateLimit-Limit`, `-Remaining`, `-Reset`, `-Policy`, and `Retry-After` when refused (none when off)."""
-        if not self.enforced:
-            return {}
-        headers = {
-            "RateLimit-Limit": str(self.limit),
-            "RateLimit-Remaining": str(self.remaining),
-            "RateLimit-Reset": str(self.reset),
-            "RateLimit-Policy": f"{self.limit};w={self.window}",
-        }
-        if not self.allowed:
-            headers["Retry-After"] = str(self.reset)
-        return headers
-
     def error(self, message: str | None = None) -> TooManyRequestsError:
-        """The 429 error for a refusal (details: limit, window and retryAfter in seconds)."""
+        """The error for a refusal (details: limit and window; retry after the window's end)."""
         return TooManyRequestsError(
             message or f"Rate limit exceeded: {self.limit} requests per {self.window} s; retry in {self.reset} s",
-            {"limit": self.limit, "windowSeconds": self.window, "retryAfter": self.reset},
+            {"limit": self.limit, "windowSeconds": self.window},
+            retry_after_seconds=self.reset,
         )
 
 

@@ -47,6 +47,8 @@ class TellRecord(UUIDBase):
     message: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    failure_kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """What kind of failure ended the tell (the engine's `FailureKind`), beside the reason callers read."""
     response: Mapped[str | None] = mapped_column(Text, nullable=True)
     is_error: Mapped[bool] = mapped_column(Boolean, default=False)
     queued_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -56,8 +56,10 @@ class Store:
         """A new database session (use as `async with`)."""
         return self._sessions()
 
-    async def recover_after_restart(self, now: datetime.datetime) -> tuple[int, list[TellRecord]]:
-        """Mark every process stopped and the tells that were running failed (`server_restart`).
+    async def recover_after_restart(
+        self, now: datetime.datetime, *, reason: str, failure_kind: str
+    ) -> tuple[int, list[TellRecord]]:
+        """Mark every process stopped and the tells that were running failed (with that reason and failure kind).
 
         Returns how many tells were so ended, and the queued tells, oldest first, for the engine to run again.
         """
@@ -71,7 +73,8 @@ class Store:
                     .where(TellRecord.id == record.id)
                     .values(
                         status="failed",
-                        reason="server_restart: the server stopped during the tell",
+                        reason=reason,
+                        failure_kind=failure_kind,
                         finished_at=now,
                         duration_ms=max(0, int((now - start).total_seconds() * 1000)),
                     )

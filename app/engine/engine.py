@@ -6,16 +6,14 @@ import asyncio
 import contextlib
 import datetime
 import logging
-import shlex
 import time
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
 
 from app.clock import utcnow
 from app.config import IrisConfig
 from app.db.store import Store
-from app.engine import reads, restart
+from app.engine import restart
 from app.engine.checks import allowed_command, check_command, check_message, check_timeout, known_caller, known_team
 from app.engine.events import EventHub
 from app.engine.instance import InstanceLock
@@ -28,7 +26,7 @@ from app.engine.reads import Reads
 from app.engine.runner import Runner
 from app.engine.sessions import SessionRuntime, Sessions
 from app.engine.tasks import Background
-from app.engine.tells import TellStatus, team_removed
+from app.engine.tells import Failure, FailureKind, TellStatus, team_removed
 from app.engine.transcripts import delete_transcript, find_transcript
 from app.engine.views import (
     CachePage,
@@ -49,6 +47,9 @@ from app.errors import IrisError, RequestNotFoundError, SessionNotFoundError
 __all__ = ["Engine"]
 
 log = logging.getLogger("iris.engine")
+
+DROPPED = Failure.of(FailureKind.CANCELLED, "dropped from the queue")
+DELETED = Failure.of(FailureKind.CANCELLED, "the session was deleted")
 
 
 class Engine:
@@ -259,7 +260,7 @@ class Engine:
         runtime = await self._sessions.target(caller, team, session_id)
         dropped = 0
         if drop_queued:
-            dropped = self._runner.drop_queue(runtime, TellStatus.CANCELLED, "cancelled: dropped from the queue")
+            dropped = self._runner.drop_queue(runtime, TellStatus.CANCELLED, DROPPED)
         tell = await self._runner.cancel(runtime)
         if tell is None:
             return CancelResult(team, caller, runtime.session_id, False, None, None, dropped, "nothing was running")
@@ -279,9 +280,9 @@ class Engine:
         assert runtime is not None
         if runtime.awake:
             runtime.last_used = time.monotonic()
-            return WakeResult(team, caller, runtime.session_id, "already_awake", runtime.pid)
+            return WakeResult(team, caller, runtime.session_id, "already_awake", runtime.pid, state=runtime.state)
         process = await self._pool.wake(runtime)
-        return WakeResult(team, caller, runtime.session_id, "awake", process.pid)
+        return WakeResult(team, caller, runtime.session_id, "awake", process.pid, state=runtime.state)
 
     async def launch(self, team: str, *, from_team: str | None = None) -> WakeResult:
         """Start waking the pair's process and return at once; readiness arrives as `process:spawned`."""
@@ -295,7 +296,7 @@ class Engine:
         return WakeResult(team, caller, runtime.session_id, "waking", None)
 
     async def sleep(self, team: str, *, from_team: str | None = None, force: bool = False) -> SleepResult:
-        """Put the pair's process to sleep; with `force`, cancel its running tell first."""
+        """Put the pair's process to sleep (its pid is in the result); with `force`, cancel its running tell first."""
         known_team(self.config, team)
         caller = known_caller(self.config, from_team)
         runtime = await self._sessions.of_pair(caller, team, create=False)
@@ -309,8 +310,10 @@ class Engine:
                 cancelled = result.request_id if result.cancelled else None
             else:
                 await self._runner.until_ended(current)
-        slept = await self._pool.sleep_if_awake(runtime, "sleep")
-        return SleepResult(team, caller, runtime.session_id, "asleep" if slept else "already_asleep", cancelled)
+        stopped = await self._pool.sleep_if_awake(runtime, "sleep")
+        if stopped is None:
+            return SleepResult(team, caller, runtime.session_id, "already_asleep", cancelled)
+        return SleepResult(team, caller, runtime.session_id, "asleep", cancelled, stopped.pid)
 
     async def wake_all(self, *, from_team: str | None = None, parallel: bool = False) -> WakeAllResult:
         """Wake every configured team for one caller, one after another or all at once."""
@@ -363,7 +366,7 @@ class Engine:
         many tell records."""
         deleting = runtime.deleting = asyncio.Event()
         try:
-            await self._runner.end_session(runtime, "cancelled: the session was deleted")
+            await self._runner.end_session(runtime, DELETED)
             records = await self.store.tells(runtime.session_id, limit=1_000_000)
             await self.store.delete_session(runtime.session_id)
             transcript = delete_transcript(runtime.session_id, self.config.team(runtime.team))
@@ -389,11 +392,7 @@ class Engine:
             )
         record = await self._sessions.create(caller, team, primary=False, forked_from=runtime.session_id)
         self._sessions.runtime_for(record)
-        command = (
-            f"cd {shlex.quote(team_config.path)} && claude --resume {runtime.session_id} "
-            f"--fork-session --session-id {record.id}"
-        )
-        return ForkResult(team, caller, record.id, runtime.session_id, command)
+        return ForkResult(team, caller, record.id, runtime.session_id, team_config.path)
 
     # reading
 
@@ -406,7 +405,8 @@ class Engine:
         return await self._reads.team_status(caller, names)
 
     async def list_teams(self, *, include_processes: bool = False) -> list[TeamInfo]:
-        """The configured teams, optionally with their sessions' processes."""
+        """The configured teams, optionally with their sessions' processes (and each one's idle time left), read
+        from the store at once."""
         return await self._reads.list_teams(include_processes)
 
     async def report(
@@ -432,14 +432,10 @@ class Engine:
         """Recent log records, newest first."""
         return self._reads.query_logs(since, level, limit)
 
-    @staticmethod
-    def date() -> dict[str, Any]:
-        """The current time in several formats (UTC)."""
-        return reads.date()
-
-    async def system_status(self) -> SystemStatus:
-        """The engine as a whole."""
-        return await self._reads.system_status()
+    async def system_status(self, *, pairs: Callable[[str, str | None], bool] | None = None) -> SystemStatus:
+        """The engine as a whole; with `pairs`, its counts cover only the caller → team pairs it admits (called
+        with no caller for a team), its pool's fullness still the whole pool's."""
+        return await self._reads.system_status(pairs)
 
     def pending_permissions(self, team: str | None = None) -> list[PendingPermission]:
         """Tool uses waiting for a decision."""

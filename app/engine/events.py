@@ -1,4 +1,4 @@
-"""Events: per-session sequences, a replay buffer, and bounded subscriber queues."""
+"""Events: per-session sequences, a replay buffer, and bounded subscriber queues of the engine's records."""
 
 from __future__ import annotations
 
@@ -9,33 +9,35 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
+from app.engine.records import SYSTEM, Record, SubscriberReset, session_channel, team_channel
+
+__all__ = ["SYSTEM", "Event", "EventHub", "Sink", "Subscription", "session_channel", "team_channel"]
+
 log = logging.getLogger("iris.events")
-
-SYSTEM = "system"
-
-
-def session_channel(session_id: str) -> str:
-    """The channel of one session's events."""
-    return f"session:{session_id}"
-
-
-def team_channel(team: str) -> str:
-    """The channel of one team's process lifecycle events."""
-    return f"team:{team}"
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One published event. `seq` is set on session events, counting from 1 per session."""
+    """One record as published on one channel. `seq` is set on session events, counting from 1 per session."""
 
     channel: str
-    name: str
-    data: dict[str, Any]
+    record: Record
     seq: int | None = None
 
-    def payload(self) -> dict[str, Any]:
-        """The wire form: `{"event": NAME, "data": {...}}`."""
-        return {"event": self.name, "data": self.data}
+    @property
+    def name(self) -> str:
+        """The event's name (`tell:chunk`, `process:spawned`, ...)."""
+        return self.record.name
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The record's facts as JSON-ready data, by their camelCase names (with `seq` on a session event)."""
+        data: dict[str, Any] = msgspec.to_builtins(self.record)
+        if self.seq is not None:
+            data["seq"] = self.seq
+        return data
 
 
 Sink = Callable[[Event], None]
@@ -61,7 +63,7 @@ class Subscription:
             self.hub.unsubscribe(self)
             while not self.queue.empty():
                 self.queue.get_nowait()
-            self.queue.put_nowait(Event(event.channel, "reset", {"reason": "slow_subscriber"}))
+            self.queue.put_nowait(Event(event.channel, SubscriberReset(reason="slow_subscriber")))
 
     async def get(self) -> Event:
         """The next event."""
@@ -100,28 +102,30 @@ class EventHub:
         self._by_channel: dict[str, set[Subscription]] = {}
         self.sinks: list[Sink] = []
 
-    def publish(self, channel: str, name: str, data: dict[str, Any]) -> Event:
-        """Publish an event; session events get the next sequence number, stored in `data["seq"]`."""
+    def publish(self, record: Record) -> tuple[Event, ...]:
+        """Publish a record on each of its channels; on a session's, it gets the session's next sequence number."""
+        return tuple(self._publish(channel, record) for channel in record.channels())
+
+    def _publish(self, channel: str, record: Record) -> Event:
         seq = None
         if channel.startswith("session:"):
             session_log = self._sessions.setdefault(channel, _SessionLog())
             session_log.seq += 1
             seq = session_log.seq
-            data = {**data, "seq": seq}
-            event = Event(channel, name, data, seq)
+            event = Event(channel, record, seq)
             if self.retained_per_session:
                 session_log.retained.append(event)
                 if len(session_log.retained) > self.retained_per_session:
                     session_log.retained.popleft()
         else:
-            event = Event(channel, name, data)
+            event = Event(channel, record)
         for subscriber in tuple(self._by_channel.get(channel, ())):
             subscriber.offer(event)
         for sink in self.sinks:
             try:
                 sink(event)
             except Exception:
-                log.exception("event sink failed for %s", name)
+                log.exception("event sink failed for %s", record.name)
         return event
 
     def last_seq(self, session_id: str) -> int:

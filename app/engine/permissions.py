@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from app.clock import utcnow
-from app.engine.events import EventHub, session_channel, team_channel
+from app.engine.events import EventHub
+from app.engine.records import PermissionRequested, PermissionResolved
 from app.errors import NotFoundError, ValidationError
 
 READ_ONLY_TOOLS = frozenset({"Read", "Glob", "Grep", "ToolSearch"})
@@ -20,6 +21,10 @@ the team's folder. Every other tool use (Bash included, whatever its command) is
 
 _PATH_INPUTS = ("file_path", "path", "notebook_path")
 _PATTERN_INPUTS = ("pattern", "glob")
+
+
+Resolver = Literal["decided", "timeout", "shutdown"]
+"""What decided a tool use: a person (through the API), its timeout, or its process stopping."""
 
 
 class PermissionNotFoundError(NotFoundError):
@@ -92,19 +97,32 @@ class PendingPermission:
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
 
-    def describe(self) -> dict[str, Any]:
-        """A JSON-ready description."""
-        return {
-            "permissionId": self.id,
-            "sessionId": self.session_id,
-            "team": self.team,
-            "fromTeam": self.from_team,
-            "tool": self.tool,
-            "input": self.input,
-            "requestId": self.request_id,
-            "createdAt": self.created_at.isoformat(),
-            "expiresAt": self.expires_at.isoformat() if self.expires_at else None,
-        }
+    def requested(self) -> PermissionRequested:
+        """The event of this tool use waiting for a decision."""
+        return PermissionRequested(
+            permission_id=uuid.UUID(self.id),
+            session_id=uuid.UUID(self.session_id),
+            team=self.team,
+            from_team=self.from_team,
+            tool=self.tool,
+            input=self.input,
+            request_id=uuid.UUID(self.request_id) if self.request_id is not None else None,
+            created_at=self.created_at,
+            expires_at=self.expires_at,
+        )
+
+    def resolved(self, approved: bool, reason: str, by: Resolver) -> PermissionResolved:
+        """The event of this tool use decided (`by` a person, its timeout, or its process stopping)."""
+        return PermissionResolved(
+            permission_id=uuid.UUID(self.id),
+            session_id=uuid.UUID(self.session_id),
+            team=self.team,
+            from_team=self.from_team,
+            tool=self.tool,
+            decision="approve" if approved else "deny",
+            reason=reason,
+            by=by,
+        )
 
 
 class PermissionBroker:
@@ -174,9 +192,7 @@ class PermissionBroker:
         )
         self.pending[pending.id] = pending
         self._wait_started(session_id)
-        description = pending.describe()
-        self.events.publish(session_channel(session_id), "permission:request", description)
-        self.events.publish(team_channel(team), "permission:request", description)
+        self.events.publish(pending.requested())
         try:
             async with asyncio.timeout(timeout_ms / 1000):
                 approved, reason = await asyncio.shield(pending.decision)
@@ -202,19 +218,8 @@ class PermissionBroker:
         self._resolved(pending, approve, text, "decided")
         return pending
 
-    def _resolved(self, pending: PendingPermission, approved: bool, reason: str, how: str) -> None:
-        data = {
-            "permissionId": pending.id,
-            "sessionId": pending.session_id,
-            "team": pending.team,
-            "fromTeam": pending.from_team,
-            "tool": pending.tool,
-            "decision": "approve" if approved else "deny",
-            "reason": reason,
-            "by": how,
-        }
-        self.events.publish(session_channel(pending.session_id), "permission:resolved", data)
-        self.events.publish(team_channel(pending.team), "permission:resolved", data)
+    def _resolved(self, pending: PendingPermission, approved: bool, reason: str, how: Resolver) -> None:
+        self.events.publish(pending.resolved(approved, reason, how))
 
     def cancel_session(self, session_id: str) -> None:
         """Deny everything pending for a session that is going away."""

@@ -83,11 +83,10 @@ class Pool:
             raise self.full()
 
     def full(self) -> ProcessPoolLimitError:
-        """The error of a pool with no room (503 with `Retry-After`)."""
+        """The error of a pool with no room (worth retrying in a few seconds)."""
         limit = self._config().settings.max_processes
         return ProcessPoolLimitError(
-            f"All {limit} processes are busy; try again shortly",
-            {"maxProcesses": limit, "retryAfter": 5},
+            f"All {limit} processes are busy; try again shortly", {"maxProcesses": limit}, retry_after_seconds=5
         )
 
     def _evictable(self, exclude: SessionRuntime) -> SessionRuntime | None:
@@ -342,13 +341,14 @@ class Pool:
         async with runtime.spawn_lock:
             await self.put_to_sleep(runtime, reason)
 
-    async def sleep_if_awake(self, runtime: SessionRuntime, reason: str) -> bool:
-        """Put the session's process to sleep if it is alive once its lock is free; returns whether it was."""
+    async def sleep_if_awake(self, runtime: SessionRuntime, reason: str) -> ClaudeProcess | None:
+        """Put the session's process to sleep if it is alive once its lock is free; returns the one it stopped."""
         async with runtime.spawn_lock:
-            if runtime.process is None or not runtime.process.alive:
-                return False
+            process = runtime.process
+            if process is None or not process.alive:
+                return None
             await self.put_to_sleep(runtime, reason)
-            return True
+            return process
 
     async def put_to_sleep(self, runtime: SessionRuntime, reason: str) -> int | None:
         """Stop the session's process: close stdin, grace, SIGTERM, SIGKILL to its whole group."""

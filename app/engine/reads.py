@@ -1,26 +1,26 @@
-"""Reading the engine: team status, the teams, a session's cache, logs, the date, the system's status and health."""
+"""Reading the engine: team status, the teams, a session's cache, logs, the system's status and health."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-import email.utils
 import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from app import __version__
 from app.clock import utcnow
-from app.config import IrisConfig
+from app.config import EXTERNAL, IrisConfig
 from app.cursors import decode_cursor, encode_cursor, foreign_cursor
 from app.db.models import SessionRecord
 from app.db.store import Store
 from app.engine.logs import LogBuffer, LogEntry
 from app.engine.permissions import PermissionBroker
 from app.engine.pool import Pool
+from app.engine.records import Health
 from app.engine.runner import Runner
-from app.engine.sessions import Sessions
+from app.engine.sessions import SessionRuntime, Sessions, primary_pair
 from app.engine.views import CachePage, SessionView, SystemStatus, TeamInfo, TeamStatus, TellView
 from app.errors import SessionNotFoundError, ValidationError
 
@@ -32,21 +32,6 @@ def _parse_cursor(cursor: str) -> tuple[datetime.datetime, uuid.UUID]:
         return datetime.datetime.fromisoformat(at), uuid.UUID(request_id)
     except ValueError:
         raise foreign_cursor() from None
-
-
-def date() -> dict[str, Any]:
-    """The current time in several formats (UTC)."""
-    now = utcnow()
-    return {
-        "iso": now.isoformat().replace("+00:00", "Z"),
-        "unixMs": int(now.timestamp() * 1000),
-        "unix": int(now.timestamp()),
-        "rfc2822": email.utils.format_datetime(now),
-        "date": now.date().isoformat(),
-        "time": now.time().replace(microsecond=0).isoformat(),
-        "weekday": now.strftime("%A"),
-        "timezone": "UTC",
-    }
 
 
 class Reads:
@@ -80,51 +65,69 @@ class Reads:
             return SessionView.of(record, "stopped", None, 0)
         return SessionView.of(record, runtime.state, runtime.pid, len(runtime.queue))
 
+    def _idle_left(self, runtime: SessionRuntime) -> int | None:
+        """Milliseconds until the idle reaper stops the session's process: known while it is alive and idle."""
+        if runtime.process is None or not runtime.process.alive or runtime.busy:
+            return None
+        idle_ms = (time.monotonic() - runtime.last_used) * 1000
+        return max(0, int(self._config().team_idle_timeout(runtime.team) - idle_ms))
+
+    def _process_view(self, record: SessionRecord) -> SessionView:
+        """A stored session with its process, and its idle time left when it is its pair's primary session (of a
+        caller still configured)."""
+        view = self.session_view(record)
+        runtime = self._sessions.runtimes.get(record.id)
+        caller_known = record.from_team == EXTERNAL or record.from_team in self._config().teams
+        if runtime is None or not caller_known or record.primary_pair != primary_pair(record.from_team, record.team):
+            return view
+        return dataclasses.replace(view, idle_time_remaining_ms=self._idle_left(runtime))
+
     async def team_status(self, caller: str, names: list[str]) -> list[TeamStatus]:
-        """These teams as seen by one caller."""
-        config = self._config()
+        """These teams as seen by one caller (one read of the store for them all)."""
+        await self._runner.recorded()
         statuses = []
-        for name in names:
-            runtime = await self._sessions.of_pair(caller, name, create=False)
+        for name, (runtime, record) in zip(names, await self._sessions.primaries(caller, names), strict=True):
             if runtime is None:
                 statuses.append(TeamStatus(name, caller, False, "stopped", None, None, 0, 0, None, None, None))
                 continue
-            await self._runner.recorded()
-            record = await self._store.get_session(runtime.session_id)
-            remaining = None
-            awake = runtime.process is not None and runtime.process.alive
-            if awake and not runtime.busy:
-                idle_ms = (time.monotonic() - runtime.last_used) * 1000
-                remaining = max(0, int(config.team_idle_timeout(name) - idle_ms))
             current = runtime.current
             statuses.append(
                 TeamStatus(
                     name,
                     caller,
-                    awake,
+                    runtime.process is not None and runtime.process.alive,
                     runtime.state,
                     runtime.pid,
                     runtime.session_id,
                     record.message_count if record else 0,
                     len(runtime.queue),
                     runtime.last_activity,
-                    remaining,
+                    self._idle_left(runtime),
                     current.request_id if current else None,
                 )
             )
         return statuses
 
     async def list_teams(self, include_processes: bool) -> list[TeamInfo]:
-        """The configured teams, optionally with their sessions' processes."""
-        infos = []
-        for name, team in self._config().teams.items():
-            processes = None
-            if include_processes:
-                processes = [self.session_view(record) for record in await self._store.sessions(name)]
-            infos.append(
-                TeamInfo(name, team.path, team.description, team.color, team.grant_permission, team.model, processes)
+        """The configured teams, optionally with their sessions' processes (one read of the store for them all)."""
+        config = self._config()
+        processes: dict[str, list[SessionView]] = {}
+        if include_processes:
+            for record in await self._store.sessions():
+                processes.setdefault(record.team, []).append(self._process_view(record))
+        return [
+            TeamInfo(
+                name,
+                team.path,
+                team.description,
+                team.color,
+                team.grant_permission,
+                team.model,
+                processes.get(name, []) if include_processes else None,
+                config.team_idle_timeout(name),
             )
-        return infos
+            for name, team in config.teams.items()
+        ]
 
     async def read_cache(self, session_id: uuid.UUID, limit: int, cursor: str | None) -> CachePage:
         """A page of a session's tells, newest first (live ones with their messages)."""
@@ -167,33 +170,49 @@ class Reads:
         """Milliseconds since the engine was made."""
         return int((time.monotonic() - self._started) * 1000)
 
-    async def system_status(self) -> SystemStatus:
-        """The engine as a whole."""
+    async def system_status(self, pairs: Callable[[str, str | None], bool] | None) -> SystemStatus:
+        """The engine as a whole; with `pairs`, counted over the pairs it admits (a team alone: no caller)."""
         config = self._config()
         states = self._pool.states()
+        pool_full = sum(states.values()) >= config.settings.max_processes and states["idle"] == 0
+        live = list(self._sessions.live())
+        sessions = await self._store.sessions()
+        pending = list(self._permissions.pending.values())
+        teams = len(config.teams)
+        if pairs is not None:
+            live = [r for r in live if pairs(r.team, r.from_team)]
+            states = dict.fromkeys(states, 0)
+            for runtime in live:
+                state = runtime.state
+                if state in states:
+                    states[state] += 1
+            sessions = [s for s in sessions if pairs(s.team, s.from_team)]
+            pending = [p for p in pending if pairs(p.team, p.from_team)]
+            teams = sum(1 for team in config.teams if pairs(team, None))
         return SystemStatus(
             version=__version__,
             started_at=self._started_at,
             uptime_ms=self._uptime_ms(),
-            teams=len(config.teams),
-            sessions=len(await self._store.sessions()),
+            teams=teams,
+            sessions=len(sessions),
             processes=states,
             total_processes=sum(states.values()),
             max_processes=config.settings.max_processes,
-            running_tells=sum(1 for r in self._sessions.live() if r.current is not None),
-            queued_tells=sum(len(r.queue) for r in self._sessions.live()),
-            pending_permissions=len(self._permissions.pending),
+            running_tells=sum(1 for r in live if r.current is not None),
+            queued_tells=sum(len(r.queue) for r in live),
+            pending_permissions=len(pending),
             config_path=config.source,
+            pool_full=pool_full,
         )
 
-    def health(self) -> dict[str, Any]:
-        """The payload of a health tick."""
+    def health(self) -> Health:
+        """A health tick."""
         states = self._pool.states()
-        return {
-            "totalProcesses": sum(states.values()),
-            "maxProcesses": self._config().settings.max_processes,
-            "uptime": self._uptime_ms(),
-            "processes": states,
-            "pendingPermissions": len(self._permissions.pending),
-            "timestamp": utcnow().isoformat(),
-        }
+        return Health(
+            total_processes=sum(states.values()),
+            max_processes=self._config().settings.max_processes,
+            uptime=self._uptime_ms(),
+            processes=states,
+            pending_permissions=len(self._permissions.pending),
+            timestamp=utcnow(),
+        )

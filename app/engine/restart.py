@@ -13,9 +13,13 @@ from app.engine.pool import Pool
 from app.engine.process import kill_processes, leftovers
 from app.engine.runner import Runner
 from app.engine.sessions import SessionRuntime, Sessions
-from app.engine.tells import Tell, TellStatus, team_removed
+from app.engine.tells import Failure, FailureKind, Tell, TellStatus, team_removed
 
 log = logging.getLogger("iris.engine")
+
+SERVER_RESTART = Failure.of(FailureKind.SERVER_RESTART, "the server stopped during the tell")
+"""The failure of a tell found running at the start (its server stopped during it)."""
+SHUTDOWN = Failure.of(FailureKind.SHUTDOWN, "the server stopped during the tell")
 
 
 async def stop_leftovers(store: Store) -> None:
@@ -39,7 +43,9 @@ async def stop_leftovers(store: Store) -> None:
 async def resume_queued(config: IrisConfig, store: Store, sessions: Sessions, runner: Runner) -> None:
     """End the tells that were running when the server last stopped, and queue again those that were waiting."""
     now = utcnow()
-    crashed, waiting = await store.recover_after_restart(now)
+    crashed, waiting = await store.recover_after_restart(
+        now, reason=SERVER_RESTART.detail, failure_kind=str(SERVER_RESTART.kind)
+    )
     if crashed:
         log.warning("%d tells were running when the server last stopped: failed (server_restart)", crashed)
     resumed: list[SessionRuntime] = []
@@ -88,7 +94,7 @@ async def stop_sessions(sessions: Sessions, pool: Pool) -> list[Tell]:
     for runtime in sessions.live():
         current = runtime.current
         if current is not None and current.status is TellStatus.RUNNING:
-            current.end(TellStatus.CANCELLED, "shutdown: the server stopped during the tell")
+            current.end(TellStatus.CANCELLED, SHUTDOWN)
     await asyncio.gather(
         *(pool.sleep_now(runtime, "shutdown") for runtime in list(sessions.live())),
         return_exceptions=True,

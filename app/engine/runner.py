@@ -23,7 +23,7 @@ from app.engine.process import ClaudeProcess, Exited
 from app.engine.publish import Publisher
 from app.engine.sessions import SessionRuntime
 from app.engine.tasks import Background
-from app.engine.tells import Tell, TellStatus, team_removed
+from app.engine.tells import Failure, FailureKind, Tell, TellStatus, team_removed
 from app.engine.views import TellView
 from app.errors import IrisError, SessionQueueFullError
 
@@ -31,6 +31,8 @@ log = logging.getLogger("iris.engine")
 
 RECENT_TELLS = 512
 """Ended tells kept live (with their messages) for reads, besides every tell not yet ended."""
+NOT_STARTED = Failure.of(FailureKind.CANCELLED, "before it started")
+"""A tell cancelled before Claude Code saw it."""
 
 
 class Runner:
@@ -145,7 +147,7 @@ class Runner:
                         await self._run(runtime, tell)
                 except Exception as exc:
                     log.exception("tell %s failed inside Iris", tell.request_id, extra=about(tell))
-                    tell.end(TellStatus.FAILED, f"internal_error: {type(exc).__name__}")
+                    tell.end(TellStatus.FAILED, Failure.of(FailureKind.INTERNAL_ERROR, type(exc).__name__))
                 finally:
                     runtime.current = None
                     runtime.last_used = time.monotonic()
@@ -162,16 +164,16 @@ class Runner:
             process = await self._pool.ensure_process(runtime)
         except IrisError as exc:
             if tell.cancel_requested:
-                tell.end(TellStatus.CANCELLED, "cancelled: before it started")
+                tell.end(TellStatus.CANCELLED, NOT_STARTED)
             elif self._stopping.is_set():
                 return  # the server is stopping: the tell stays queued
             elif self._config().team(runtime.team) is None:
                 tell.end(TellStatus.FAILED, team_removed(runtime.team))
             else:
-                tell.end(TellStatus.FAILED, f"{exc.name}: {exc.message}")
+                tell.end(TellStatus.FAILED, Failure.not_started(exc))
             return
         if tell.cancel_requested:
-            tell.end(TellStatus.CANCELLED, "cancelled: before it started")
+            tell.end(TellStatus.CANCELLED, NOT_STARTED)
             return
         while not process.messages.empty():  # anything left over from an interrupted turn
             leftover = process.messages.get_nowait()
@@ -189,7 +191,7 @@ class Runner:
         try:
             await process.send(tell.message, command=tell.command)
         except Exception as exc:
-            tell.end(TellStatus.FAILED, f"process_error: could not write to Claude Code: {exc}")
+            tell.end(TellStatus.FAILED, Failure.of(FailureKind.PROCESS_ERROR, f"could not write to Claude Code: {exc}"))
             await self._pool.put_to_sleep(runtime, "write_failed")
             return
         await self._read(runtime, process, tell)
@@ -202,7 +204,8 @@ class Runner:
             try:
                 item = await self._next_message(process, sid, stall_ms)
             except builtins.TimeoutError:
-                tell.end(TellStatus.STALLED, f"stalled: no message from Claude Code for {stall_ms} ms")
+                silent = f"no message from Claude Code for {stall_ms} ms"
+                tell.end(TellStatus.STALLED, Failure.of(FailureKind.STALLED, silent))
                 log.warning(
                     "tell %s stalled; putting session %s to sleep", str(tell.request_id), sid, extra=about(runtime)
                 )
@@ -211,14 +214,11 @@ class Runner:
             if isinstance(item, Exited):
                 tell.exit_code = item.exit_code
                 if tell.cancel_requested:
-                    tell.end(TellStatus.CANCELLED, "cancelled: the process was stopped")
+                    tell.end(TellStatus.CANCELLED, Failure.of(FailureKind.CANCELLED, "the process was stopped"))
                 else:
                     tail = " | ".join(list(process.stderr_tail)[-8:])
-                    tell.end(
-                        TellStatus.FAILED,
-                        f"process_exited: Claude Code exited with code {item.exit_code}"
-                        + (f"; stderr: {tail}" if tail else ""),
-                    )
+                    exited = f"Claude Code exited with code {item.exit_code}" + (f"; stderr: {tail}" if tail else "")
+                    tell.end(TellStatus.FAILED, Failure.of(FailureKind.PROCESS_EXITED, exited))
                 await self._pool.process_gone(runtime, process, "process_exited", item.exit_code)
                 return
             runtime.last_used = time.monotonic()
@@ -308,35 +308,35 @@ class Runner:
         await self.until_ended(tell)
         return tell
 
-    def retire(self, runtime: SessionRuntime, reason: str) -> None:
+    def retire(self, runtime: SessionRuntime, failure: Failure) -> None:
         """End the tells of a session whose team left the config: the queued ones fail at once, the running one ends
         cancelled and the process sleeps in the background."""
-        self.drop_queue(runtime, TellStatus.FAILED, reason)
+        self.drop_queue(runtime, TellStatus.FAILED, failure)
 
         async def stop() -> None:
             """End the running tell and put the process to sleep."""
-            self.cancel_current(runtime, reason)
+            self.cancel_current(runtime, failure)
             await self._pool.sleep_now(runtime, "team_removed")
 
         self._background.spawn(stop())
 
-    async def end_session(self, runtime: SessionRuntime, reason: str) -> None:
-        """End every tell of a session going away (cancelled, with `reason`), put its process to sleep and wait for
+    async def end_session(self, runtime: SessionRuntime, failure: Failure) -> None:
+        """End every tell of a session going away (cancelled, with `failure`), put its process to sleep and wait for
         its worker and the records of its tells."""
-        self.drop_queue(runtime, TellStatus.CANCELLED, reason)
-        self.cancel_current(runtime, reason)
+        self.drop_queue(runtime, TellStatus.CANCELLED, failure)
+        self.cancel_current(runtime, failure)
         await self._pool.sleep_now(runtime, "deleted")
         if runtime.worker is not None:
             with contextlib.suppress(Exception):
                 await runtime.worker
         await self.recorded()
 
-    def cancel_current(self, runtime: SessionRuntime, reason: str) -> None:
+    def cancel_current(self, runtime: SessionRuntime, failure: Failure) -> None:
         """End the session's tell in hand cancelled at once (its process is put to sleep next)."""
         current = runtime.current
         if current is not None and not current.status.finished:
             current.cancel_requested = True
-            current.end(TellStatus.CANCELLED, reason)
+            current.end(TellStatus.CANCELLED, failure)
 
     # ending
 
@@ -346,7 +346,7 @@ class Runner:
         if tell.done.is_set():
             return
         if not tell.status.finished:
-            tell.end(TellStatus.FAILED, "internal_error: the tell ended without an outcome")
+            tell.end(TellStatus.FAILED, Failure.of(FailureKind.INTERNAL_ERROR, "the tell ended without an outcome"))
         if runtime is not None:
             runtime.last_activity = utcnow()
         self._publish.tell_complete(tell)
@@ -355,16 +355,16 @@ class Runner:
         self._recording.add(task)
         task.add_done_callback(self._recording.discard)
 
-    def end(self, tell: Tell, status: TellStatus, reason: str, runtime: SessionRuntime | None = None) -> None:
+    def end(self, tell: Tell, status: TellStatus, failure: Failure, runtime: SessionRuntime | None = None) -> None:
         """End a tell that is not running (see `finish`)."""
-        tell.end(status, reason)
+        tell.end(status, failure)
         self.finish(tell, runtime)
 
-    def drop_queue(self, runtime: SessionRuntime, status: TellStatus, reason: str) -> int:
+    def drop_queue(self, runtime: SessionRuntime, status: TellStatus, failure: Failure) -> int:
         """End every queued tell of a session (see `finish`); returns how many."""
         dropped = 0
         while runtime.queue:
-            self.end(runtime.queue.popleft(), status, reason, runtime)
+            self.end(runtime.queue.popleft(), status, failure, runtime)
             dropped += 1
         return dropped
 
@@ -379,12 +379,13 @@ class Runner:
             await self._store.update_tell(tell.request_id, status=str(TellStatus.RUNNING), started_at=tell.started_at)
         except Exception:
             log.exception("could not record the start of tell %s", tell.request_id, extra=about(tell))
-            tell.end(TellStatus.FAILED, "internal_error: the start of the tell could not be recorded")
+            unrecorded = "the start of the tell could not be recorded"
+            tell.end(TellStatus.FAILED, Failure.of(FailureKind.INTERNAL_ERROR, unrecorded))
             return False
         if tell.status.finished:
             return False
         if tell.cancel_requested:
-            tell.end(TellStatus.CANCELLED, "cancelled: before it started")
+            tell.end(TellStatus.CANCELLED, NOT_STARTED)
             return False
         return True
 

@@ -19,6 +19,11 @@ from app.engine.views import ProcessState
 from app.errors import SessionNotFoundError
 
 
+def primary_pair(from_team: str, team: str) -> str:
+    """What a pair's primary session stores in `primary_pair` (forks store nothing there)."""
+    return f"{from_team}→{team}"
+
+
 @dataclass(eq=False)
 class SessionRuntime:
     """A session's live side: its process, the running tell and the queue behind it."""
@@ -113,6 +118,36 @@ class Sessions:
             self._pairs[key] = record.id
             return runtime
 
+    async def primaries(
+        self, from_team: str, teams: list[str]
+    ) -> list[tuple[SessionRuntime | None, SessionRecord | None]]:
+        """The caller's primary session with each team (none is made) and its stored record, from one read of the
+        store; one being deleted is waited out, as in `of_pair`."""
+        stored = {
+            record.team: record
+            for record in await self.store.sessions()
+            if record.primary_pair == primary_pair(from_team, record.team)
+        }
+        found: list[tuple[SessionRuntime | None, SessionRecord | None]] = []
+        for team in teams:
+            record = stored.get(team)
+            runtime = self._known_pair(from_team, team)
+            if runtime is None and record is not None:
+                runtime = self.runtime_for(record)
+                self._pairs[(from_team, team)] = record.id
+            if runtime is not None and runtime.deleting is not None:
+                runtime = await self.of_pair(from_team, team, create=False)
+                record = await self.store.get_session(runtime.session_id) if runtime is not None else None
+            if record is not None and (runtime is None or record.id != runtime.session_id):
+                record = None
+            found.append((runtime, record))
+        return found
+
+    def _known_pair(self, from_team: str, team: str) -> SessionRuntime | None:
+        """The pair's primary session if this server has it loaded."""
+        session_id = self._pairs.get((from_team, team))
+        return self.runtimes.get(session_id) if session_id is not None else None
+
     async def create(
         self, from_team: str, team: str, *, primary: bool, forked_from: uuid.UUID | None = None
     ) -> SessionRecord:
@@ -122,7 +157,7 @@ class Sessions:
             id=uuid.uuid4(),
             from_team=from_team,
             team=team,
-            primary_pair=f"{from_team}→{team}" if primary else None,
+            primary_pair=primary_pair(from_team, team) if primary else None,
             forked_from=forked_from,
             created_at=now,
             last_used_at=now,

@@ -14,6 +14,7 @@ from typing import Any
 from app.clock import utcnow
 from app.db.models import TellRecord
 from app.engine.messages import Result, Said
+from app.errors import ErrorKind, IrisError
 
 
 class TellStatus(enum.StrEnum):
@@ -32,9 +33,60 @@ class TellStatus(enum.StrEnum):
         return self not in (TellStatus.QUEUED, TellStatus.RUNNING)
 
 
-def team_removed(team: str) -> str:
-    """The reason of a tell whose team left the config."""
-    return f"team_removed: team {team!r} is no longer in the config"
+class FailureKind(enum.StrEnum):
+    """Why a tell ended without its result, in the engine's words (the API edge names the contract's event)."""
+
+    CANCELLED = "cancelled"
+    """Someone asked: a cancel, a dropped queue, a deleted session."""
+    STALLED = "stalled"
+    """Claude Code said nothing for `responseTimeout`."""
+    SHUTDOWN = "shutdown"
+    """The server stopped during the tell."""
+    SERVER_RESTART = "server_restart"
+    """The tell was running when the server last stopped (found so at the next start)."""
+    TEAM_REMOVED = "team_removed"
+    """The tell's team left the config."""
+    CLAUDE_ERROR = "claude_error"
+    """Claude Code's own result was an error."""
+    PROCESS_EXITED = "process_exited"
+    """Claude Code exited during the tell."""
+    PROCESS_ERROR = "process_error"
+    """The message could not be written to Claude Code."""
+    START_FAILED = "start_failed"
+    """No process could be started for the tell."""
+    START_TIMEOUT = "start_timeout"
+    """The tell's process was not ready within `spawnTimeout`."""
+    POOL_FULL = "pool_full"
+    """Every process was busy and the pool full."""
+    INTERNAL_ERROR = "internal_error"
+    """Iris itself failed to run the tell."""
+
+
+_NOT_STARTED = {ErrorKind.TIMEOUT: FailureKind.START_TIMEOUT, ErrorKind.POOL_FULL: FailureKind.POOL_FULL}
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """How a tell ended without its result: the kind of failure and the reason callers read."""
+
+    kind: FailureKind
+    detail: str
+    """The tell's `reason`, as callers read it."""
+
+    @classmethod
+    def of(cls, kind: FailureKind, text: str) -> Failure:
+        """A failure whose reason reads `<kind>: <text>`."""
+        return cls(kind, f"{kind}: {text}")
+
+    @classmethod
+    def not_started(cls, error: IrisError) -> Failure:
+        """A tell no process could be had for: the engine's error, named, is its reason."""
+        return cls(_NOT_STARTED.get(error.kind, FailureKind.START_FAILED), f"{error.name}: {error.message}")
+
+
+def team_removed(team: str) -> Failure:
+    """The failure of a tell whose team left the config."""
+    return Failure.of(FailureKind.TEAM_REMOVED, f"team {team!r} is no longer in the config")
 
 
 @dataclass(slots=True)
@@ -73,7 +125,7 @@ class Tell:
     message: str
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
     status: TellStatus = TellStatus.QUEUED
-    reason: str | None = None
+    failure: Failure | None = None
     response: str | None = None
     is_error: bool = False
     queued_at: datetime.datetime = field(default_factory=utcnow)
@@ -92,6 +144,11 @@ class Tell:
     persisted: asyncio.Task[None] | None = None
     command: bool = False
     """Run the text as the Claude Code command it names (else it reaches the model as written)."""
+
+    @property
+    def reason(self) -> str | None:
+        """Why the tell ended without its result, as callers read it (None while it runs, and once completed)."""
+        return self.failure.detail if self.failure is not None else None
 
     @property
     def duration_ms(self) -> int | None:
@@ -125,19 +182,20 @@ class Tell:
         self.response = text
         aborted = "abort" in result.terminal_reason or (self.cancel_requested and result.subtype != "success")
         if aborted:
-            self.end(TellStatus.CANCELLED, "cancelled: interrupted at the caller's request")
+            self.end(TellStatus.CANCELLED, Failure.of(FailureKind.CANCELLED, "interrupted at the caller's request"))
         elif result.is_error:
             self.is_error = True
-            self.end(TellStatus.FAILED, text or f"Claude Code reported an error ({result.subtype})")
+            reported = text or f"Claude Code reported an error ({result.subtype})"
+            self.end(TellStatus.FAILED, Failure(FailureKind.CLAUDE_ERROR, reported))
         else:
             self.end(TellStatus.COMPLETED, None)
 
-    def end(self, status: TellStatus, reason: str | None) -> None:
-        """Set the final status and reason (first call wins)."""
+    def end(self, status: TellStatus, failure: Failure | None) -> None:
+        """Set the final status and failure (first call wins)."""
         if self.status.finished:
             return
         self.status = status
-        self.reason = reason
+        self.failure = failure
         self.finished_at = utcnow()
         if self.response is None and (self.partial or self.texts):
             self.response = self.partial_response
@@ -160,6 +218,7 @@ class Tell:
         return {
             "status": str(self.status),
             "reason": self.reason,
+            "failure_kind": str(self.failure.kind) if self.failure is not None else None,
             "response": self.response,
             "is_error": self.is_error,
             "started_at": self.started_at,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.db.models import SessionRecord, TellRecord
-from app.engine.tells import Tell, Usage
+from app.engine.tells import Failure, FailureKind, Tell, Usage
 
 ProcessState = Literal["spawning", "idle", "processing", "terminating", "stopped"]
 
@@ -23,7 +23,7 @@ class TellView:
     team: str
     message: str
     status: str
-    reason: str | None
+    failure: Failure | None
     response: str | None
     is_error: bool
     queued_at: datetime.datetime
@@ -41,6 +41,11 @@ class TellView:
         """True once the tell has ended."""
         return self.status not in ("queued", "running")
 
+    @property
+    def reason(self) -> str | None:
+        """Why the tell ended without its result, as callers read it."""
+        return self.failure.detail if self.failure is not None else None
+
     @classmethod
     def of(cls, tell: Tell, with_messages: bool = False) -> TellView:
         """A snapshot of a live tell (the partial response while it runs)."""
@@ -52,7 +57,7 @@ class TellView:
             tell.team,
             tell.message,
             str(tell.status),
-            tell.reason,
+            tell.failure,
             response,
             tell.is_error,
             tell.queued_at,
@@ -77,7 +82,7 @@ class TellView:
             record.team,
             record.message,
             record.status,
-            record.reason,
+            _stored_failure(record),
             record.response,
             record.is_error,
             record.queued_at,
@@ -89,6 +94,19 @@ class TellView:
             record.num_turns,
             record.exit_code,
         )
+
+
+def _stored_failure(record: TellRecord) -> Failure | None:
+    """The failure a tell was recorded with (every stored reason has its kind; failing that, its status says)."""
+    if record.reason is None:
+        return None
+    if record.failure_kind is not None:
+        return Failure(FailureKind(record.failure_kind), record.reason)
+    unrecorded = FailureKind.CLAUDE_ERROR if record.is_error else _BY_STATUS.get(record.status)
+    return Failure(unrecorded or FailureKind.INTERNAL_ERROR, record.reason)
+
+
+_BY_STATUS = {"cancelled": FailureKind.CANCELLED, "stalled": FailureKind.STALLED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +128,8 @@ class SessionView:
     input_tokens: int
     output_tokens: int
     launch_command: list[str] | None
+    idle_time_remaining_ms: int | None = None
+    """Until the idle reaper stops the process (known for a pair's primary session that is awake and idle)."""
 
     @classmethod
     def of(cls, record: SessionRecord, state: ProcessState, pid: int | None, queue_length: int) -> SessionView:
@@ -176,7 +196,8 @@ class ForkResult:
     from_team: str
     session_id: uuid.UUID
     forked_from: uuid.UUID
-    command: str
+    folder: str
+    """The team's folder, where Claude Code keeps both conversations."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +211,8 @@ class WakeResult:
     pid: int | None
     error: str | None = None
     error_type: str | None = None
+    state: ProcessState = "stopped"
+    """What the process is doing once `wake` returns (`stopped` when it already died again)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +250,8 @@ class SleepResult:
     session_id: uuid.UUID | None
     status: Literal["asleep", "already_asleep"]
     cancelled_request_id: uuid.UUID | None = None
+    pid: int | None = None
+    """The pid that was stopped (None when already asleep)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +282,8 @@ class TeamInfo:
     grant_permission: str
     model: str | None
     processes: list[SessionView] | None = None
+    idle_timeout: int = 0
+    """Milliseconds (the team's own or settings.idleTimeout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,3 +312,5 @@ class SystemStatus:
     pending_permissions: int
     config_path: str
     extra: dict[str, Any] = field(default_factory=dict)
+    pool_full: bool = False
+    """The whole pool (not only the counted pairs) is at maxProcesses with no idle process to evict."""

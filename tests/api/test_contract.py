@@ -1,4 +1,5 @@
-"""The app against the contract: the same operations (method, path, status codes) and permissions as the spec."""
+"""The app against the contract: the table of operations is the spec's, and the routes serve its operations (method,
+path, permission, default status)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
 from app.api.app import create_app
-from app.api.routing import OPERATION, PERMISSION, PUBLIC, STATUSES
+from app.api.operations import by_id, operations, table
+from app.api.routing import OPERATION, PERMISSION, PUBLIC
 from app.auth.keys import validate_name
 from app.config import parse_config
 from app.errors import ValidationError
@@ -30,7 +32,8 @@ PATH_ITEM_FIELDS = {"summary", "description", "parameters", "servers"}
 
 
 def spec_operations() -> dict[Key, dict[str, Any]]:
-    """Every operation of openapi/iris.yaml: its id, permission and documented status codes."""
+    """Every operation of openapi/iris.yaml, read here without the app: its id, permission, audit event, the
+    names `x-iris-team` declares and its documented status codes."""
     document = yaml.safe_load(SPEC_PATH.read_text())
     found = {}
     for path, item in document["paths"].items():
@@ -39,13 +42,31 @@ def spec_operations() -> dict[Key, dict[str, Any]]:
                 found[(method.upper(), path)] = {
                     "operation": op["operationId"],
                     "permission": op["x-iris-permission"],
+                    "audit": op.get("x-iris-audit"),
+                    "team": op.get("x-iris-team") or {},
                     "statuses": frozenset(int(code) for code in op["responses"]),
                 }
     return found
 
 
+def table_operations() -> dict[Key, dict[str, Any]]:
+    """The same, as the table of operations the app reads has them."""
+    found = {}
+    for op in operations():
+        names = {key: str(getattr(op.names, key)) for key in TEAM_NAMES if getattr(op.names, key) is not None}
+        found[(op.method, op.path)] = {
+            "operation": op.operation_id,
+            "permission": op.permission,
+            "audit": op.audit,
+            "team": names,
+            "statuses": op.statuses,
+        }
+    return found
+
+
 OUTSIDE_API = frozenset({"/metrics"})
 """Operations of the contract served outside /api (Prometheus scrapes `/metrics` by default)."""
+TEAM_NAMES = ("team", "caller", "session", "request", "permission")
 
 
 def app_operations(app: Litestar) -> dict[Key, dict[str, Any]]:
@@ -63,8 +84,8 @@ def app_operations(app: Litestar) -> dict[Key, dict[str, Any]]:
                 found[(method, path)] = {
                     "operation": handler.opt[OPERATION],
                     "permission": handler.opt[PERMISSION],
-                    "statuses": handler.opt[STATUSES],
                     "success": handler.status_code,
+                    "parameters": set(route.path_parameters),
                 }
     return found
 
@@ -75,6 +96,20 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Litestar:
     (folder / "alpha").mkdir()
     config = parse_config("teams: {alpha: {path: alpha}}\n", str(folder / "config.yaml"), {"IRIS_HOME": str(folder)})
     return create_app(config)
+
+
+def test_the_table_is_the_spec() -> None:
+    """The table of operations holds what openapi/iris.yaml says, operation by operation."""
+    assert table_operations() == spec_operations()
+    document = yaml.safe_load(SPEC_PATH.read_text())
+    websocket = document["x-websocket"]
+    assert {name: (m.permission, m.audit) for name, m in table().messages.items()} == {
+        name: (permission, websocket.get("audit", {}).get(name))
+        for name, permission in websocket["permissions"].items()
+    }
+    events = document["paths"]["/api/events"]["get"]["x-iris-subscription-permissions"]
+    assert dict(table().subscriptions) == events
+    assert operations() == tuple(table().operations.values()) and by_id("tell").audit == "tell"
 
 
 def test_served_operations_equal_the_spec(app: Litestar) -> None:
@@ -88,10 +123,21 @@ def test_served_operations_equal_the_spec(app: Litestar) -> None:
     for key, op in spec.items():
         mine = served[key]
         assert mine["operation"] == op["operation"], key
-        assert mine["statuses"] == op["statuses"], (
-            f"{key}: app {sorted(mine['statuses'])} spec {sorted(op['statuses'])}"
-        )
-        assert mine["success"] in op["statuses"], f"{key}: default status {mine['success']} is not documented"
+        success = sorted(code for code in op["statuses"] if 200 <= code < 300)
+        assert mine["success"] in success, f"{key}: default status {mine['success']} is not a documented 2xx {success}"
+        for name, where in op["team"].items():
+            if where.startswith("path."):
+                assert where.removeprefix("path.") in mine["parameters"], f"{key}: x-iris-team.{name} {where}"
+
+
+def test_sse_and_websocket_need_the_same_permissions() -> None:
+    """SSE and /ws share one check per room and per streamed tell: the contract must give them one permission."""
+    assert by_id("tellStream").permission == table().messages["tell:start"].permission
+    assert by_id("tellStream").audit == table().messages["tell:start"].audit
+    assert by_id("events").permission == table().subscriptions["session"]
+    channels = {"cache:subscribe": "session", "process:subscribe": "team", "system:subscribe": "system"}
+    for name, channel in channels.items():  # /ws and SSE join rooms through the same checks
+        assert table().messages[name].permission == table().subscriptions[channel], name
 
 
 def test_every_route_declares_the_specs_permission(app: Litestar) -> None:

@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 from app.api import models as m
 from app.api.app import create_app
 from app.api.errors import MAX_BODY_BYTES
+from app.api.status import controllers as status_controllers
 from app.cursors import encode_cursor
 from app.errors import ProcessError, ProcessPoolLimitError
 from app.standin import ModelStandIn
@@ -170,7 +171,7 @@ def test_iris_errors_keep_their_name_status_and_details(api: TestClient[Any]) ->
 
 def test_503_carries_retry_after(api: TestClient[Any], monkeypatch: pytest.MonkeyPatch) -> None:
     async def full(*args: Any, **kwargs: Any) -> Any:
-        raise ProcessPoolLimitError("All 10 processes are busy", {"maxProcesses": 10, "retryAfter": 7})
+        raise ProcessPoolLimitError("All 10 processes are busy", {"maxProcesses": 10}, retry_after_seconds=7)
 
     monkeypatch.setattr(api.app.state.engine, "wake", full)
     response = api.post("/api/teams/alpha/wake")
@@ -197,10 +198,10 @@ def test_server_side_iris_errors_name_no_file(api: TestClient[Any], monkeypatch:
 def test_unexpected_errors_are_a_generic_500_logged_with_the_request_id(
     api: TestClient[Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken() -> Any:
+    def broken(*args: Any) -> Any:
         raise RuntimeError("SELECT secret FROM keys in /srv/iris/app/engine.py")
 
-    monkeypatch.setattr(api.app.state.engine, "date", broken)
+    monkeypatch.setattr(status_controllers, "clock_reading", broken)
     with caplog.at_level(logging.ERROR, logger="iris.api"):
         response = api.get("/api/date", headers={"X-Request-ID": "trace-me-123"})
     error = error_of(response, 500, "InternalServerError")

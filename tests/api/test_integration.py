@@ -6,7 +6,6 @@ import datetime
 import re
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ import msgspec
 
 from app.api import models as m
 from tests.support.live import LiveServer
+from tests.support.waiting import until_sync as until
 
 T = TypeVar("T")
 
@@ -37,17 +37,6 @@ def history(text: str | None) -> int:
     match = re.match(r"echo\[n=(\d+)\]", text or "")
     assert match, f"not an echo reply: {text!r}"
     return int(match.group(1))
-
-
-def until(condition: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    """Poll until `condition()` is truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def record(client: httpx.Client, request_id: uuid.UUID, **params: Any) -> m.TellResponse:

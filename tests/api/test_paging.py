@@ -26,7 +26,10 @@ def test_an_item_that_went_away_does_not_shift_the_next_page() -> None:
     assert rest == items[2:]
 
 
-@pytest.mark.parametrize("cursor", ["nope", "", encode_cursor(["a"]), encode_cursor([1, 2, 3]), "W10"])
+@pytest.mark.parametrize(
+    "cursor",
+    ["nope", "", encode_cursor(["a"]), encode_cursor([1, 2, 3]), "W10", "WzEs!!!!ImEiXQ", "WzEs\n\n\n\nImEiXQ"],
+)
 def test_foreign_cursors_are_rejected(cursor: str) -> None:
     with pytest.raises(ValidationError) as error:
         page([(1, "a")], lambda item: [item[0], item[1]], 2, cursor)

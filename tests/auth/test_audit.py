@@ -13,8 +13,10 @@ import msgspec
 import pytest
 import yaml
 
+from app.api.auth.mappers import audit_entry
 from app.api.models import AuditEntry
-from app.auth.audit import AUDIT_EVENTS, OPERATION_EVENTS, WEBSOCKET_EVENTS, AuditLog, AuditRecord
+from app.api.operations import load, operations, table
+from app.auth.audit import AUDIT_EVENTS, AuditLog, AuditRecord
 from app.auth.db import Page
 from app.auth.keys import KeyRecord, generate_key
 from app.errors import ValidationError
@@ -40,7 +42,8 @@ async def audit(tmp_path: Path) -> AsyncIterator[AuditLog]:
 def test_event_names_are_the_contracts() -> None:
     spec = yaml.safe_load(SPEC_PATH.read_text())
     assert list(AUDIT_EVENTS) == spec["components"]["schemas"]["AuditEventType"]["enum"]
-    assert set(OPERATION_EVENTS.values()) | set(WEBSOCKET_EVENTS.values()) <= set(AUDIT_EVENTS)
+    named = {op.audit for op in operations()} | {message.audit for message in table().messages.values()}
+    assert named - {None} <= set(AUDIT_EVENTS)
 
 
 def test_every_state_changing_operation_has_an_event() -> None:
@@ -51,9 +54,18 @@ def test_every_state_changing_operation_has_an_event() -> None:
         for method, op in item.items()
         if method in ("post", "put", "patch", "delete")
     }
-    assert set(OPERATION_EVENTS) == changing
-    operation_events = set(OPERATION_EVENTS.values())
+    assert {op.operation_id for op in operations() if op.audit is not None} == changing
+    operation_events = {op.audit for op in operations()} - {None}
     assert set(AUDIT_EVENTS) - operation_events == {"auth_success", "auth_failure", "forbidden", "rate_limited"}
+    assert table().messages["tell:start"].audit == "tell"
+
+
+def test_an_audit_event_outside_the_contract_is_refused(tmp_path: Path) -> None:
+    """The table will not load an `x-iris-audit` that is not an AuditEventType."""
+    bad = tmp_path / "iris.yaml"
+    bad.write_text(SPEC_PATH.read_text().replace("x-iris-audit: cancel", "x-iris-audit: cancelled", 1))
+    with pytest.raises(ValueError, match="cancelTell: x-iris-audit: 'cancelled' is not an AuditEventType"):
+        load(bad)
 
 
 async def test_background_writer_writes_in_batches(audit: AuditLog, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,7 +171,7 @@ async def test_a_scope_sees_only_rows_whose_teams_are_within_it(audit: AuditLog)
     assert len((await audit.query()).items) == 9
     [told] = (await audit.query(within=["alpha"], event="tell", limit=1)).items
     assert (told.team, told.from_team, told.teams) == (None, "alpha", ("alpha",))
-    second = next(e for e in (await audit.query()).items if e.id == 2).to_api()
+    second = audit_entry(next(e for e in (await audit.query()).items if e.id == 2))
     assert (second.team, second.from_team) == ("alpha", "beta")
 
 
@@ -187,7 +199,7 @@ async def test_query_filters_and_pages_newest_first(audit: AuditLog) -> None:
     assert [e.id for e in (await audit.query(key_id="k_7Hq2mZ9xLp")).items] == [5, 4, 3, 2, 1]
     since = await audit.query(since=NOW + datetime.timedelta(minutes=5))
     assert [e.id for e in since.items] == [7, 6]
-    entry = msgspec.convert(msgspec.to_builtins(page.items[0].to_api()), AuditEntry)
+    entry = msgspec.convert(msgspec.to_builtins(audit_entry(page.items[0])), AuditEntry)
     assert entry.key_name == "ci-runner" and entry.method == "POST"
     for bad in ({"event": "nope"}, {"cursor": "!!"}, {"limit": 0}, {"since": NOW.replace(tzinfo=None)}):
         with pytest.raises(ValidationError):

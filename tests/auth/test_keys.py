@@ -8,6 +8,7 @@ import hashlib
 
 import pytest
 
+from app.api.auth.mappers import api_key, created_api_key
 from app.api.models import KeyEnv, KeyRole, Permission
 from app.auth import keys
 from app.errors import ValidationError
@@ -106,7 +107,7 @@ def test_record_status_and_contract_shape() -> None:
     assert record.status(NOW + datetime.timedelta(days=1)) == "expired"
     revoked = keys.KeyRecord("k_1", "ci", None, ("admin",), None, None, NOW, revoked_at=NOW)
     assert revoked.status(NOW) == "revoked" and not revoked.active(NOW)
-    api = record.to_api(NOW)
+    api = api_key(record, NOW)
     assert api.active and api.role == KeyRole.viewer and api.env == KeyEnv.prod
 
 
@@ -139,4 +140,4 @@ def test_created_key_repr_hides_the_key() -> None:
     key = keys.generate_key()
     created = keys.CreatedKey(key, keys.KeyRecord("k_1", "a", None, ("admin",), None, None, NOW))
     assert key not in repr(created) and key not in str(created)
-    assert created.to_api().key == key
+    assert created_api_key(created).key == key

@@ -24,9 +24,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from app.api.app import create_app
+from app.api.operations import table
 from app.auth.audit import AUDIT_EVENTS
 from app.auth.keys import ROLES, grants
-from app.auth.permissions import permission_table
 from app.auth.store import KeyStore
 from app.config import IrisConfig, RateLimitConfig
 from app.spec import SPEC_PATH
@@ -253,8 +253,8 @@ async def test_every_route_for_every_caller(make_config: ConfigFactory) -> None:
     f = await prepare(make_config)
     app = create_app(f.config)
     routes = route_table(app)
-    assert {r.operation for r in routes} == set(permission_table().operations)
-    assert len(routes) == len(permission_table().operations)
+    assert {r.operation for r in routes} == set(table().operations)
+    assert len(routes) == len(table().operations)
     assert {r.operation for r in routes} >= set(BODIES) | set(QUERIES) | FROM_TEAM
     assert len(FROM_TEAM) == 17
     wrong: list[str] = []

@@ -7,6 +7,8 @@ import datetime
 import pytest
 import yaml
 
+from app.api.errors import status_of
+from app.api.operations import by_id, by_route, load, message, operations, table
 from app.auth.keys import PERMISSIONS, ROLES, KeyRecord
 from app.auth.permissions import (
     caller_in_scope,
@@ -14,13 +16,10 @@ from app.auth.permissions import (
     check_caller,
     check_key_access,
     check_new_key,
-    check_operation,
     filter_teams,
     in_scope,
     key_within,
-    load_table,
     pair_in_scope,
-    permission_table,
     sees_paths,
 )
 from app.errors import ForbiddenError, UnauthorizedError
@@ -48,48 +47,46 @@ def test_table_covers_every_operation_of_the_contract_and_nothing_else(spec: dic
                 op = item[method]
                 permission = op["x-iris-permission"]
                 expected[op["operationId"]] = (method.upper(), route, None if permission == "none" else permission)
-    table = permission_table()
-    actual = {op_id: (op.method, op.path, op.permission) for op_id, op in table.operations.items()}
+    actual = {op.operation_id: (op.method, op.path, None if op.public else op.permission) for op in operations()}
     assert actual == expected
     assert len(actual) == 31
     assert {p for _, _, p in actual.values()} - {None} <= set(PERMISSIONS)
     assert [op_id for op_id, (_, _, p) in actual.items() if p is None] == ["health"]
-    assert table.for_operation("listKeys") == "admin" and table.for_operation("auditLog") == "admin"
+    assert by_id("listKeys").permission == "admin" and by_id("auditLog").permission == "admin"
 
 
 def test_websocket_and_sse_subscriptions(spec: dict[str, object]) -> None:
-    table = permission_table()
-    assert dict(table.websocket) == {
+    websocket = {name: found.permission for name, found in table().messages.items()}
+    assert websocket == {
         "cache:subscribe": "cache:read",
         "process:subscribe": "status:read",
         "system:subscribe": "status:read",
         "tell:start": "team:tell",
     }
-    assert dict(table.websocket) == spec["x-websocket"]["permissions"]  # type: ignore[index]
-    assert table.for_message("cache:unsubscribe") is None and table.for_message("auth") is None
-    assert dict(table.subscriptions) == {"session": "cache:read", "team": "status:read", "system": "status:read"}
+    assert websocket == spec["x-websocket"]["permissions"]  # type: ignore[index]
+    assert message("cache:unsubscribe") is None and message("auth") is None
+    assert dict(table().subscriptions) == {"session": "cache:read", "team": "status:read", "system": "status:read"}
 
 
 def test_routes_by_method_and_path_template() -> None:
-    table = permission_table()
-    assert table.for_route("post", "/api/teams/{team:str}/cancel").operation_id == "cancelTell"
-    assert table.for_route("DELETE", "/api/teams/{team}/reboot/").permission == "team:clear"
-    assert table.for_route("GET", "/api/cache/{sessionId:uuid}").permission == "cache:read"
-    assert table.for_route("DELETE", "/api/cache/{sessionId}").permission == "cache:write"
+    assert by_route("post", "/api/teams/{team:str}/cancel").operation_id == "cancelTell"
+    assert by_route("DELETE", "/api/teams/{team}/reboot/").permission == "team:clear"
+    assert by_route("GET", "/api/cache/{sessionId:uuid}").permission == "cache:read"
+    assert by_route("DELETE", "/api/cache/{sessionId}").permission == "cache:write"
     with pytest.raises(KeyError):
-        table.for_route("PUT", "/api/teams")
+        by_route("PUT", "/api/teams")
     with pytest.raises(KeyError):
-        table.for_operation("nope")
+        by_id("nope")
 
 
 def test_the_table_is_loaded_once() -> None:
-    assert permission_table() is permission_table()
+    assert table() is table() and operations() == operations()
 
 
 def test_check_names_the_missing_permission() -> None:
     with pytest.raises(ForbiddenError) as error:
         check(key("viewer"), "team:tell")
-    assert error.value.status_code == 403
+    assert status_of(error.value) == 403
     assert error.value.message == "This key lacks the permission team:tell"
     assert error.value.details == {"permission": "team:tell"}
     check(key("viewer"), "cache:read")
@@ -104,10 +101,10 @@ def test_admin_holds_every_permission(permission: str) -> None:
 def test_roles_against_the_table() -> None:
     def allowed(role: str) -> set[str]:
         result = set()
-        for op_id in permission_table().operations:
+        for op in operations():
             try:
-                check_operation(key(role), op_id)
-                result.add(op_id)
+                check(key(role), None if op.public else op.permission)
+                result.add(op.operation_id)
             except ForbiddenError:
                 pass
         return result
@@ -125,7 +122,7 @@ def test_roles_against_the_table() -> None:
         "decidePermission",
     }
     assert allowed("developer") - allowed("operator") == {"sleepTeam", "rebootSession", "deleteSession", "getLogs"}
-    assert allowed("admin") == set(permission_table().operations)
+    assert allowed("admin") == set(table().operations)
 
 
 def test_team_scope() -> None:
@@ -203,7 +200,7 @@ def test_a_spec_without_permissions_is_refused(tmp_path: object) -> None:
     bad = Path(str(tmp_path)) / "bad.yaml"
     bad.write_text("openapi: 3.1.0\npaths:\n  /x:\n    get:\n      operationId: x\n")
     with pytest.raises(ValueError, match="x-iris-permission"):
-        load_table(bad)
+        load(bad)
     bad.write_text("openapi: 3.1.0\npaths:\n  /x:\n    get:\n      operationId: x\n      x-iris-permission: root\n")
     with pytest.raises(ValueError, match="unknown permission"):
-        load_table(bad)
+        load(bad)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.api.auth.state import rate_headers
+from app.api.errors import details_of, status_of
 from app.auth.ratelimit import RateLimiter, RateLimits, address_identity, key_identity
 from app.config import RateLimitConfig
 from app.errors import TooManyRequestsError
@@ -25,7 +27,7 @@ def test_window_allows_max_requests_then_refuses_with_headers() -> None:
     decisions = [limiter.hit("key:a") for _ in range(3)]
     assert [d.allowed for d in decisions] == [True, True, True]
     assert [d.remaining for d in decisions] == [2, 1, 0]
-    assert decisions[0].headers() == {
+    assert rate_headers(decisions[0]) == {
         "RateLimit-Limit": "3",
         "RateLimit-Remaining": "2",
         "RateLimit-Reset": "10",
@@ -34,10 +36,10 @@ def test_window_allows_max_requests_then_refuses_with_headers() -> None:
     clock.now += 4.2
     refused = limiter.hit("key:a")
     assert not refused.allowed and refused.remaining == 0 and refused.retry_after == 6
-    assert refused.headers()["Retry-After"] == "6" and refused.headers()["RateLimit-Reset"] == "6"
+    assert rate_headers(refused)["Retry-After"] == "6" and rate_headers(refused)["RateLimit-Reset"] == "6"
     error = refused.error()
-    assert isinstance(error, TooManyRequestsError) and error.status_code == 429
-    assert error.details == {"limit": 3, "windowSeconds": 10, "retryAfter": 6}
+    assert isinstance(error, TooManyRequestsError) and status_of(error) == 429
+    assert details_of(error) == {"limit": 3, "windowSeconds": 10, "retryAfter": 6}
 
 
 def test_refused_hits_do_not_extend_the_window_and_it_resets() -> None:
@@ -92,7 +94,7 @@ def test_failed_authentication_is_counted_per_address_apart_from_requests() -> N
     for _ in range(3):  # three different bogus keys from one address: each counts against the address
         assert limits.auth_failed("10.0.0.1").allowed
     fourth = limits.auth_failed("10.0.0.1")
-    assert not fourth.allowed and fourth.headers()["Retry-After"] == "60"
+    assert not fourth.allowed and rate_headers(fourth)["Retry-After"] == "60"
     blocked = limits.auth_blocked("10.0.0.1")
     assert blocked is not None and not blocked.allowed and blocked.retry_after == 60
     assert limits.auth_blocked("10.0.0.2") is None
@@ -119,7 +121,7 @@ def test_disabled_limits_allow_everything_without_headers() -> None:
     limits = RateLimits(RateLimitConfig(enabled=False, window_ms=1_000, max_requests=1))
     for _ in range(10):
         decision = limits.hit(key_id="k", client_address="a")
-        assert decision.allowed and decision.headers() == {}
+        assert decision.allowed and rate_headers(decision) == {}
         assert limits.auth_failed("a").allowed
     assert limits.auth_blocked("a") is None
 

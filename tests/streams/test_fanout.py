@@ -17,6 +17,7 @@ from httpx_sse import aconnect_sse
 from app.api.streams import StreamSettings
 from app.config import IrisConfig
 from app.engine.events import session_channel
+from app.engine.records import TellChunk
 from tests.streams.conftest import conforms, wake
 from tests.support.live import LiveServer
 
@@ -75,9 +76,7 @@ async def test_a_stalled_subscriber_delays_nobody(servers: Callable[..., LiveSer
         hub = server.engine.events
         for index in range(count):
             chunk = f"{index}|{time.perf_counter()}|{padding}"
-            hub.publish(
-                session_channel(session), "tell:chunk", {"requestId": request_id, "sessionId": session, "chunk": chunk}
-            )
+            hub.publish(TellChunk(session_id=uuid.UUID(session), request_id=uuid.UUID(request_id), chunk=chunk))
             if index % 5 == 4:
                 await asyncio.sleep(0.01)
 

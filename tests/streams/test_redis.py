@@ -24,7 +24,7 @@ import pytest
 from httpx_sse import aconnect_sse
 
 from app.api import models as m
-from app.engine.events import team_channel
+from app.engine.records import ProcessSpawned
 from app.standin import ModelStandIn
 from tests.streams.conftest import conforms
 from tests.support.live import LiveServer, write_config
@@ -185,9 +185,7 @@ async def test_events_flow_again_after_redis_restarts(
 
     def publish(pid: int) -> None:
         first.engine.events.publish(
-            team_channel("alpha"),
-            "process:spawned",
-            {"team": "alpha", "fromTeam": "external", "sessionId": session, "pid": pid},
+            ProcessSpawned(team="alpha", from_team="external", session_id=uuid.UUID(session), pid=pid)
         )
 
     async def flows(within: float) -> float:

@@ -14,7 +14,7 @@ import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse
 
 from app.api.streams import StreamSettings
-from app.engine.events import session_channel
+from app.engine.records import TellChunk
 from app.standin import ModelStandIn
 from tests.streams.conftest import assert_ids, conforms, sse_events, wake
 from tests.support.live import LiveServer, write_config
@@ -229,11 +229,7 @@ async def test_no_gap_or_duplicate_at_the_replay_live_seam(server: LiveServer) -
     async def pump() -> None:
         hub = server.engine.events
         for index in range(total):
-            hub.publish(
-                session_channel(session),
-                "tell:chunk",
-                {"requestId": request_id, "sessionId": session, "chunk": str(index)},
-            )
+            hub.publish(TellChunk(session_id=uuid.UUID(session), request_id=uuid.UUID(request_id), chunk=str(index)))
             if index % 10 == 9:
                 await asyncio.sleep(0.002)
 

@@ -17,6 +17,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from app.api.streams import StreamSettings
 from app.config import IrisConfig
 from app.engine.events import session_channel
+from app.engine.records import TellChunk
 from tests.streams.conftest import conforms, wake
 from tests.support.live import LiveServer
 
@@ -147,10 +148,9 @@ async def test_a_slow_websocket_client_gets_reset_then_1013(
 
     async def pump() -> None:
         for index in range(300):
+            chunk = f"{index}|" + "x" * 4000
             server.engine.events.publish(
-                session_channel(session),
-                "tell:chunk",
-                {"requestId": request_id, "sessionId": session, "chunk": f"{index}|" + "x" * 4000},
+                TellChunk(session_id=uuid.UUID(session), request_id=uuid.UUID(request_id), chunk=chunk)
             )
             if index % 10 == 9:
                 await asyncio.sleep(0.005)

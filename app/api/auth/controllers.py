@@ -14,6 +14,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import Parameter
 
 from app.api import models as m
+from app.api.auth.mappers import api_key, audit_entry, created_api_key
 from app.api.auth.state import AuthServices, audit_details, audit_scope, key_scope
 from app.api.deps import given, json_body
 from app.api.params import CursorQuery, LimitQuery, constraints
@@ -69,7 +70,7 @@ class KeysController(Controller):
     path = "/keys"
     tags = ["keys"]
 
-    @get("/", opt=operation("listKeys", "admin", 200, 400, 401, 403, 429, 500))
+    @get("/", opt=operation("listKeys"))
     async def list_keys(
         self,
         request: Request[Any, Any, Any],
@@ -82,11 +83,11 @@ class KeysController(Controller):
             active=_flag("active", active), within=key_scope(request), limit=limit, cursor=cursor
         )
         now = utcnow()
-        return m.ApiKeyPage(items=[r.to_api(now) for r in found.items], next_cursor=found.next_cursor)
+        return m.ApiKeyPage(items=[api_key(r, now) for r in found.items], next_cursor=found.next_cursor)
 
     @post(
         "/",
-        opt=operation("createKey", "admin", 201, 400, 401, 403, 413, 429, 500),
+        opt=operation("createKey"),
         dependencies={"payload": json_body(m.CreateKeyRequest)},
         status_code=201,
     )
@@ -107,15 +108,15 @@ class KeysController(Controller):
         )
         audit_details(request, createdKeyId=created.record.id, name=created.record.name)
         audit_scope(request, created.record.teams)
-        return created.to_api()
+        return created_api_key(created)
 
-    @delete("/{keyId:str}", opt=operation("revokeKey", "admin", 200, 400, 401, 403, 404, 429, 500), status_code=200)
+    @delete("/{keyId:str}", opt=operation("revokeKey"), status_code=200)
     async def revoke_key(self, request: Request[Any, Any, Any], keyId: KeyIdPath) -> m.ApiKey:
         """Revoke a key (by public id or unique hash prefix); it stops working on its next request."""
         result = await _services(request).store.revoke(keyId)
         audit_details(request, revokedKeyId=result.record.id, newlyRevoked=result.newly_revoked)
         audit_scope(request, result.record.teams)
-        return result.record.to_api(utcnow())
+        return api_key(result.record, utcnow())
 
 
 class AuditController(Controller):
@@ -124,7 +125,7 @@ class AuditController(Controller):
     path = "/audit"
     tags = ["audit"]
 
-    @get("/", opt=operation("auditLog", "admin", 200, 400, 401, 403, 429, 500))
+    @get("/", opt=operation("auditLog"))
     async def audit_log(
         self,
         request: Request[Any, Any, Any],
@@ -143,4 +144,4 @@ class AuditController(Controller):
             limit=limit,
             cursor=cursor,
         )
-        return m.AuditPage(items=[r.to_api() for r in found.items], next_cursor=found.next_cursor)
+        return m.AuditPage(items=[audit_entry(r) for r in found.items], next_cursor=found.next_cursor)

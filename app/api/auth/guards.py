@@ -8,20 +8,22 @@ Order, for a route that needs a permission:
    `auth_failure` with the reason); a usable key is counted against its own limit (429, audit `rate_limited`),
    audited `auth_success`, and must hold the route's permission (403 naming it, audit `forbidden`);
 3. team scope (`app.api.auth.scope`): a key limited to some teams gets 403 for any operation that addresses
-   another team or speaks as a caller outside its teams: path `{team}`, query `team`, body `toTeam`, `fromTeam`
-   (body of a POST, query otherwise), and the team and caller of the named session (path, query or body
-   `sessionId`, SSE `session`), request or permission;
+   another team or speaks as a caller outside its teams: where the operation names them is its `x-iris-team`
+   in the contract (`app.api.operations`): the team, the caller (`fromTeam`), and the team and caller of the
+   named session, request or permission;
 4. keys: a new key may be no wider than its creator, and only keys within the caller's scope may be revoked
    (403 naming what was too wide, audit `forbidden`);
 5. without `api.requireAuth`: the client address is counted against the limit, and the operations that need
    `admin` (keys, audit) are refused with 403: key management needs authentication.
 
-Public routes (`x-iris-permission: none`, i.e. health) pass untouched. `/ws` is not under this guard: it
-authenticates itself (header or first message) through the same services (`AuthServices.stream_access`) and
-checks scope with the same functions. Listings (team status without `team`, list teams, pending permissions,
-keys, audit, logs, system status) are filtered to the key's scope by their controllers (`key_of`); wake-all
-addresses every team, so a scoped key whose scope does not cover every configured team gets 403 naming the first
-team it may not address; so does `GET /metrics`, which counts every team.
+The route's permission is its `opt` (`app.api.routing`: the contract's, or none for a public `/metrics`);
+everything else about the operation comes from the table of operations. Public routes pass untouched.
+`/ws` is not under this guard: it authenticates itself (header or first message) through the same services
+(`AuthServices.stream_access`) and checks scope with the same functions. Listings (team status without `team`,
+list teams, pending permissions, keys, audit, logs, system status) are filtered to the key's scope by their
+controllers (`key_of`); wake-all addresses every team (`x-iris-team: {team: every}`), so a scoped key whose scope
+does not cover every configured team gets 403 naming the first team it may not address; so does `GET /metrics`,
+which counts every team.
 
 The pair an audited operation acts on (`Target`) is kept in the request's auth facts for its audit row.
 """
@@ -33,30 +35,27 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
-import msgspec
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.handlers import BaseRouteHandler
 
 from app.api import models as m
+from app.api.auth.access import KeyIdentity
 from app.api.auth.scope import require_caller
 from app.api.auth.state import AuthServices, client_address, facts
-from app.api.deps import given, read_body
-from app.api.routing import OPERATION, PERMISSION, PUBLIC
-from app.api.streams.auth import KeyIdentity
-from app.auth.audit import AUTO, OPERATION_EVENTS, Auto
+from app.api.deps import given, json_object, read_body
+from app.api.operations import EVERY, Operation, Source
+from app.api.routing import PERMISSION, PUBLIC, operation_of
+from app.auth.audit import AUTO, Auto
 from app.auth.keys import ADMIN, KeyRecord, bearer_token, normalize_permissions, role_permissions
 from app.auth.permissions import check, check_key_access, check_new_key
 from app.config import EXTERNAL
 from app.engine import Engine
 from app.errors import ForbiddenError, IrisError, UnauthorizedError
 
-__all__ = ["KEY_MANAGEMENT_NEEDS_AUTH", "Target", "audit_teams", "auth_guard", "target_of", "teams_addressed"]
+__all__ = ["KEY_MANAGEMENT_NEEDS_AUTH", "Target", "audit_teams", "auth_guard", "target_of"]
 
-_BODY_TEAM = frozenset({"tell", "ask", "quickTell", "tellStream"})
-_EVERY_TEAM = frozenset({"wakeAll", "getMetrics"})
-"""Operations on every team: wake-all acts on each, the metrics count each."""
 _UNAUTHORIZED = {
     "missing": "Missing API key (Authorization: Bearer <key>)",
     "malformed": "Malformed API key (expected iris_sk_[env_]<40 base62 characters>)",
@@ -101,69 +100,53 @@ class Target:
             self.callers.append(from_team)
 
 
-async def _json_object(connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
-    """The request's JSON body when it is an object (else empty: a bad body is the handler's 400)."""
-    if not isinstance(connection, Request) or connection.method != "POST":
-        return {}
-    with contextlib.suppress(msgspec.DecodeError, RecursionError, IrisError):  # RecursionError: nested too deeply
-        data = msgspec.json.decode(await connection.body())
-        if isinstance(data, dict):
-            return data
-    return {}
-
-
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-async def target_of(connection: ASGIConnection[Any, Any, Any, Any], operation_id: str) -> Target:
-    """Every team and caller an operation names (a session, request or permission nobody knows names none)."""
+async def target_of(connection: ASGIConnection[Any, Any, Any, Any], operation: Operation) -> Target:
+    """Every team and caller an operation names (`x-iris-team`; a session, request or permission nobody knows
+    names none)."""
     target = Target()
-    body = await _json_object(connection)
-    path_team = _text(connection.path_params.get("team"))
-    body_team = _text(body.get("toTeam")) if operation_id in _BODY_TEAM else None
-    posted = isinstance(connection, Request) and connection.method == "POST"  # fromTeam: body of a POST, else query
-    named_caller = _text(body.get("fromTeam")) if posted else _text(connection.query_params.get("fromTeam"))
-    target.add(path_team, named_caller)
-    target.add(_text(connection.query_params.get("team")))
-    target.add(body_team)
-    target.team = path_team or body_team
+    names = operation.names
+    body = await json_object(connection) if names.body and isinstance(connection, Request) else {}
+
+    def read(source: Source | None) -> object:
+        return source.read(connection.path_params, connection.query_params, body) if source is not None else None
+
+    team_source = names.team if isinstance(names.team, Source) else None
+    team = _text(read(team_source))
+    named_caller = _text(read(names.caller))
+    target.add(team, named_caller)
+    if team_source is not None and team_source.where != "query":  # a query team filters a listing
+        target.team = team
     target.from_team = named_caller
     engine = cast(Engine, connection.app.state.engine)
-    sessions = [
-        connection.path_params.get("sessionId"),
-        connection.query_params.get("sessionId"),
-        body.get("sessionId"),
-        connection.query_params.get("session") if operation_id == "events" else None,
-    ]
-    for session_id in filter(None, map(_uuid, sessions)):
+    session_id = _uuid(read(names.session))
+    if session_id is not None:
         record = await engine.store.get_session(session_id)
         if record is not None:
             target.add(record.team, record.from_team)
             target.team, target.from_team = record.team, record.from_team  # what the operation really acts on
-    request_id = _uuid(connection.path_params.get("requestId"))
+    request_id = _uuid(read(names.request))
     if request_id is not None:
         with contextlib.suppress(IrisError):  # unknown: the handler answers 404
             view = await engine.get_request(request_id)
             target.add(view.team, view.from_team)
             target.team, target.from_team = view.team, view.from_team
-    permission_id = _uuid(connection.path_params.get("permissionId"))
+    permission_id = _uuid(read(names.permission))
     if permission_id is not None:
         pending = next((p for p in engine.pending_permissions() if p.id == str(permission_id)), None)
         if pending is not None:
             target.add(pending.team, pending.from_team)
             target.team, target.from_team = pending.team, pending.from_team
-    if operation_id in _EVERY_TEAM:
+    every = names.team == EVERY
+    if every:
         for name in engine.config.teams:
             target.add(name)
-    if target.from_team is None and (target.team is not None or operation_id == "wakeAll"):
+    if target.from_team is None and names.caller is not None and (target.team is not None or every):
         target.from_team = EXTERNAL
     return target
-
-
-async def teams_addressed(connection: ASGIConnection[Any, Any, Any, Any], operation_id: str) -> list[str]:
-    """The teams an operation names (empty when it names none, or names a session/request nobody knows)."""
-    return (await target_of(connection, operation_id)).teams
 
 
 async def _check_new_key(request: ASGIConnection[Any, Any, Any, Any], key: KeyRecord) -> None:
@@ -239,14 +222,15 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
         return
     opt = handler.opt or {}
     permission = opt.get(PERMISSION)
-    if permission is None or permission == PUBLIC:
+    operation = operation_of(opt)
+    if operation is None or permission is None or permission == PUBLIC:
         return
     services = _services(connection)
     limits = services.limits
     address = client_address(connection)
     state = facts(connection.scope)
-    operation_id = str(opt.get(OPERATION, ""))
-    audited = operation_id in OPERATION_EVENTS
+    operation_id = operation.operation_id
+    audited = operation.audit is not None
     if not services.require_auth:
         decision = limits.hit(key_id=None, client_address=address)
         state["rate"] = decision
@@ -258,7 +242,7 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
             _audit(services, connection, "forbidden", 403, error=refused.message, details=refused.details)
             raise refused
         if audited:
-            state["target"] = await target_of(connection, operation_id)
+            state["target"] = await target_of(connection, operation)
         state["authorized"] = True
         return
 
@@ -299,7 +283,7 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
     try:
         check(key, permission)
         if key.teams is not None or audited:
-            target = state["target"] = await target_of(connection, operation_id)
+            target = state["target"] = await target_of(connection, operation)
         if key.teams is not None and target is not None:
             identity = KeyIdentity(key)
             for team in target.teams:

@@ -1,5 +1,6 @@
 """The response hook of the auth layer: `RateLimit-*` headers on every /api response, and the audit row of
-every state-changing operation (with its status code, and the caller → team pair it acted on)."""
+every state-changing operation (its `x-iris-audit` event, its status code, and the caller → team pair it acted
+on)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from litestar.enums import ScopeType
 from litestar.types import Message, Scope
 
 from app.api.auth.guards import Target, audit_teams
-from app.api.auth.state import AuthServices, facts, rate_decision
-from app.api.routing import OPERATION
-from app.auth.audit import OPERATION_EVENTS
+from app.api.auth.state import AuthServices, facts, rate_decision, rate_headers
+from app.api.routing import operation_of
 
 __all__ = ["auth_response_hook"]
 
@@ -25,19 +25,17 @@ async def auth_response_hook(message: Message, scope: Scope) -> None:
     decision = rate_decision(scope)
     if decision is not None:
         headers = MutableScopeHeaders.from_message(message)
-        for name, value in decision.headers().items():
+        for name, value in rate_headers(decision).items():
             headers[name] = value
     state = facts(scope)
     if not state.get("authorized"):
         return
-    handler = scope.get("route_handler")
-    operation_id = (getattr(handler, "opt", None) or {}).get(OPERATION)
-    event = OPERATION_EVENTS.get(str(operation_id))
-    if event is None:
+    operation = operation_of(getattr(scope.get("route_handler"), "opt", None))
+    if operation is None or operation.audit is None:
         return
     services = cast(AuthServices, scope["app"].state.auth)
     status = int(message["status"])
-    details: dict[str, Any] = {"operation": operation_id}
+    details: dict[str, Any] = {"operation": operation.operation_id}
     team = scope.get("path_params", {}).get("team")
     if team:
         details["team"] = team
@@ -46,7 +44,7 @@ async def auth_response_hook(message: Message, scope: Scope) -> None:
     target = target if isinstance(target, Target) else None
     client = scope.get("client")
     services.audit.record(
-        event,
+        operation.audit,
         key=state.get("key"),
         client_address=client[0] if client else None,
         method=str(scope.get("method") or "") or None,

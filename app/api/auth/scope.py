@@ -2,7 +2,8 @@
 
 A pair is within a key's scope when its team is and its caller is `external` or one of the key's teams; a
 session, a tell or a pending permission belongs to its pair. The checks take anything with
-`allows(permission, team)` (the stream layer's `Identity`, or `KeyIdentity` around a key record).
+`allows(permission, team)` (the stream layer's `Identity`, or `KeyIdentity` around a key record). The
+permissions they are given come from the table of operations (`app.api.operations`).
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from app.auth.permissions import caller_forbidden
+from app.auth.permissions import caller_forbidden, permission_forbidden, team_forbidden
 from app.config import EXTERNAL
 from app.db.models import SessionRecord
 from app.engine import Engine
-from app.errors import ForbiddenError
 
 __all__ = [
     "Allows",
     "allows_caller",
     "allows_pair",
+    "require",
     "require_caller",
     "require_pair",
     "require_session",
@@ -51,10 +52,18 @@ def require_caller(identity: Allows, permission: str, from_team: str | None) -> 
         raise caller_forbidden(from_team)
 
 
+def require(identity: Allows, permission: str, team: str | None = None) -> None:
+    """403 naming the missing permission, or the team (when given) outside the key's scope."""
+    if not identity.allows(permission):
+        raise permission_forbidden(permission)
+    if team is not None and not identity.allows(permission, team):
+        raise team_forbidden(team)
+
+
 def require_pair(identity: Allows, permission: str, team: str, from_team: str | None) -> None:
     """403 naming the team or the caller unless the caller → team pair is within scope."""
     if not identity.allows(permission, team):
-        raise ForbiddenError(f"This key may not address team {team}", {"team": team})
+        raise team_forbidden(team)
     require_caller(identity, permission, from_team)
 
 

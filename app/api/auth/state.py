@@ -10,7 +10,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.types import Scope
 
-from app.api.streams.auth import Identity, StreamAccess
+from app.api.auth.access import Identity, StreamAccess
 from app.auth.audit import AuditLog
 from app.auth.keys import KeyRecord, hash_key, is_key
 from app.auth.ratelimit import RateDecision, RateLimits
@@ -25,6 +25,7 @@ __all__ = [
     "key_of",
     "key_scope",
     "rate_decision",
+    "rate_headers",
 ]
 
 log = logging.getLogger("iris.auth")
@@ -220,6 +221,21 @@ def rate_decision(scope: Scope) -> RateDecision | None:
     """The rate-limit decision taken for this request, if any."""
     decision = facts(scope).get("rate")
     return decision if isinstance(decision, RateDecision) else None
+
+
+def rate_headers(decision: RateDecision) -> dict[str, str]:
+    """`RateLimit-Limit`, `-Remaining`, `-Reset`, `-Policy`, and `Retry-After` when refused (none when off)."""
+    if not decision.enforced:
+        return {}
+    headers = {
+        "RateLimit-Limit": str(decision.limit),
+        "RateLimit-Remaining": str(decision.remaining),
+        "RateLimit-Reset": str(decision.reset),
+        "RateLimit-Policy": f"{decision.limit};w={decision.window}",
+    }
+    if not decision.allowed:
+        headers["Retry-After"] = str(decision.reset)
+    return headers
 
 
 def audit_details(connection: ASGIConnection[Any, Any, Any, Any], **details: Any) -> None:

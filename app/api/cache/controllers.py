@@ -19,7 +19,7 @@ class CacheController(Controller):
     path = "/cache/{sessionId:str}"
     tags = ["cache"]
 
-    @get("/", opt=operation("readCache", "cache:read", 200, 400, 401, 403, 404, 429, 500))
+    @get("/", opt=operation("readCache"))
     async def read_cache(
         self,
         engine: Engine,
@@ -32,7 +32,7 @@ class CacheController(Controller):
         cache = await engine.read_cache(as_uuid(sessionId), limit=limit, cursor=cursor)
         return cache_page(cache, include_messages=include_messages)
 
-    @delete("/", opt=operation("clearCache", "cache:write", 200, 400, 401, 403, 404, 429, 500), status_code=200)
+    @delete("/", opt=operation("clearCache"), status_code=200)
     async def clear_cache(
         self,
         engine: Engine,

@@ -12,7 +12,7 @@ __all__ = ["cache_page", "clear_cache_response"]
 
 
 def cache_page(cache: CachePage, *, include_messages: bool) -> m.CachePage:
-    """One page of a session's tells, newest first."""
+    """One page of a session's tells, newest first (the session's fields lifted up, so no plain copy)."""
     return m.CachePage(
         session_id=cache.session.session_id,
         team=cache.session.team,
@@ -23,5 +23,5 @@ def cache_page(cache: CachePage, *, include_messages: bool) -> m.CachePage:
 
 
 def clear_cache_response(session_id: uuid.UUID, cleared: int) -> m.ClearCacheResponse:
-    """How many records were deleted."""
+    """How many records were deleted (a count, not a view; a driver's unknown count, -1, shows as 0)."""
     return m.ClearCacheResponse(session_id=session_id, cleared=max(0, cleared))

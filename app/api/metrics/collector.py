@@ -27,14 +27,16 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from app.api.streams.layer import STREAM_KINDS
 from app.engine.events import Event
+from app.engine.records import TellEnded
 
 if TYPE_CHECKING:
     from app.api.streams import StreamLayer
     from app.auth.audit import AuditLog
     from app.engine import Engine
 
-__all__ = ["CONTENT_TYPE", "DURATION_BUCKETS", "STREAM_KINDS", "IrisMetrics"]
+__all__ = ["CONTENT_TYPE", "DURATION_BUCKETS", "IrisMetrics"]
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 """The Prometheus text format's media type."""
@@ -44,7 +46,6 @@ DURATION_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.
 
 TELL_STATUSES = ("completed", "failed", "cancelled", "stalled")
 PROCESS_STATES = ("spawning", "idle", "processing", "terminating")
-STREAM_KINDS = ("websocket", "sse", "tell_stream")
 AUTH_FAILURE_REASONS = frozenset({"missing", "malformed", "unknown", "revoked", "expired"})
 
 
@@ -147,14 +148,13 @@ class IrisMetrics:
 
     def on_event(self, event: Event) -> None:
         """An engine event: count each `tell:complete` by status and team, and observe its duration."""
-        if event.name != "tell:complete":
+        ended = event.record
+        if not isinstance(ended, TellEnded):
             return
-        data = event.data
-        team = self._team_of(str(data.get("sessionId", "")))
-        self.tells.labels(status=str(data.get("status")), team=team).inc()
-        duration_ms = data.get("durationMs")
-        if isinstance(duration_ms, int | float):
-            self.tell_duration.labels(team=team).observe(max(0.0, duration_ms / 1000))
+        team = self._team_of(str(ended.session_id))
+        self.tells.labels(status=str(ended.status), team=team).inc()
+        if ended.duration_ms is not None:
+            self.tell_duration.labels(team=team).observe(max(0.0, ended.duration_ms / 1000))
 
     def on_audit(self, event: str, details: Mapping[str, Any] | None) -> None:
         """An audit row: count rate-limit refusals and failed authentications."""

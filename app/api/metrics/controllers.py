@@ -10,22 +10,20 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.types import Guard
 
 from app.api.metrics.collector import CONTENT_TYPE, IrisMetrics
-from app.api.routing import PUBLIC, operation
+from app.api.routing import operation
 
-__all__ = ["METRICS_PERMISSION", "STATE_KEY", "metrics_route"]
+__all__ = ["STATE_KEY", "metrics_route"]
 
-METRICS_PERMISSION = "metrics:read"
 STATE_KEY = "metrics"
 """Where the app's `IrisMetrics` lives in `app.state`."""
 
 
 def metrics_route(*, public: bool, guards: Sequence[Guard] = ()) -> HTTPRouteHandler:
     """The route (one per app): `metrics:read` through `guards`, or no permission at all when `public`."""
-    permission = PUBLIC if public else METRICS_PERMISSION
 
     @get(
         "/metrics",
-        opt=operation("getMetrics", permission, 200, 401, 403, 429, 500),
+        opt=operation("getMetrics", public=public),
         guards=list(guards),
         tags=["status"],
         sync_to_thread=False,

@@ -33,7 +33,7 @@ class PermissionsController(Controller):
     path = "/permissions"
     tags = ["permissions"]
 
-    @get("/", opt=operation("listPermissions", "status:read", 200, 400, 401, 403, 404, 429, 500))
+    @get("/", opt=operation("listPermissions"))
     async def list_permissions(
         self,
         request: Request[Any, Any, Any],
@@ -62,7 +62,7 @@ class PermissionsController(Controller):
 
     @post(
         "/{permissionId:str}",
-        opt=operation("decidePermission", "team:tell", 200, 400, 401, 403, 404, 413, 429, 500),
+        opt=operation("decidePermission"),
         dependencies={"payload": json_body(m.PermissionDecisionRequest)},
         status_code=200,
     )

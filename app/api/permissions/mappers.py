@@ -21,7 +21,7 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 
 
 def permission_request(pending: PendingPermission) -> m.PermissionRequest:
-    """A tool use waiting for a decision."""
+    """A tool use waiting for a decision (ids parsed, fields renamed, a missing deadline filled: no plain copy)."""
     return m.PermissionRequest(
         permission_id=uuid.UUID(pending.id),
         session_id=uuid.UUID(pending.session_id),
@@ -38,7 +38,7 @@ def permission_request(pending: PendingPermission) -> m.PermissionRequest:
 def decision_response(
     pending: PendingPermission, decision: m.PermissionDecision, reason: str | None, decided_by: str | None
 ) -> m.PermissionDecisionResponse:
-    """The decision that was delivered."""
+    """The decision that was delivered (joined with the request's own decision and decider: no plain copy)."""
     return m.PermissionDecisionResponse(
         permission_id=uuid.UUID(pending.id),
         session_id=uuid.UUID(pending.session_id),

@@ -7,9 +7,10 @@ import time
 from litestar import Controller, Response, post
 
 from app.api import models as m
+from app.api.convert import to_model
 from app.api.deps import caller, json_body
 from app.api.params import TeamPath
-from app.api.processes.mappers import launch_response, sleep_response, wake_all_response, wake_response
+from app.api.processes.mappers import wake_all_response, wake_response
 from app.api.routing import operation
 from app.engine import Engine
 
@@ -28,7 +29,7 @@ class ProcessesController(Controller):
 
     @post(
         "/{team:str}/wake",
-        opt=operation("wakeTeam", "team:wake", 200, 400, 401, 403, 404, 408, 413, 429, 500, 503),
+        opt=operation("wakeTeam"),
         dependencies={"payload": json_body(m.WakeRequest, required=False)},
         status_code=200,
     )
@@ -36,38 +37,33 @@ class ProcessesController(Controller):
         """Ensure the pair's process is ready, starting it if needed, and wait for it."""
         start = time.monotonic()
         from_team = caller(engine, payload.from_team)
-        result = await engine.wake(team, from_team=from_team)
-        [status] = await engine.team_status(from_team=from_team, team=team)
-        state = status.state if status.session_id == result.session_id and status.state != "stopped" else "idle"
-        return wake_response(result, state, _ms_since(start))
+        return wake_response(await engine.wake(team, from_team=from_team), _ms_since(start))
 
     @post(
         "/{team:str}/launch",
-        opt=operation("launchTeam", "team:wake", 202, 400, 401, 403, 404, 413, 429, 500, 503),
+        opt=operation("launchTeam"),
         dependencies={"payload": json_body(m.WakeRequest, required=False)},
         status_code=202,
     )
     async def launch(self, engine: Engine, team: TeamPath, payload: m.WakeRequest) -> Response[m.LaunchResponse]:
         """Start the pair's process without waiting (202)."""
         result = await engine.launch(team, from_team=caller(engine, payload.from_team))
-        return Response(launch_response(result), status_code=202)
+        return Response(to_model(result, m.LaunchResponse), status_code=202)
 
     @post(
         "/{team:str}/sleep",
-        opt=operation("sleepTeam", "team:sleep", 200, 400, 401, 403, 404, 413, 429, 500),
+        opt=operation("sleepTeam"),
         dependencies={"payload": json_body(m.SleepRequest, required=False)},
         status_code=200,
     )
     async def sleep(self, engine: Engine, team: TeamPath, payload: m.SleepRequest) -> m.SleepResponse:
         """Put the pair's process to sleep (with `force`, cancelling its running tell first)."""
-        from_team = caller(engine, payload.from_team)
-        [before] = await engine.team_status(from_team=from_team, team=team)
-        result = await engine.sleep(team, from_team=from_team, force=payload.force is True)
-        return sleep_response(result, before.pid)
+        result = await engine.sleep(team, from_team=caller(engine, payload.from_team), force=payload.force is True)
+        return to_model(result, m.SleepResponse)
 
     @post(
         "/wake-all",
-        opt=operation("wakeAll", "team:wake", 200, 400, 401, 403, 404, 413, 429, 500),
+        opt=operation("wakeAll"),
         dependencies={"payload": json_body(m.WakeAllRequest, required=False)},
         status_code=200,
     )

@@ -1,14 +1,15 @@
-"""Engine results of process operations → the contract's models."""
+"""Engine results of process operations → the contract's models, where they differ from a field-by-field copy."""
 
 from __future__ import annotations
 
 import msgspec
 
 from app.api import models as m
+from app.api.convert import to_model
 from app.api.errors import redact_paths
-from app.engine.views import SleepResult, WakeAllResult, WakeResult
+from app.engine.views import WakeAllResult, WakeResult
 
-__all__ = ["launch_response", "sleep_response", "wake_all_response", "wake_response"]
+__all__ = ["wake_all_response", "wake_response"]
 
 _ERROR_NAMES = {member.value for member in m.ErrorName}
 
@@ -17,45 +18,17 @@ def _pid(pid: int | None) -> int | None:
     return pid if pid is not None and pid > 0 else None
 
 
-def wake_response(result: WakeResult, state: str, duration_ms: int) -> m.WakeResponse:
-    """A process that is ready."""
+def wake_response(result: WakeResult, duration_ms: int) -> m.WakeResponse:
+    """A process that is ready: its pid is certain, and a wake that started it reports how long that took."""
     assert result.pid is not None, "a woken process has a pid"
-    return m.WakeResponse(
-        team=result.team,
-        from_team=result.from_team,
-        session_id=result.session_id,
-        pid=result.pid,
-        status=m.WakeStatus(result.status),
-        state=m.ProcessState(state),
-        duration=0 if result.status == "already_awake" else max(0, duration_ms),
-    )
-
-
-def launch_response(result: WakeResult) -> m.LaunchResponse:
-    """A process being started in the background (or already running)."""
-    return m.LaunchResponse(
-        team=result.team,
-        from_team=result.from_team,
-        session_id=result.session_id,
-        status=m.LaunchStatus(result.status),
-        pid=_pid(result.pid) if result.status == "already_awake" else None,
-    )
-
-
-def sleep_response(result: SleepResult, pid: int | None) -> m.SleepResponse:
-    """A process put to sleep; `pid` is the one that was stopped."""
-    return m.SleepResponse(
-        team=result.team,
-        from_team=result.from_team,
-        session_id=result.session_id,
-        status=m.SleepStatus(result.status),
-        pid=_pid(pid) if result.status == "asleep" else None,
-        cancelled_request_id=result.cancelled_request_id,
+    state = "idle" if result.state == "stopped" else result.state
+    return to_model(
+        result, m.WakeResponse, state=state, duration=0 if result.status == "already_awake" else duration_ms
     )
 
 
 def wake_all_response(result: WakeAllResult, duration_ms: int) -> m.WakeAllResponse:
-    """Per-team results and a summary."""
+    """Per-team results and a summary: nested, and a failure's message redacted, so no plain copy."""
     results = []
     for one in result.results:
         error: m.WakeAllFailure | msgspec.UnsetType = msgspec.UNSET

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 
 from app.api import models as m
 from app.api.auth.state import key_of
+from app.api.convert import to_model
 from app.api.deps import caller, given, json_body
 from app.api.params import (
     CursorQuery,
@@ -19,14 +21,8 @@ from app.api.params import (
     as_optional_uuid,
 )
 from app.api.routing import operation
-from app.api.sessions.mappers import (
-    cancel_response,
-    delete_response,
-    fork_response,
-    reboot_response,
-    session_report,
-)
-from app.api.teams.controllers import TELL_STATUSES, tell_answer
+from app.api.sessions.mappers import fork_response, session_report
+from app.api.teams.controllers import tell_answer
 from app.auth.permissions import sees_paths
 from app.engine import Engine
 
@@ -41,7 +37,7 @@ class SessionsController(Controller):
 
     @post(
         "/cancel",
-        opt=operation("cancelTell", "team:cancel", 200, 400, 401, 403, 404, 413, 429, 500),
+        opt=operation("cancelTell"),
         dependencies={"payload": json_body(m.CancelRequest, required=False)},
         status_code=200,
     )
@@ -53,20 +49,21 @@ class SessionsController(Controller):
             drop_queued=payload.drop_queued is True,
             session_id=given(payload.session_id),
         )
-        return cancel_response(result)
+        request_id = msgspec.UNSET if result.request_id is None else result.request_id
+        return to_model(result, m.CancelResponse, request_id=request_id)
 
     @delete(
         "/reboot",
-        opt=operation("rebootSession", "team:clear", 200, 400, 401, 403, 404, 429, 500),
+        opt=operation("rebootSession"),
         status_code=200,
     )
     async def reboot(self, engine: Engine, team: TeamPath, from_team: FromTeamQuery = None) -> m.RebootResponse:
         """Replace the pair's session with a fresh one."""
-        return reboot_response(await engine.reboot(team, from_team=caller(engine, from_team)))
+        return to_model(await engine.reboot(team, from_team=caller(engine, from_team)), m.RebootResponse)
 
     @delete(
         "/delete",
-        opt=operation("deleteSession", "team:clear", 200, 400, 401, 403, 404, 429, 500),
+        opt=operation("deleteSession"),
         status_code=200,
     )
     async def delete_session(
@@ -78,11 +75,11 @@ class SessionsController(Controller):
     ) -> m.DeleteSessionResponse:
         """Delete the pair's session (or the named one of this pair), its cache and transcript."""
         result = await engine.delete(team, from_team=caller(engine, from_team), session_id=as_optional_uuid(session_id))
-        return delete_response(result)
+        return to_model(result, m.DeleteSessionResponse, deleted=True)
 
     @post(
         "/fork",
-        opt=operation("forkSession", "team:fork", 201, 400, 401, 403, 404, 408, 413, 429, 500, 503),
+        opt=operation("forkSession"),
         dependencies={"payload": json_body(m.ForkRequest, required=False)},
         status_code=201,
     )
@@ -97,7 +94,7 @@ class SessionsController(Controller):
 
     @post(
         "/compact",
-        opt=operation("compactSession", "team:compact", *TELL_STATUSES),
+        opt=operation("compactSession"),
         dependencies={"payload": json_body(m.CompactRequest, required=False)},
         status_code=200,
     )
@@ -111,7 +108,7 @@ class SessionsController(Controller):
         )
         return tell_answer(view)
 
-    @get("/report", opt=operation("sessionReport", "cache:read", 200, 400, 401, 403, 404, 429, 500))
+    @get("/report", opt=operation("sessionReport"))
     async def report(
         self,
         request: Request[Any, Any, Any],

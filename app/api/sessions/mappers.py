@@ -1,65 +1,24 @@
-"""Engine results of session operations → the contract's models."""
+"""Engine views of sessions → the contract's models, where they differ from a field-by-field copy."""
 
 from __future__ import annotations
 
-import msgspec
-
 from app.api import models as m
+from app.api.convert import to_model
+from app.api.presentation import fork_command
 from app.api.teams.mappers import tell_response
-from app.engine.views import CachePage, CancelResult, DeleteResult, ForkResult, RebootResult, SessionView
+from app.engine.views import CachePage, ForkResult, SessionView
 
-__all__ = ["cancel_response", "delete_response", "fork_response", "reboot_response", "session_info", "session_report"]
-
-
-def cancel_response(result: CancelResult) -> m.CancelResponse:
-    """What a cancel actually did."""
-    return m.CancelResponse(
-        team=result.team,
-        from_team=result.from_team,
-        session_id=result.session_id,
-        cancelled=result.cancelled,
-        dropped_queued=result.dropped_queued,
-        request_id=result.request_id if result.request_id is not None else msgspec.UNSET,
-        status=m.TellStatus(result.status) if result.status is not None else None,
-        message=result.message,
-    )
-
-
-def reboot_response(result: RebootResult) -> m.RebootResponse:
-    """The deleted session and its fresh replacement."""
-    return m.RebootResponse(
-        team=result.team,
-        from_team=result.from_team,
-        old_session_id=result.old_session_id,
-        new_session_id=result.new_session_id,
-    )
-
-
-def delete_response(result: DeleteResult) -> m.DeleteSessionResponse:
-    """The deleted session."""
-    return m.DeleteSessionResponse(
-        team=result.team,
-        from_team=result.from_team,
-        session_id=result.session_id,
-        deleted=True,
-        transcript_deleted=result.transcript_deleted,
-        tells_deleted=max(0, result.tells_deleted),
-    )
+__all__ = ["fork_response", "session_info", "session_report"]
 
 
 def fork_response(result: ForkResult) -> m.ForkResponse:
-    """The new fork and how a person can continue it."""
-    return m.ForkResponse(
-        team=result.team,
-        from_team=result.from_team,
-        session_id=result.session_id,
-        forked_from=result.forked_from,
-        command=result.command,
-    )
+    """The new fork and how a person can continue it (that command is composed here, so no plain copy)."""
+    return to_model(result, m.ForkResponse, command=fork_command(result.folder, result.forked_from, result.session_id))
 
 
 def session_info(session: SessionView, *, show_command: bool = True) -> m.SessionInfo:
-    """A stored session with its live process state and totals (its launch command only with `show_command`)."""
+    """A stored session with its live process state and totals (its launch command only with `show_command`):
+    its totals nest, so no plain copy."""
     return m.SessionInfo(
         session_id=session.session_id,
         team=session.team,
@@ -81,7 +40,7 @@ def session_info(session: SessionView, *, show_command: bool = True) -> m.Sessio
 
 
 def session_report(cache: CachePage, *, include_messages: bool, show_command: bool = True) -> m.SessionReport:
-    """The pair's session and one page of its tells, newest first."""
+    """The pair's session and one page of its tells, newest first (a page of views nests, so no plain copy)."""
     return m.SessionReport(
         team=cache.session.team,
         from_team=cache.session.from_team,

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from app.api import models as m
+from app.api.convert import to_model
 from app.engine.logs import LogEntry
 from app.engine.views import SystemStatus, TeamStatus
 
@@ -17,23 +18,13 @@ _LEVELS = {member.value for member in m.LogLevel}
 
 
 def team_status(status: TeamStatus) -> m.TeamStatus:
-    """One team as seen by one caller."""
-    return m.TeamStatus(
-        team=status.team,
-        status=m.AwakeStatus.awake if status.awake else m.AwakeStatus.asleep,
-        state=m.ProcessState(status.state),
-        pid=status.pid if status.pid is not None and status.pid > 0 else None,
-        session_id=status.session_id,
-        message_count=max(0, status.message_count),
-        queue_length=max(0, status.queue_length),
-        current_request_id=status.current_request_id,
-        last_activity=status.last_activity,
-        idle_time_remaining=None if status.idle_time_remaining_ms is None else max(0, status.idle_time_remaining_ms),
-    )
+    """One team as seen by one caller (awake or asleep, named as the contract names it)."""
+    awake = m.AwakeStatus.awake if status.awake else m.AwakeStatus.asleep
+    return to_model(status, m.TeamStatus, status=awake, idle_time_remaining=status.idle_time_remaining_ms)
 
 
 def log_record(entry: LogEntry) -> m.LogRecord:
-    """One structured log record."""
+    """One structured log record (its level made one of the contract's, so no plain copy)."""
     level = entry.level if entry.level in _LEVELS else ("debug" if entry.level.startswith("level") else "info")
     return m.LogRecord(
         timestamp=entry.timestamp,
@@ -45,12 +36,12 @@ def log_record(entry: LogEntry) -> m.LogRecord:
 
 
 def date_response(now: dict[str, Any]) -> m.DateResponse:
-    """The engine's clock reading, typed."""
+    """The server's clock reading, typed."""
     return msgspec.convert(now, m.DateResponse)
 
 
 def system_status(status: SystemStatus, *, degraded: bool) -> m.SystemStatus:
-    """The server's state; `degraded` when something needs attention."""
+    """The server's state; `degraded` when something needs attention (its counts nest, so no plain copy)."""
     counts = {
         state: max(0, status.processes.get(state, 0)) for state in ("spawning", "idle", "processing", "terminating")
     }

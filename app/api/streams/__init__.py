@@ -13,8 +13,9 @@ binds the channels to the engine that the app's lifespan put in `app.state.engin
 `api.requireAuth: true` refuses everything.
 """
 
-from app.api.streams.auth import OPEN, Identity, KeyIdentity, StreamAccess, as_identity
-from app.api.streams.plugin import StreamLayer, StreamSettings, StreamsPlugin, streams_plugins
+from app.api.auth.access import OPEN, Identity, KeyIdentity, StreamAccess, as_identity
+from app.api.streams.layer import StreamLayer, StreamSettings
+from app.api.streams.plugin import StreamsPlugin, streams_plugins
 
 __all__ = [
     "OPEN",

@@ -20,12 +20,12 @@ import datetime
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.channels.subscriber import Subscriber
+from litestar.channels.subscriber import Subscriber as ChannelSubscription
 
 from app.api import models as m
 from app.api.streams.redis_backend import ChannelsHealth, ReconnectingRedisBackend
@@ -35,10 +35,17 @@ from app.config import ChannelsConfig
 from app.engine.events import SYSTEM, Event
 
 if TYPE_CHECKING:
-    from app.api.streams.clients import StreamClient
     from app.engine import Engine
 
-__all__ = ["BUS_PREFIX", "Bus", "channels_backend", "channels_plugin", "channels_status", "close_backend"]
+__all__ = [
+    "BUS_PREFIX",
+    "Bus",
+    "Subscriber",
+    "channels_backend",
+    "channels_plugin",
+    "channels_status",
+    "close_backend",
+]
 
 log = logging.getLogger("iris.streams")
 
@@ -83,7 +90,7 @@ def channels_status(plugin: ChannelsPlugin) -> m.ChannelsStatus:
 def channels_plugin(config: ChannelsConfig, bus: Bus) -> ChannelsPlugin:
     """Litestar's channels plugin on the configured backend, delivering straight into `bus`."""
 
-    class _Relay(Subscriber):
+    class _Relay(ChannelSubscription):
         """The bus's subscription to one channel: each event goes straight to the bus, never queued here."""
 
         def put_nowait(self, item: bytes | None) -> bool:
@@ -98,6 +105,14 @@ def channels_plugin(config: ChannelsConfig, bus: Bus) -> ChannelsPlugin:
     )
     bus.plugin = plugin
     return plugin
+
+
+class Subscriber(Protocol):
+    """What the bus hands events to (a `StreamClient`): one call per live event of a channel it attached."""
+
+    def offer(self, wire: WireEvent) -> None:
+        """Take one live event, without waiting."""
+        ...
 
 
 class _Lru(OrderedDict[Any, Any]):
@@ -120,8 +135,8 @@ class Bus:
         self.plugin: ChannelsPlugin | None = None
         self.engine: Engine | None = None
         self._live = False
-        self._clients: dict[str, set[StreamClient]] = {}
-        self._relays: dict[str, Subscriber] = {}
+        self._clients: dict[str, set[Subscriber]] = {}
+        self._relays: dict[str, ChannelSubscription] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._releases: set[asyncio.Task[None]] = set()
         # Wire forms of recent session events (replay sends the very bytes live delivery sent), and the
@@ -207,7 +222,7 @@ class Bus:
             except Exception:  # never let one subscriber stop the channels plugin's delivery loop
                 log.exception("delivering %s to a subscriber failed", wire.name)
 
-    async def attach(self, client: StreamClient, channel: str) -> None:
+    async def attach(self, client: Subscriber, channel: str) -> None:
         """Route `channel` to `client`; returns once this instance is subscribed to it on the backend."""
         self._clients.setdefault(channel, set()).add(client)
         if channel in self._relays:
@@ -217,7 +232,7 @@ class Bus:
             if channel not in self._relays and self._clients.get(channel) and self.plugin is not None:
                 self._relays[channel] = await self.plugin.subscribe(BUS_PREFIX + channel)
 
-    def detach(self, client: StreamClient, channels: Iterable[str]) -> None:
+    def detach(self, client: Subscriber, channels: Iterable[str]) -> None:
         """Stop routing `channels` to `client` (the backend subscription goes when nobody wants it)."""
         for channel in channels:
             clients = self._clients.get(channel)

@@ -29,6 +29,8 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.api.auth.access import Identity
+from app.api.streams.channels import Bus
 from app.api.streams.schemas import (
     SESSION_PREFIX,
     TELL_STREAM_EVENTS,
@@ -40,8 +42,6 @@ from app.api.streams.schemas import (
 from app.api.streams.visibility import visible
 
 if TYPE_CHECKING:
-    from app.api.streams.auth import Identity
-    from app.api.streams.channels import Bus
     from app.engine import Engine
 
 __all__ = ["StreamClient", "TellWatch"]
@@ -93,7 +93,7 @@ class StreamClient:
         self.holder = ""
         """Whose stream allowance this stream uses (`key:<id>`, or `addr:<address>` without a key)."""
         self.kind = ""
-        """`websocket`, `sse` or `tell_stream` (`plugin.STREAM_KINDS`)."""
+        """`websocket`, `sse` or `tell_stream` (`layer.STREAM_KINDS`)."""
         self.ended: str | None = None
         """Why the stream was ended by the server (`revoked`, `expired`), if it was."""
         self._queue: deque[WireEvent] = deque()

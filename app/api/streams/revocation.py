@@ -19,12 +19,10 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from app.api.streams.auth import StreamAccess, expires_at
-
-if TYPE_CHECKING:
-    from app.api.streams.clients import StreamClient
+from app.api.auth.access import StreamAccess, expires_at
+from app.api.streams.clients import StreamClient
 
 __all__ = ["EndReason", "KeyWatch", "StoreChanges"]
 

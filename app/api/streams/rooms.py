@@ -1,7 +1,7 @@
 """Joining rooms and starting streamed tells, with the checks the contract asks for; shared by SSE and /ws.
 
-Rooms and the permission each needs (`x-iris-subscription-permissions`, `x-websocket.permissions`):
-`session:{id}` - cache:read, `team:{name}` - status:read, `system` - status:read; a streamed tell - team:tell.
+Rooms and the permission each needs, read from the table of operations (`x-iris-subscription-permissions`,
+`x-websocket.permissions`): `session:{id}`, `team:{name}`, `system`; a streamed tell (`tell:start`).
 A key with a team scope may join a session only if its pair (team and caller) is within the scope, and a
 team only if it is one of its teams; what it then receives of a team or of `system` is limited to its pairs
 (`visibility.py`).
@@ -16,12 +16,12 @@ from typing import Any
 import msgspec
 
 from app.api import models as m
-from app.api.auth.scope import require_pair, require_tell
+from app.api.auth.access import Identity
+from app.api.auth.scope import require, require_pair, require_tell
 from app.api.deps import caller
-from app.api.streams.auth import Identity, require
+from app.api.operations import subscription, table
 from app.api.streams.clients import StreamClient, TellWatch
 from app.api.streams.schemas import SESSION_PREFIX, control_event
-from app.api.streams.visibility import SYSTEM_PERMISSION, TEAM_PERMISSION
 from app.api.teams.commands import run_as_command
 from app.engine import Engine
 from app.engine.events import SYSTEM, team_channel
@@ -29,9 +29,7 @@ from app.errors import SessionNotFoundError, TeamNotFoundError
 
 __all__ = [
     "SESSION_PERMISSION",
-    "SYSTEM_PERMISSION",
-    "TEAM_PERMISSION",
-    "TELL_PERMISSION",
+    "TELL_START",
     "StartedTell",
     "check_session",
     "check_system",
@@ -39,8 +37,10 @@ __all__ = [
     "start_tell",
 ]
 
-SESSION_PERMISSION = "cache:read"
-TELL_PERMISSION = "team:tell"
+SESSION_PERMISSION = subscription("session")
+"""What following a session needs (the contract's, as the SSE route reads it)."""
+TELL_START = "tell:start"
+"""The WebSocket message (and the SSE route) that starts a streamed tell."""
 
 
 async def check_session(engine: Engine, identity: Identity, session_id: uuid.UUID) -> None:
@@ -49,26 +49,28 @@ async def check_session(engine: Engine, identity: Identity, session_id: uuid.UUI
     A session this instance does not know may still live on another instance sharing the channels backend;
     a key without a team scope may follow it, a scoped one may not (its team cannot be checked).
     """
-    require(identity, SESSION_PERMISSION)
+    permission = subscription("session")
+    require(identity, permission)
     record = await engine.store.get_session(session_id)
     if record is not None:
-        require_pair(identity, SESSION_PERMISSION, record.team, record.from_team)
+        require_pair(identity, permission, record.team, record.from_team)
     elif identity.scoped:
         raise SessionNotFoundError(f"No session {session_id}", {"sessionId": str(session_id)})
 
 
 def check_team(engine: Engine, identity: Identity, team: str) -> str:
     """May `identity` follow this team's process events? Returns its channel."""
-    require(identity, TEAM_PERMISSION)
+    permission = subscription("team")
+    require(identity, permission)
     if engine.config.team(team) is None:
         raise TeamNotFoundError(f"Team {team!r} is not configured", {"team": team})
-    require(identity, TEAM_PERMISSION, team)
+    require(identity, permission, team)
     return team_channel(team)
 
 
 def check_system(identity: Identity) -> str:
     """May `identity` follow the health ticks? Returns the channel."""
-    require(identity, SYSTEM_PERMISSION)
+    require(identity, subscription("system"))
     return SYSTEM
 
 
@@ -90,10 +92,11 @@ async def start_tell(
 
     Errors before acceptance (permission, validation, unknown team, full queue or pool) are raised.
     """
-    require(identity, TELL_PERMISSION, request.to_team)
+    permission = table().messages[TELL_START].permission  # the same as `tellStream`'s (a drift test checks)
+    require(identity, permission, request.to_team)
     session = request.session_id if isinstance(request.session_id, uuid.UUID) else None
     from_team = caller(engine, request.from_team if request.from_team is not msgspec.UNSET else None)
-    await require_tell(engine, identity, TELL_PERMISSION, request.to_team, from_team, session)
+    await require_tell(engine, identity, permission, request.to_team, from_team, session)
     command = run_as_command(engine, request.message, identity.allows) is not None
     view = await engine.tell(
         request.to_team, request.message, from_team=from_team, timeout=-1, session_id=session, command=command

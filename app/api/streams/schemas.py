@@ -1,9 +1,11 @@
-"""The wire form of events: the engine's events mapped to the contract's schemas, encoded once.
+"""The wire form of events: the engine's records turned into the contract's event models, encoded once.
 
 Every event travels as the JSON envelope `{"event": NAME, "data": {...}}` (`ServerEvent` in openapi/iris.yaml).
-The engine's field names are aligned with the spec here (and only here): `durationMs` → `duration`,
-`tool`/`input` → `toolName`/`toolInput`, a raw Claude Code message → `ClaudeMessage`, and a tell that Iris
-itself failed to run (its process would not start or died) ends as `tell:error` rather than `tell:complete`.
+Each engine record (`app.engine.records`) becomes its generated model here (and only here): `duration_ms` →
+`duration`, `tool`/`input` → `toolName`/`toolInput`, a raw Claude Code message → `ClaudeMessage`, and a tell
+whose failure is Iris's own (its process would not start or died, or Iris failed) ends as `tell:error` rather
+than `tell:complete`, named by its failure's kind. Every envelope is checked against `ServerEvent` as it is
+encoded: one that does not fit the contract raises `ContractError` and is never sent.
 
 An event is encoded once, where it is published; every subscriber (SSE or WebSocket, on this instance or,
 through the channels backend, on another) gets the same bytes. Between instances an event travels as a
@@ -15,18 +17,36 @@ check (`visibility.py`) never parse JSON.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import uuid
+from typing import Any, TypeVar
 
 import msgspec
 
-from app.api.models import ErrorName
+from app.api import models as m
 from app.engine.events import Event
+from app.engine.records import (
+    CacheMessage,
+    Health,
+    PermissionRequested,
+    PermissionResolved,
+    ProcessFailed,
+    ProcessSpawned,
+    ProcessTerminated,
+    Record,
+    SubscriberReset,
+    TellChunk,
+    TellEnded,
+    TellQueued,
+    TellStarted,
+)
+from app.engine.tells import FailureKind
 from app.engine.views import TellView
 
 __all__ = [
     "SESSION_PREFIX",
     "TELL_STREAM_EVENTS",
     "TERMINAL_EVENTS",
+    "ContractError",
     "PairLoad",
     "WireEvent",
     "control_event",
@@ -43,13 +63,25 @@ TELL_STREAM_EVENTS = frozenset({"tell:chunk", "tell:complete", "tell:error"})
 """What a streamed tell (`tell:start`, `POST /api/teams/tell/stream`) carries after `tell:accepted`."""
 
 _FRAME_MAGIC = b"iris2"
-_ERROR_NAMES = frozenset(member.value for member in ErrorName)
-# Reasons with which the engine ends a tell that Iris could not run to a result (domain.md's tell:error).
 _IRIS_FAILURES = {
-    "process_exited": "ProcessError",
-    "process_error": "ProcessError",
-    "internal_error": "InternalServerError",
+    FailureKind.PROCESS_EXITED: m.ErrorName.process_error,
+    FailureKind.PROCESS_ERROR: m.ErrorName.process_error,
+    FailureKind.START_FAILED: m.ErrorName.process_error,
+    FailureKind.START_TIMEOUT: m.ErrorName.timeout_error,
+    FailureKind.POOL_FULL: m.ErrorName.process_pool_limit_error,
+    FailureKind.INTERNAL_ERROR: m.ErrorName.internal_server_error,
 }
+"""The failures with which Iris could not run a tell to a result (domain.md's `tell:error`), by contract error."""
+_RESOLVED_BY = {
+    "decided": m.PermissionResolvedBy.api,
+    "timeout": m.PermissionResolvedBy.timeout,
+    "shutdown": m.PermissionResolvedBy.shutdown,
+}
+_T = TypeVar("_T")
+
+
+class ContractError(ValueError):
+    """An event that does not fit the contract's `ServerEvent` (it is not sent)."""
 
 
 def _enc_hook(value: Any) -> Any:
@@ -57,6 +89,16 @@ def _enc_hook(value: Any) -> Any:
 
 
 _encode = msgspec.json.Encoder(enc_hook=_enc_hook).encode
+_check = msgspec.json.Decoder(m.ServerEvent).decode
+
+
+def _checked(name: str, body: bytes) -> bytes:
+    """The encoded envelope, once it fits the contract (ContractError naming the field otherwise)."""
+    try:
+        _check(body)
+    except msgspec.ValidationError as exc:
+        raise ContractError(f"{name} does not fit the contract: {exc}") from None
+    return body
 
 
 class PairLoad(msgspec.Struct, array_like=True, frozen=True):
@@ -112,11 +154,27 @@ class WireEvent:
         self._text: str | None = None
 
     @classmethod
+    def of(cls, channel: str, event: Any, seq: int | None = None) -> WireEvent:
+        """Encode one of the contract's event models (ContractError when it does not fit the contract)."""
+        name = str(type(event).__struct_config__.tag)
+        data = event.data
+        request_id = getattr(data, "request_id", None)
+        caller = getattr(data, "from_team", None)
+        return cls(
+            channel,
+            name,
+            seq,
+            str(request_id) if isinstance(request_id, uuid.UUID) else None,
+            _checked(name, _encode(event)),
+            caller if isinstance(caller, str) else None,
+        )
+
+    @classmethod
     def build(cls, channel: str, name: str, data: dict[str, Any], seq: int | None = None) -> WireEvent:
-        """Encode `{"event": name, "data": data}`."""
+        """Encode `{"event": name, "data": data}` (ContractError when it does not fit the contract)."""
         request_id = data.get("requestId")
         caller = data.get("fromTeam")
-        body = _encode({"event": name, "data": data})
+        body = _checked(name, _encode({"event": name, "data": data}))
         return cls(
             channel,
             name,
@@ -180,108 +238,147 @@ def decode_frame(frame: bytes) -> WireEvent | None:
     )
 
 
-def _without_none(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def _tell_outcome(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """`tell:complete`, or `tell:error` when Iris itself could not run the tell to a result."""
-    status = data.get("status")
-    reason = data.get("reason") or ""
-    if status == "failed" and not data.get("isError"):
-        prefix = reason.split(":", 1)[0].strip()
-        error = _IRIS_FAILURES.get(prefix) or (prefix if prefix in _ERROR_NAMES else None)
-        if error is not None:
-            return "tell:error", _without_none(
-                {
-                    "requestId": data.get("requestId"),
-                    "sessionId": data.get("sessionId"),
-                    "seq": data.get("seq"),
-                    "error": error,
-                    "message": reason,
-                }
+def _contract_event(record: Record, seq: int | None, at: datetime.datetime | None) -> Any:
+    """The contract's event (`ServerEvent`) of an engine record."""
+    number = seq if seq is not None else 0  # every session event has one (the hub numbers them)
+    match record:
+        case TellQueued():
+            queued = m.TellQueued(
+                request_id=record.request_id, seq=number, position=record.position, session_id=record.session_id
             )
-    return "tell:complete", _without_none(
-        {
-            "requestId": data.get("requestId"),
-            "sessionId": data.get("sessionId"),
-            "seq": data.get("seq"),
-            "response": data.get("response") or "",
-            "status": status,
-            "duration": data.get("durationMs"),
-            "reason": data.get("reason"),
-            "isError": data.get("isError"),
-            "costUsd": data.get("costUsd"),
-        }
+            return m.TellQueuedEvent(data=queued)
+        case TellStarted():
+            return m.TellStartedEvent(
+                data=m.TellStarted(request_id=record.request_id, seq=number, session_id=record.session_id)
+            )
+        case TellChunk():
+            chunk = m.TellChunk(
+                request_id=record.request_id, session_id=record.session_id, seq=number, chunk=record.chunk
+            )
+            return m.TellChunkEvent(data=chunk)
+        case CacheMessage():
+            message = _claude_message(record.message, number, at or datetime.datetime.now(datetime.UTC))
+            cached = m.CacheMessage(
+                session_id=record.session_id, seq=number, request_id=record.request_id, message=message
+            )
+            return m.CacheMessageEvent(data=cached)
+        case TellEnded():
+            return _tell_outcome(record, seq)
+        case ProcessSpawned():
+            if record.pid is None:
+                raise ContractError("process:spawned does not fit the contract: it names no pid")
+            spawned = m.ProcessSpawned(
+                team=record.team, from_team=record.from_team, session_id=record.session_id, pid=record.pid
+            )
+            return m.ProcessSpawnedEvent(data=spawned)
+        case ProcessFailed():
+            failed = m.ProcessError(
+                team=record.team, error=record.error, from_team=record.from_team, session_id=record.session_id
+            )
+            return m.ProcessErrorEvent(data=failed)
+        case ProcessTerminated():
+            terminated = m.ProcessTerminated(
+                team=record.team,
+                from_team=record.from_team,
+                session_id=record.session_id,
+                reason=record.reason,
+                exit_code=record.exit_code,
+            )
+            return m.ProcessTerminatedEvent(data=terminated)
+        case Health():
+            tick = m.HealthCheck(
+                total_processes=record.total_processes,
+                max_processes=record.max_processes,
+                uptime=record.uptime,
+                timestamp=record.timestamp,
+                processes=msgspec.convert(record.processes, m.ProcessCounts),
+                pending_permissions=record.pending_permissions,
+            )
+            return m.HealthCheckEvent(data=tick)
+        case PermissionRequested():
+            request = m.PermissionRequest(
+                permission_id=record.permission_id,
+                session_id=record.session_id,
+                request_id=record.request_id,
+                team=record.team,
+                from_team=record.from_team,
+                tool_name=record.tool,
+                tool_input=record.input,
+                created_at=record.created_at,
+                expires_at=record.expires_at or record.created_at,
+            )
+            return m.PermissionRequestEvent(data=request)
+        case PermissionResolved():
+            resolved = m.PermissionResolved(
+                permission_id=record.permission_id,
+                session_id=record.session_id,
+                team=record.team,
+                from_team=record.from_team,
+                decision=m.PermissionDecision(record.decision),
+                resolved_by=_RESOLVED_BY[record.by],
+                tool_name=record.tool,
+                reason=record.reason,
+            )
+            return m.PermissionResolvedEvent(data=resolved)
+        case SubscriberReset():
+            return m.ResetEvent(data=m.Reset(reason=record.reason))
+    raise ContractError(f"{record.name} has no form in the contract")
+
+
+def _tell_outcome(ended: TellEnded, seq: int | None) -> m.TellCompleteEvent | m.TellErrorEvent:
+    """`tell:complete`, or `tell:error` when Iris itself could not run the tell to a result (`seq` None: not
+    known, as for a terminal made from the tell's record)."""
+    failure = ended.failure
+    error = _IRIS_FAILURES.get(failure.kind) if failure is not None else None
+    if failure is not None and error is not None:
+        return m.TellErrorEvent(
+            data=m.TellError(
+                request_id=ended.request_id,
+                error=error,
+                message=failure.detail,
+                session_id=ended.session_id,
+                seq=_or_unset(seq),
+            )
+        )
+    complete = m.TellComplete(
+        request_id=ended.request_id,
+        session_id=ended.session_id,
+        seq=seq if seq is not None else 0,
+        response=ended.response or "",
+        status=m.TellStatus(ended.status),
+        duration=_or_unset(ended.duration_ms),
+        reason=failure.detail if failure is not None else msgspec.UNSET,
+        is_error=ended.is_error,
+        cost_usd=_or_unset(ended.cost_usd),
+    )
+    return m.TellCompleteEvent(data=complete)
+
+
+def _or_unset(value: _T | None) -> _T | msgspec.UnsetType:
+    return msgspec.UNSET if value is None else value
+
+
+def _claude_message(data: dict[str, Any], seq: int, at: datetime.datetime) -> m.ClaudeMessage:
+    subtype = data.get("subtype")
+    return m.ClaudeMessage(
+        seq=seq,
+        type=str(data.get("type") or "unknown"),
+        timestamp=at.replace(microsecond=at.microsecond // 1000 * 1000),
+        data=data,
+        subtype=subtype if isinstance(subtype, str) else msgspec.UNSET,
     )
 
 
-def _claude_message(message: Any, seq: int | None, at: str) -> dict[str, Any]:
-    data = message if isinstance(message, dict) else {"value": message}
-    mapped: dict[str, Any] = {
-        "seq": seq if seq is not None else 0,
-        "type": str(data.get("type") or "unknown"),
-        "timestamp": at,
-        "data": data,
-    }
-    subtype = data.get("subtype")
-    if isinstance(subtype, str):
-        mapped["subtype"] = subtype
-    return mapped
-
-
 def map_event(event: Event, at: datetime.datetime | None = None) -> WireEvent:
-    """The wire form of an engine event (`at`: when it was published, for `ClaudeMessage.timestamp`)."""
-    name, data = event.name, event.data
-    if name == "tell:complete":
-        name, data = _tell_outcome(data)
-    elif name == "cache:message":
-        data = {**data, "message": _claude_message(data.get("message"), event.seq, utc_iso(at))}
-    elif name == "permission:request":
-        data = {
-            "permissionId": data.get("permissionId"),
-            "sessionId": data.get("sessionId"),
-            "requestId": data.get("requestId"),
-            "team": data.get("team"),
-            "fromTeam": data.get("fromTeam"),
-            "toolName": data.get("tool"),
-            "toolInput": data.get("input") if isinstance(data.get("input"), dict) else {},
-            "createdAt": data.get("createdAt"),
-            "expiresAt": data.get("expiresAt") or data.get("createdAt"),
-        }
-    elif name == "permission:resolved":
-        by = data.get("by")
-        data = _without_none(
-            {
-                "permissionId": data.get("permissionId"),
-                "sessionId": data.get("sessionId"),
-                "team": data.get("team"),
-                "fromTeam": data.get("fromTeam"),
-                "toolName": data.get("tool"),
-                "decision": data.get("decision"),
-                "reason": data.get("reason"),
-                "resolvedBy": {"decided": "api"}.get(by, by) if isinstance(by, str) else "api",
-            }
-        )
-    return WireEvent.build(event.channel, name, data, event.seq)
+    """The wire form of an engine event (`at`: when it was published, for `ClaudeMessage.timestamp`);
+    ContractError when it does not fit the contract."""
+    return WireEvent.of(event.channel, _contract_event(event.record, event.seq, at), event.seq)
 
 
 def terminal_from_view(view: TellView, seq: int | None) -> WireEvent:
     """The `tell:complete` / `tell:error` of a finished tell, built from its record (when the event is gone)."""
-    session_id = str(view.session_id)
-    data = {
-        "requestId": str(view.request_id),
-        "sessionId": session_id,
-        "seq": seq,
-        "status": view.status,
-        "response": view.response,
-        "reason": view.reason,
-        "isError": view.is_error,
-        "durationMs": view.duration_ms,
-        "costUsd": view.cost_usd,
-    }
-    name, mapped = _tell_outcome(data)
-    return WireEvent.build(SESSION_PREFIX + session_id, name, mapped, seq)
+    outcome = _tell_outcome(TellEnded.of(view), seq)
+    return WireEvent.of(SESSION_PREFIX + str(view.session_id), outcome, seq)
 
 
 def control_event(name: str, data: dict[str, Any], *, channel: str = "", seq: int | None = None) -> WireEvent:

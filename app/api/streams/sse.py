@@ -20,12 +20,12 @@ from litestar.params import Parameter
 from litestar.response import Stream
 
 from app.api import models as m
+from app.api.auth.scope import require
 from app.api.deps import json_body
 from app.api.params import TeamQuery
 from app.api.routing import operation
-from app.api.streams.auth import require
 from app.api.streams.clients import StreamClient
-from app.api.streams.plugin import StreamLayer
+from app.api.streams.layer import StreamLayer
 from app.api.streams.rooms import SESSION_PERMISSION, check_session, check_system, check_team, start_tell
 from app.api.streams.schemas import TERMINAL_EVENTS, heartbeat
 from app.errors import ValidationError
@@ -93,7 +93,7 @@ class StreamsController(Controller):
 
     @get(
         "/events",
-        opt=operation("events", SESSION_PERMISSION, 200, 400, 401, 403, 404, 429, 500),
+        opt=operation("events"),
         media_type="text/event-stream",
     )
     async def events(
@@ -133,7 +133,7 @@ class StreamsController(Controller):
 
     @post(
         "/teams/tell/stream",
-        opt=operation("tellStream", "team:tell", 200, 400, 401, 403, 404, 413, 429, 500, 503),
+        opt=operation("tellStream"),
         dependencies={"payload": json_body(m.TellStartRequest)},
         status_code=200,
         media_type="text/event-stream",

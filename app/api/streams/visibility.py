@@ -20,19 +20,16 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from app.api.auth.scope import allows_pair
+from app.api.operations import subscription
 from app.api.streams.schemas import PairLoad, WireEvent
 from app.engine.events import SYSTEM, team_channel
 
 if TYPE_CHECKING:
-    from app.api.streams.auth import Identity
+    from app.api.auth.access import Identity
     from app.engine import Engine
 
-__all__ = ["HEALTH_EVENT", "SYSTEM_PERMISSION", "TEAM_PERMISSION", "pair_loads", "visible"]
+__all__ = ["HEALTH_EVENT", "pair_loads", "visible"]
 
-TEAM_PERMISSION = "status:read"
-"""What following a team's process and permission events needs."""
-SYSTEM_PERMISSION = "status:read"
-"""What following the health ticks needs."""
 HEALTH_EVENT = "health:check"
 _TEAM_PREFIX = team_channel("")
 _STATES = ("spawning", "idle", "processing", "terminating")
@@ -62,7 +59,7 @@ def visible(wire: WireEvent, identity: Identity | None) -> WireEvent | None:
     if wire.channel.startswith(_TEAM_PREFIX):
         team = wire.channel[len(_TEAM_PREFIX) :]
         caller = wire.caller
-        return wire if caller is not None and allows_pair(identity, TEAM_PERMISSION, team, caller) else None
+        return wire if caller is not None and allows_pair(identity, subscription("team"), team, caller) else None
     if wire.channel == SYSTEM and wire.name == HEALTH_EVENT:
         return _scoped_health(wire, identity)
     return wire
@@ -73,9 +70,8 @@ def _scoped_health(wire: WireEvent, identity: Identity) -> WireEvent | None:
     loads = wire.loads
     if loads is None:
         return None
-    seen = tuple(
-        i for i, load in enumerate(loads) if allows_pair(identity, SYSTEM_PERMISSION, load.team, load.from_team)
-    )
+    permission = subscription("system")
+    seen = tuple(i for i, load in enumerate(loads) if allows_pair(identity, permission, load.team, load.from_team))
     views = wire.views
     if views is None:
         views = wire.views = {}

@@ -25,11 +25,12 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
 from app.api import models as m
-from app.api.errors import validation_error
-from app.api.streams.auth import Identity, bearer_token
+from app.api.auth.access import Identity, bearer_token
+from app.api.errors import details_of, status_of, validation_error
+from app.api.operations import message as operation_message
 from app.api.streams.clients import StreamClient
-from app.api.streams.plugin import StreamLayer
-from app.api.streams.rooms import check_session, check_system, check_team, start_tell
+from app.api.streams.layer import StreamLayer
+from app.api.streams.rooms import TELL_START, check_session, check_system, check_team, start_tell
 from app.api.streams.schemas import control_event
 from app.engine.events import SYSTEM, team_channel
 from app.errors import IrisError, TooManyRequestsError, ValidationError
@@ -50,10 +51,10 @@ _FREE = (m.CacheUnsubscribeMessage, m.ProcessUnsubscribeMessage, m.SystemUnsubsc
 
 
 def _error(exc: IrisError, event: str | None) -> dict[str, Any]:
-    details = dict(exc.details or {})
+    details = dict(details_of(exc) or {})
     if event:
         details["event"] = event
-    data: dict[str, Any] = {"error": exc.name, "message": exc.message, "statusCode": exc.status_code}
+    data: dict[str, Any] = {"error": exc.name, "message": exc.message, "statusCode": status_of(exc)}
     if details:
         data["details"] = details
     return data
@@ -128,9 +129,9 @@ class _Connection:
 
     async def refuse(self, exc: TooManyRequestsError) -> None:
         """Say why in an `error` event, then close with 4429."""
-        details = dict(exc.details or {})
+        details = dict(details_of(exc) or {})
         details.setdefault("retryAfter", 5)
-        data: dict[str, Any] = {"error": exc.name, "message": exc.message, "statusCode": exc.status_code}
+        data: dict[str, Any] = {"error": exc.name, "message": exc.message, "statusCode": status_of(exc)}
         data["details"] = details
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await self.socket.send_text(control_event("error", data).text)
@@ -187,17 +188,19 @@ class _Connection:
             access = self.layer.access
             access.count_tell(identity, self.address)
             started = await start_tell(engine, client, identity, message.data)
-            access.record(
-                "tell",
-                identity,
-                self.address,
-                {
-                    "via": "websocket",
-                    "toTeam": message.data.to_team,
-                    "fromTeam": started.from_team,
-                    "requestId": started.request_id,
-                },
-            )
+            audited = operation_message(TELL_START)
+            if audited is not None and audited.audit is not None:
+                access.record(
+                    audited.audit,
+                    identity,
+                    self.address,
+                    {
+                        "via": "websocket",
+                        "toTeam": message.data.to_team,
+                        "fromTeam": started.from_team,
+                        "requestId": started.request_id,
+                    },
+                )
 
     async def run(self) -> None:
         await self.socket.accept()

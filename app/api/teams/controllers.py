@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -19,11 +18,8 @@ from app.api.teams.mappers import process_info, team_info, tell_response
 from app.auth.permissions import caller_in_scope, in_scope, sees_paths
 from app.engine import Engine
 from app.engine.views import TellView
-from app.errors import IrisError
 
 __all__ = ["RequestController", "TeamsController", "tell_answer"]
-
-TELL_STATUSES = (200, 202, 400, 401, 403, 404, 408, 413, 429, 500, 503)
 
 
 def tell_answer(view: TellView) -> Response[m.TellResponse]:
@@ -63,7 +59,7 @@ class TeamsController(Controller):
 
     @post(
         "/tell",
-        opt=operation("tell", "team:tell", *TELL_STATUSES),
+        opt=operation("tell"),
         dependencies={"payload": json_body(m.TellRequest)},
         status_code=200,
     )
@@ -75,7 +71,7 @@ class TeamsController(Controller):
 
     @post(
         "/ask",
-        opt=operation("ask", "team:tell", *TELL_STATUSES),
+        opt=operation("ask"),
         dependencies={"payload": json_body(m.TellRequest)},
         status_code=200,
     )
@@ -87,7 +83,7 @@ class TeamsController(Controller):
 
     @post(
         "/quick-tell",
-        opt=operation("quickTell", "team:tell", 202, 400, 401, 403, 404, 413, 429, 500, 503),
+        opt=operation("quickTell"),
         dependencies={"payload": json_body(m.TellStartRequest)},
         status_code=202,
     )
@@ -105,7 +101,7 @@ class TeamsController(Controller):
         )
         return Response(tell_response(view), status_code=202, headers={"Location": f"/api/requests/{view.request_id}"})
 
-    @get("/", opt=operation("listTeams", "status:read", 200, 400, 401, 403, 404, 429, 500))
+    @get("/", opt=operation("listTeams"))
     async def list_teams(
         self,
         request: Request[Any, Any, Any],
@@ -139,14 +135,8 @@ class TeamsController(Controller):
                         continue
                     if not caller_in_scope(key, session.from_team):
                         continue
-                    remaining = None
-                    with contextlib.suppress(IrisError):  # a caller removed from the config by a reload
-                        [status] = await engine.team_status(from_team=session.from_team, team=info.name)
-                        if status.session_id == session.session_id:
-                            remaining = status.idle_time_remaining_ms
-                    processes.append(process_info(session, remaining))
-            idle_timeout = engine.config.team_idle_timeout(info.name)
-            items.append(team_info(info, idle_timeout, processes, show_path=sees_paths(key)))
+                    processes.append(process_info(session))
+            items.append(team_info(info, processes, show_path=sees_paths(key)))
         return m.TeamPage(items=items, next_cursor=next_cursor)
 
 
@@ -156,7 +146,7 @@ class RequestController(Controller):
     path = "/requests"
     tags = ["teams"]
 
-    @get("/{requestId:str}", opt=operation("getRequest", "cache:read", 200, 400, 401, 403, 404, 429, 500))
+    @get("/{requestId:str}", opt=operation("getRequest"))
     async def get_request(
         self,
         engine: Engine,

@@ -1,4 +1,4 @@
-"""Engine views of tells and teams → the contract's models."""
+"""Engine views of tells and teams → the contract's models (copies through `app.api.convert`, the rest by hand)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from app.api import models as m
+from app.api.convert import to_model
 from app.clock import utcnow
 from app.engine.tells import Usage
 from app.engine.views import SessionView, TeamInfo, TellView
@@ -21,7 +22,7 @@ def _or_unset(value: Any) -> Any:
 
 
 def usage(value: Usage | None) -> m.Usage | msgspec.UnsetType:
-    """Token usage, or unset when unknown."""
+    """Token usage, or unset when unknown (counts Claude Code reports, kept within the contract's bounds)."""
     if value is None:
         return msgspec.UNSET
     return m.Usage(
@@ -57,7 +58,7 @@ def claude_message(data: dict[str, Any], index: int, fallback_time: datetime.dat
 
 
 def tell_response(view: TellView, *, include_messages: bool = False) -> m.TellResponse:
-    """A tell's record: the seed's tell response, extended."""
+    """A tell's record: renamed fields, the duration so far while it runs and its messages when asked for."""
     duration = view.duration_ms
     if duration is None and view.started_at is not None:  # still running: so far
         duration = int((utcnow() - view.started_at).total_seconds() * 1000)
@@ -85,31 +86,18 @@ def tell_response(view: TellView, *, include_messages: bool = False) -> m.TellRe
     )
 
 
-def process_info(session: SessionView, idle_time_remaining: int | None) -> m.ProcessInfo:
-    """One live process of a team."""
-    return m.ProcessInfo(
-        session_id=session.session_id,
-        from_team=session.from_team,
-        pid=session.pid if session.pid and session.pid > 0 else None,
-        state=m.ProcessState(session.process_state),
-        message_count=max(0, session.message_count),
-        queue_length=max(0, session.queue_length),
+def process_info(session: SessionView) -> m.ProcessInfo:
+    """One live process of a team (a session's fields under the names of a process)."""
+    return to_model(
+        session,
+        m.ProcessInfo,
+        state=session.process_state,
         last_activity=session.last_used_at,
-        idle_time_remaining=idle_time_remaining,
+        idle_time_remaining=session.idle_time_remaining_ms,
     )
 
 
-def team_info(
-    info: TeamInfo, idle_timeout: int, processes: list[m.ProcessInfo] | None, *, show_path: bool = True
-) -> m.TeamInfo:
+def team_info(info: TeamInfo, processes: list[m.ProcessInfo] | None, *, show_path: bool = True) -> m.TeamInfo:
     """A configured team, with its live processes when asked for (and its folder only with `show_path`)."""
-    return m.TeamInfo(
-        name=info.name,
-        path=info.path if show_path else None,
-        description=info.description,
-        color=info.color,
-        model=info.model,
-        grant_permission=m.GrantPermission(info.grant_permission),
-        idle_timeout=idle_timeout,
-        processes=msgspec.UNSET if processes is None else processes,
-    )
+    path = info.path if show_path else None
+    return to_model(info, m.TeamInfo, path=path, processes=msgspec.UNSET if processes is None else processes)

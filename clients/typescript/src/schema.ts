@@ -2883,7 +2883,7 @@ export interface operations {
                      *           ]
                      *         }
                      *       ],
-                     *       "nextCursor": "eyJiZWZvcmUiOiIyMDI1LTAxLTE2VDEyOjMwOjAwWiJ9"
+                     *       "nextCursor": "WyIyMDI1LTAxLTE2VDEyOjM0OjUwLjk2ODAwMCswMDowMCIsIjhkN2U2ZjVhLTRiM2MtNGQyZS04ZjFhLTBiOWM4ZDdlNmY1YSJd"
                      *     }
                      */
                     "application/json": components["schemas"]["SessionReport"];
@@ -3653,7 +3653,7 @@ export interface operations {
                      *           "fromTeam": "frontend"
                      *         }
                      *       ],
-                     *       "nextCursor": "MTAwMjEw"
+                     *       "nextCursor": "WzkwMjExXQ"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditPage"];

@@ -1,7 +1,7 @@
-"""Who may subscribe to what: the seam between the stream layer and authentication.
+"""Stream access: how the stream layer authenticates, rate-limits and audits its callers.
 
-The stream handlers only need three things from the auth layer, expressed as plain callables so that the
-layer can be plugged in without the stream code importing it:
+The stream handlers need these from the auth layer, expressed as plain callables so that the layer can be
+plugged in without the stream code importing the key store:
 
 - `authenticate(token) -> identity | None` (sync or async). An identity is anything with
   `allows(permission, team=None) -> bool` (the `Identity` protocol), or a key record with `id`,
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from app.auth.keys import bearer_token
-from app.errors import ForbiddenError, UnauthorizedError
+from app.errors import UnauthorizedError
 
 __all__ = [
     "OPEN",
@@ -40,7 +40,6 @@ __all__ = [
     "as_identity",
     "bearer_token",
     "expires_at",
-    "require",
 ]
 
 log = logging.getLogger("iris.streams")
@@ -139,14 +138,6 @@ def as_identity(value: object) -> Identity | None:
     if isinstance(value, Identity):
         return value
     raise TypeError(f"an authenticator returned {type(value).__name__}, which is neither an Identity nor a key")
-
-
-def require(identity: Identity, permission: str, team: str | None = None) -> None:
-    """Raise ForbiddenError naming the missing permission (or the team outside the key's scope)."""
-    if not identity.allows(permission):
-        raise ForbiddenError(f"This key lacks the permission {permission}", {"permission": permission})
-    if team is not None and not identity.allows(permission, team):
-        raise ForbiddenError(f"This key may not address team {team}", {"team": team})
 
 
 Authenticate = Callable[[str], "Awaitable[object | None] | object | None"]
