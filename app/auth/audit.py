@@ -149,21 +149,7 @@ class AuditRecord:
 
     def view(self) -> AuditView:
         """The entry as callers see it (without the teams that decide who sees it)."""
-        return AuditView(
-            id=self.id,
-            timestamp=self.timestamp,
-            event=self.event,
-            key_id=self.key_id,
-            key_name=self.key_name,
-            client_address=self.client_address,
-            method=self.method,
-            path=self.path,
-            status_code=self.status_code,
-            error=self.error,
-            details=self.details,
-            team=self.team,
-            from_team=self.from_team,
-        )
+        return msgspec.convert(self, AuditView, from_attributes=True)
 
 
 class AuditView(msgspec.Struct, frozen=True, rename="camel"):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 import msgspec
 
 from app.api import models as m
+from app.clock import utcnow
 from app.engine.permissions import PendingPermission
 
 __all__ = ["decision_response", "permission_request"]
@@ -46,6 +46,6 @@ def decision_response(
         from_team=pending.from_team,
         decision=decision,
         reason=reason if reason is not None else msgspec.UNSET,
-        decided_at=datetime.datetime.now(datetime.UTC),
+        decided_at=utcnow(),
         decided_by=decided_by,
     )

@@ -9,6 +9,7 @@ import msgspec
 
 from app.api import models as m
 from app.api.convert import to_model
+from app.clock import utcnow
 from app.engine.logs import LogEntry
 from app.engine.views import SystemStatus, TeamStatus
 
@@ -63,5 +64,5 @@ def system_status(status: SystemStatus, *, degraded: bool) -> m.SystemStatus:
 
 def health(version: str, started_at: datetime.datetime) -> m.Health:
     """Liveness."""
-    uptime = int((datetime.datetime.now(datetime.UTC) - started_at).total_seconds() * 1000)
+    uptime = int((utcnow() - started_at).total_seconds() * 1000)
     return m.Health(status="ok", version=version, uptime=max(0, uptime))

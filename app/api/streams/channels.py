@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -31,6 +30,7 @@ from app.api import models as m
 from app.api.streams.redis_backend import ChannelsHealth, ReconnectingRedisBackend
 from app.api.streams.schemas import TERMINAL_EVENTS, WireEvent, decode_frame, map_event
 from app.api.streams.visibility import HEALTH_EVENT, pair_loads
+from app.clock import utcnow
 from app.config import ChannelsConfig
 from app.engine.events import SYSTEM, Event
 
@@ -162,7 +162,7 @@ class Bus:
             self.engine.events.sinks.remove(self._sink)
 
     def _sink(self, event: Event) -> None:
-        wire = map_event(event, datetime.datetime.now(datetime.UTC))
+        wire = map_event(event, utcnow())
         if event.channel == SYSTEM and event.name == HEALTH_EVENT and self.engine is not None:
             wire.loads = pair_loads(self.engine)
         if event.seq is not None:

@@ -41,6 +41,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.api.errors import redact_paths
 from app.auth.keys import redact
+from app.clock import utcnow
 
 __all__ = ["ChannelsHealth", "ReconnectingRedisBackend"]
 
@@ -54,10 +55,6 @@ def _describe(error: BaseException) -> str:
     """A short account of an error, without paths or secrets (it is shown in `/api/status`)."""
     text = " ".join(str(error).split()) or "no detail"
     return f"{type(error).__name__}: {redact(redact_paths(text))[:200]}"
-
-
-def _utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
 
 
 @dataclass
@@ -79,7 +76,7 @@ class ChannelsHealth:
     def failed(self, error: BaseException) -> bool:
         """Note an error; True when it ends a connected spell (the caller logs the loss once)."""
         self.last_error = _describe(error)
-        self.last_error_at = _utcnow()
+        self.last_error_at = utcnow()
         if not self.connected:
             return False
         self.connected = False
@@ -93,7 +90,7 @@ class ChannelsHealth:
         self.connected = True
         self.disconnected_since = None
         self.reconnects += 1
-        return (_utcnow() - since).total_seconds() if since is not None else 0.0
+        return (utcnow() - since).total_seconds() if since is not None else 0.0
 
 
 class ReconnectingRedisBackend(RedisChannelsPubSubBackend):

@@ -23,16 +23,13 @@ from typing import Literal
 
 from app.api.auth.access import StreamAccess, expires_at
 from app.api.streams.clients import StreamClient
+from app.clock import utcnow
 
 __all__ = ["EndReason", "KeyWatch", "StoreChanges"]
 
 log = logging.getLogger("iris.streams")
 
 EndReason = Literal["revoked", "expired"]
-
-
-def _utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
 
 
 class StoreChanges:
@@ -77,7 +74,7 @@ class KeyWatch:
         self,
         access: StreamAccess,
         changes: StoreChanges | None,
-        clock: Callable[[], datetime.datetime] = _utcnow,
+        clock: Callable[[], datetime.datetime] = utcnow,
     ) -> None:
         self.access = access
         self.changes = changes

@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 import msgspec
 
 from app.api import models as m
+from app.api.convert import to_model
+from app.clock import utcnow
 from app.engine.events import Event
 from app.engine.records import (
     CacheMessage,
@@ -120,7 +122,7 @@ _decode_loads = msgspec.json.Decoder(tuple[PairLoad, ...]).decode
 
 def utc_iso(at: datetime.datetime | None = None) -> str:
     """An RFC 3339 UTC timestamp with milliseconds (`2025-01-16T12:34:56.789Z`)."""
-    moment = at or datetime.datetime.now(datetime.UTC)
+    moment = at or utcnow()
     return moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -243,21 +245,13 @@ def _contract_event(record: Record, seq: int | None, at: datetime.datetime | Non
     number = seq if seq is not None else 0  # every session event has one (the hub numbers them)
     match record:
         case TellQueued():
-            queued = m.TellQueued(
-                request_id=record.request_id, seq=number, position=record.position, session_id=record.session_id
-            )
-            return m.TellQueuedEvent(data=queued)
+            return m.TellQueuedEvent(data=to_model(record, m.TellQueued, seq=number))
         case TellStarted():
-            return m.TellStartedEvent(
-                data=m.TellStarted(request_id=record.request_id, seq=number, session_id=record.session_id)
-            )
+            return m.TellStartedEvent(data=to_model(record, m.TellStarted, seq=number))
         case TellChunk():
-            chunk = m.TellChunk(
-                request_id=record.request_id, session_id=record.session_id, seq=number, chunk=record.chunk
-            )
-            return m.TellChunkEvent(data=chunk)
+            return m.TellChunkEvent(data=to_model(record, m.TellChunk, seq=number))
         case CacheMessage():
-            message = _claude_message(record.message, number, at or datetime.datetime.now(datetime.UTC))
+            message = _claude_message(record.message, number, at or utcnow())
             cached = m.CacheMessage(
                 session_id=record.session_id, seq=number, request_id=record.request_id, message=message
             )
@@ -267,44 +261,19 @@ def _contract_event(record: Record, seq: int | None, at: datetime.datetime | Non
         case ProcessSpawned():
             if record.pid is None:
                 raise ContractError("process:spawned does not fit the contract: it names no pid")
-            spawned = m.ProcessSpawned(
-                team=record.team, from_team=record.from_team, session_id=record.session_id, pid=record.pid
-            )
-            return m.ProcessSpawnedEvent(data=spawned)
+            return m.ProcessSpawnedEvent(data=to_model(record, m.ProcessSpawned))
         case ProcessFailed():
-            failed = m.ProcessError(
-                team=record.team, error=record.error, from_team=record.from_team, session_id=record.session_id
-            )
-            return m.ProcessErrorEvent(data=failed)
+            return m.ProcessErrorEvent(data=to_model(record, m.ProcessError))
         case ProcessTerminated():
-            terminated = m.ProcessTerminated(
-                team=record.team,
-                from_team=record.from_team,
-                session_id=record.session_id,
-                reason=record.reason,
-                exit_code=record.exit_code,
-            )
-            return m.ProcessTerminatedEvent(data=terminated)
+            return m.ProcessTerminatedEvent(data=to_model(record, m.ProcessTerminated))
         case Health():
-            tick = m.HealthCheck(
-                total_processes=record.total_processes,
-                max_processes=record.max_processes,
-                uptime=record.uptime,
-                timestamp=record.timestamp,
-                processes=msgspec.convert(record.processes, m.ProcessCounts),
-                pending_permissions=record.pending_permissions,
-            )
-            return m.HealthCheckEvent(data=tick)
+            return m.HealthCheckEvent(data=to_model(record, m.HealthCheck))
         case PermissionRequested():
-            request = m.PermissionRequest(
-                permission_id=record.permission_id,
-                session_id=record.session_id,
-                request_id=record.request_id,
-                team=record.team,
-                from_team=record.from_team,
+            request = to_model(
+                record,
+                m.PermissionRequest,
                 tool_name=record.tool,
                 tool_input=record.input,
-                created_at=record.created_at,
                 expires_at=record.expires_at or record.created_at,
             )
             return m.PermissionRequestEvent(data=request)
@@ -372,7 +341,12 @@ def _claude_message(data: dict[str, Any], seq: int, at: datetime.datetime) -> m.
 def map_event(event: Event, at: datetime.datetime | None = None) -> WireEvent:
     """The wire form of an engine event (`at`: when it was published, for `ClaudeMessage.timestamp`);
     ContractError when it does not fit the contract."""
-    return WireEvent.of(event.channel, _contract_event(event.record, event.seq, at), event.seq)
+    try:
+        contract = _contract_event(event.record, event.seq, at)
+    except msgspec.ValidationError as exc:  # checked as the event's data is built: its path is under `$.data`
+        where = str(exc).replace("`$", "`$.data", 1)
+        raise ContractError(f"{event.record.name} does not fit the contract: {where}") from None
+    return WireEvent.of(event.channel, contract, event.seq)
 
 
 def terminal_from_view(view: TellView, seq: int | None) -> WireEvent:
