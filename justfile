@@ -25,8 +25,8 @@ pytest *args:
 
 # ruff, mypy (strict on app/ and the Python client's hand-written streams), the import layers and the OpenAPI linter.
 lint:
-    {{bin}}/ruff check app tests bench scripts examples/api clients/python/iris_client/streams.py
-    {{bin}}/ruff format --check app tests bench scripts examples/api clients/python/iris_client/streams.py
+    {{bin}}/ruff check app tests bench scripts examples/api examples/mcp clients/python/iris_client/streams.py
+    {{bin}}/ruff format --check app tests bench scripts examples/api examples/mcp clients/python/iris_client/streams.py
     {{bin}}/mypy
     {{bin}}/mypy --strict --follow-imports=silent clients/python/iris_client/streams.py
     {{bin}}/lint-imports --no-logo  # the contracts in pyproject.toml: app/'s layers, no import cycles
@@ -43,6 +43,10 @@ check-gen:
 # Benchmarks: Iris against driving the SDK directly, in one run.
 bench:
     {{bin}}/python bench/engine.py
+
+# MCP: send_message over /mcp vs a REST tell (p50 ratio), and alpha -> beta through Claude Code vs two REST tells.
+bench-mcp tells="60" chains="10":
+    {{bin}}/python bench/mcp.py --tells {{tells}} --chains {{chains}}
 
 # Soak: many clients, Claude Code processes killed at random, one server SIGKILL; prints lost, hung, orphans.
 soak clients="50" seconds="120":

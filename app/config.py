@@ -60,6 +60,10 @@ class Settings(_Section):
     hot_reload_config: bool = False
     allowed_slash_commands: tuple[CommandName, ...] = ()
     """Claude Code commands (names without the `/`) a tell may run; any other text reaches the model as written."""
+    max_tell_depth: Annotated[int, msgspec.Meta(ge=1, le=100)] = 8
+    """Tells in one chain at most (a tell a team makes from inside a tell adds one); deeper is TellCycleError."""
+    mcp_tool_timeout: PositiveMs | None = None
+    """How long one of Iris's tools called by a team's Claude Code may wait (default: `responseTimeout`)."""
 
 
 class CorsConfig(_Section):
@@ -145,6 +149,10 @@ class TeamConfig(_Section):
     claude_path: str | None = None
     env: dict[str, str] = msgspec.field(default_factory=dict)
     setting_sources: tuple[Literal["user", "project", "local"], ...] = ("user", "project", "local")
+    iris_tools: bool = True
+    """Give the team's Claude Code Iris's own tools (MCP server `iris`), so it can tell other teams."""
+    tell_teams: tuple[str, ...] | None = None
+    """The teams its Iris tools may address (None: every team)."""
 
 
 class IrisConfig(_Section):
@@ -168,6 +176,10 @@ class IrisConfig(_Section):
         if team is not None and team.idle_timeout is not None:
             return team.idle_timeout
         return self.settings.idle_timeout
+
+    def tool_timeout(self) -> int:
+        """How long one of Iris's tools called by a team's process may wait, in ms (`settings.mcpToolTimeout`)."""
+        return self.settings.mcp_tool_timeout or self.settings.response_timeout
 
     @property
     def database_url(self) -> str:
@@ -349,6 +361,14 @@ def _validate_teams(config: IrisConfig, source: str) -> None:
                 f"{source}: teams.{name}.path: expected a directory, `{team.path}` is not one",
                 {"file": source, "key": f"teams.{name}.path", "expected": "a directory"},
             )
+    for name, team in config.teams.items():
+        for index, other in enumerate(team.tell_teams or ()):
+            if other not in config.teams:
+                key = f"teams.{name}.tellTeams[{index}]"
+                raise ConfigurationError(
+                    f"{source}: {key}: expected a configured team, `{other}` is not one",
+                    {"file": source, "key": key, "expected": "a configured team"},
+                )
     api = config.api
     if api.tls is not None:
         for key in ("cert", "key"):

@@ -14,6 +14,7 @@ class ErrorKind(enum.StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
+    CONFLICT = "conflict"
     TIMEOUT = "timeout"
     TOO_LARGE = "too_large"
     QUEUE_FULL = "queue_full"
@@ -84,6 +85,13 @@ class MethodNotAllowedError(IrisError):
     """The path exists but not with that method."""
 
     kind = ErrorKind.METHOD_NOT_ALLOWED
+
+
+class TellCycleError(IrisError):
+    """A tell made from inside a tell would wait on its own chain (its target pair already waits in it), or the
+    chain would be deeper than `settings.maxTellDepth`; `details` names the chain."""
+
+    kind = ErrorKind.CONFLICT
 
 
 class TimeoutError(IrisError):

@@ -14,6 +14,9 @@ Directives (tokens in the text the user typed; the reply otherwise echoes it):
 - ``#bash:COMMAND`` -> a ``Bash`` tool_use for COMMAND (rest of the text); the follow-up request
   carrying the tool_result is answered ``tool said: <output>`` (``tool error: <output>`` on error)
 - ``#read:PATH``    -> a ``Read`` tool_use of PATH (rest of the text), answered like ``#bash``
+- ``#iris:TOOL JSON`` -> a tool_use of Iris's MCP tool ``mcp__iris__TOOL`` with the JSON object (rest of the
+  text) as its input, answered like ``#bash``; only when the request offers that tool (else the text
+  ``not offered: mcp__iris__TOOL``), and only a JSON object (else ``not a JSON object: ...``)
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ __all__ = ["ModelStandIn", "Reply", "caller_text", "conversation_length", "plan_
 Body = dict[str, Any]
 Block = dict[str, Any]
 
-_DIRECTIVE = re.compile(r"#(slow):(\d+):(\d+)|#(hang)\b|#(status):(\d{3})|#(cut)\b|#(blocks):(\d+)|#(bash):|#(read):")
+_DIRECTIVE = re.compile(
+    r"#(slow):(\d+):(\d+)|#(hang)\b|#(status):(\d{3})|#(cut)\b|#(blocks):(\d+)|#(bash):|#(read):|#(iris):(\w+)"
+)
 _ERROR_TYPES = {
     400: "invalid_request_error",
     401: "authentication_error",
@@ -121,10 +126,10 @@ def _text(text: str) -> Block:
 def plan_reply(body: Body) -> Reply:
     """Decide the reply to one Messages API request body."""
     result = _tool_result(body)
-    if result is not None:
+    text = caller_text(body)
+    if result is not None and not text:  # with the caller's text too, it is the end of an interrupted tool use
         label = "tool error" if result.get("is_error") else "tool said"
         return Reply([_text(f"{label}: {_tool_result_text(result).strip()}")])
-    text = caller_text(body)
     echo = [_text(f"echo[n={conversation_length(body)}]: {text}")]
     match = _DIRECTIVE.search(text)
     if match is None:
@@ -142,14 +147,30 @@ def plan_reply(body: Body) -> Reply:
     if name == "blocks":
         return Reply([_text(f"block {i}") for i in range(1, int(args[0]) + 1)])
     rest = text[match.end() :].strip()
+    if name == "iris":
+        return _iris_tool_use(body, args[0], rest)
     tool_input = {"file_path": rest} if name == "read" else {"command": rest, "description": "run"}
-    tool_use = {
-        "type": "tool_use",
-        "id": f"toolu_{uuid.uuid4().hex[:24]}",
-        "name": "Read" if name == "read" else "Bash",
-        "input": tool_input,
-    }
-    return Reply([tool_use], stop_reason="tool_use")
+    return Reply([_tool_use("Read" if name == "read" else "Bash", tool_input)], stop_reason="tool_use")
+
+
+def _tool_use(name: str, tool_input: dict[str, Any]) -> Block:
+    """A tool_use content block."""
+    return {"type": "tool_use", "id": f"toolu_{uuid.uuid4().hex[:24]}", "name": name, "input": tool_input}
+
+
+def _iris_tool_use(body: Body, tool: str, rest: str) -> Reply:
+    """A tool_use of Iris's MCP tool `tool` with the JSON object `rest`, when the request offers the tool."""
+    name = f"mcp__iris__{tool}"
+    offered = {t.get("name") for t in body.get("tools") or [] if isinstance(t, dict)}
+    if name not in offered:
+        return Reply([_text(f"not offered: {name}")])
+    try:
+        tool_input = json.loads(rest)
+    except ValueError:
+        tool_input = None
+    if not isinstance(tool_input, dict):
+        return Reply([_text(f"not a JSON object: {rest[:200]}")])
+    return Reply([_tool_use(name, tool_input)], stop_reason="tool_use")
 
 
 def _estimate_tokens(value: Any) -> int:

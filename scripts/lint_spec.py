@@ -10,7 +10,8 @@ Checks, in order:
      AuditEventType) on exactly the operations that change state; x-iris-team
      naming only declared path/query parameters and body fields; the
      x-iris-subscription-permissions and x-websocket permissions and audit
-     events known; an example on every
+     events known; x-iris-mcp-tool snake_case, unique, and only on operations
+     that need a permission short of admin and answer JSON (no streams); an example on every
      request body and response; closed request objects; the Error shape on
      every non-2xx response; 401/403/429/500 on authenticated operations, 413
      on operations with a body; limit/cursor on every paged listing; links
@@ -35,6 +36,7 @@ DEFAULT_SPEC = ROOT / "openapi" / "iris.yaml"
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
+SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 ERROR_REF = "#/components/schemas/Error"
 
 
@@ -346,6 +348,31 @@ def check_operation_facts(
             problems.append(f"{label}: x-iris-subscription-permissions.{channel}: unknown permission {permission!r}")
 
 
+def check_mcp_tools(spec: dict[str, Any], problems: list[str]) -> int:
+    """x-iris-mcp-tool: snake_case, unique, on operations that need a permission short of admin and answer JSON."""
+    seen: dict[str, str] = {}
+    for p, item in spec.get("paths", {}).items():
+        for method in METHODS:
+            op = item.get(method)
+            if not op or "x-iris-mcp-tool" not in op:
+                continue
+            label = f"{method.upper()} {p}"
+            tool = op["x-iris-mcp-tool"]
+            if not isinstance(tool, str) or not SNAKE.match(tool):
+                problems.append(f"{label}: x-iris-mcp-tool {tool!r} is not snake_case")
+                continue
+            if tool in seen:
+                problems.append(f"{label}: x-iris-mcp-tool {tool} also used by {seen[tool]}")
+            seen[tool] = label
+            if op.get("x-iris-permission") in ("admin", "none"):
+                problems.append(f"{label}: x-iris-mcp-tool on an operation that needs {op.get('x-iris-permission')!r}")
+            for code, resp in op.get("responses", {}).items():
+                content = resolve(spec, resp).get("content", {})
+                if code.startswith("2") and set(content) != {"application/json"}:
+                    problems.append(f"{label}: x-iris-mcp-tool on an operation answering {sorted(content)}")
+    return len(seen)
+
+
 def check_websocket(spec: dict[str, Any], problems: list[str]) -> None:
     """x-websocket: each permission known and named for a client message; each audit event for one of them."""
     websocket = spec.get("x-websocket") or {}
@@ -401,6 +428,7 @@ def main(argv: list[str]) -> int:
     n_examples = check_examples(spec, problems)
     n_ops = check_conventions(spec, problems)
     check_websocket(spec, problems)
+    check_mcp_tools(spec, problems)
     n_st = check_schemathesis(path, problems)
     for p in problems:
         print(f"  - {p}")

@@ -104,3 +104,22 @@ def test_config_path_from_environment(tmp_path: Path) -> None:
     home_config.parent.mkdir()
     home_config.write_text(f"teams:\n  b:\n    path: {tmp_path}\n")
     assert list(load_config(env={"IRIS_HOME": str(tmp_path / "home")}).teams) == ["b"]
+
+
+def test_iris_tools_and_chain_settings(tmp_path: Path) -> None:
+    config = parse_config(f"teams:\n  a:\n    path: {tmp_path}\n  b:\n    path: {tmp_path}\n", "c.yaml", {})
+    assert config.teams["a"].iris_tools is True and config.teams["a"].tell_teams is None
+    assert config.settings.max_tell_depth == 8
+    assert config.tool_timeout() == config.settings.response_timeout == 120_000
+    text = (
+        "settings:\n  maxTellDepth: 3\n  mcpToolTimeout: 5000\n"
+        f"teams:\n  a:\n    path: {tmp_path}\n    irisTools: false\n    tellTeams: [b]\n  b:\n    path: {tmp_path}\n"
+    )
+    config = parse_config(text, "c.yaml", {})
+    assert (config.settings.max_tell_depth, config.tool_timeout()) == (3, 5000)
+    assert config.teams["a"].iris_tools is False and config.teams["a"].tell_teams == ("b",)
+    message = error_of(f"teams:\n  a:\n    path: {tmp_path}\n    tellTeams: [b, nobody]\n  b:\n    path: {tmp_path}\n")
+    assert message == "/etc/iris/config.yaml: teams.a.tellTeams[1]: expected a configured team, `nobody` is not one"
+    assert "settings.maxTellDepth" in error_of("settings:\n  maxTellDepth: 0\nteams: {}\n")
+    example = load_config(ROOT / "config.example.yaml", env={"IRIS_HOME": "/srv/iris"})
+    assert example.teams["alpha"].iris_tools is True and example.settings.max_tell_depth == 8

@@ -32,6 +32,7 @@ STATUSES = {
     "TooManyRequestsError": 429,
     "ProcessError": 500,
     "ConfigurationError": 500,
+    "TellCycleError": 409,
     "ProcessPoolLimitError": 503,
 }
 """The status the contract gives each error class."""

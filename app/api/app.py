@@ -1,4 +1,4 @@
-"""The Litestar application: one engine per app, the REST controllers under /api, and the contract's docs.
+"""The Litestar application: one engine per app, the REST controllers under /api, MCP at /mcp, and the docs.
 
 `create_app(config)` builds it; `litestar run` from the repository root finds it through `app/app.py`, and
 `python -m app serve` runs it with uvicorn on `api.host:api.port`. Both apply the same checks and serve it with
@@ -26,6 +26,9 @@ from app.api.deps import provide_engine
 from app.api.docs.controllers import DocsController
 from app.api.errors import MAX_BODY_BYTES, exception_handlers
 from app.api.hardening import cors_config, cors_refusals, redact_logs, security_headers
+from app.api.mcp.cli import mcp as mcp_commands
+from app.api.mcp.server import McpEndpoint
+from app.api.mcp.teams import team_tools
 from app.api.metrics import MetricsPlugin
 from app.api.permissions.controllers import PermissionsController
 from app.api.processes.controllers import ProcessesController
@@ -76,6 +79,7 @@ def _lifespan(
         check_serving(config, config.api.host, command=False)
         await auth.open()
         engine = Engine(config)
+        engine.tool_provider = team_tools(app)  # Iris's tools in every team's Claude Code (irisTools)
         try:
             await engine.start()
         except BaseException:
@@ -124,11 +128,12 @@ def create_app(config: IrisConfig | None = None, *, guards: Sequence[Guard] | No
     if guards is None:
         guards = (auth_guard,)
     auth = AuthServices(config)
+    mcp = McpEndpoint()
     return Litestar(
-        route_handlers=[api_router(guards), DocsController],
+        route_handlers=[api_router(guards), DocsController, mcp.route()],
         dependencies={"engine": Provide(provide_engine, sync_to_thread=False)},
         exception_handlers=exception_handlers,
-        lifespan=[_lifespan(config, auth)],
+        lifespan=[_lifespan(config, auth), mcp.lifespan],
         state=State({"config": config, "config_error": None, "auth": auth}),
         before_send=[security_headers, cors_refusals, auth_response_hook],
         cors_config=cors_config(config.api.cors),
@@ -137,7 +142,7 @@ def create_app(config: IrisConfig | None = None, *, guards: Sequence[Guard] | No
         plugins=[
             *streams_plugins(config, auth.stream_access(), guards=guards),
             MetricsPlugin(config.api.metrics, guards),  # after the streams: it reads their subscriber counts
-            IrisCLIPlugin(),
+            IrisCLIPlugin(commands=[mcp_commands]),  # `litestar iris mcp ...`
             ServePlugin(),  # `litestar run`: the checks and HTTP protocol of `python -m app serve`
         ],
     )

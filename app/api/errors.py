@@ -76,6 +76,7 @@ ANSWERS: Mapping[ErrorKind, Answer] = MappingProxyType(
         ErrorKind.FORBIDDEN: Answer(403),
         ErrorKind.NOT_FOUND: Answer(404),
         ErrorKind.METHOD_NOT_ALLOWED: Answer(405),
+        ErrorKind.CONFLICT: Answer(409),
         ErrorKind.TIMEOUT: Answer(408),
         ErrorKind.TOO_LARGE: Answer(413),
         ErrorKind.QUEUE_FULL: Answer(429, retry_after=True),

@@ -418,6 +418,7 @@ class ErrorName(StrEnum):
     configuration_error = "ConfigurationError"
     internal_server_error = "InternalServerError"
     process_pool_limit_error = "ProcessPoolLimitError"
+    tell_cycle_error = "TellCycleError"
 
 
 class ForkRequest(Struct):
@@ -1071,6 +1072,9 @@ class TellComplete(Struct):
         name="costUsd", default=UNSET
     )
     usage: Usage | UnsetType = UNSET
+    parent_request_id: RequestId | UnsetType = field(
+        name="parentRequestId", default=UNSET
+    )
 
 
 class TellCompleteEvent(Struct, tag_field="event", tag="tell:complete"):
@@ -1083,10 +1087,28 @@ class TellError(Struct):
     message: str
     session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
     seq: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    parent_request_id: RequestId | UnsetType = field(
+        name="parentRequestId", default=UNSET
+    )
 
 
 class TellErrorEvent(Struct, tag_field="event", tag="tell:error"):
     data: TellError
+
+
+class TellLink(Struct):
+    request_id: RequestId = field(name="requestId")
+    session_id: SessionId = field(name="sessionId")
+    from_: TeamName = field(name="from")
+    to: TeamName
+
+
+TellChain: TypeAlias = Annotated[
+    list[TellLink],
+    Meta(
+        description="The tells a tell made from inside a tell waits under, root first,\nending with its parent (`parentRequestId`).\n"
+    ),
+]
 
 
 class TellQueued(Struct):
@@ -1100,6 +1122,10 @@ class TellQueued(Struct):
         ),
     ]
     session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+    parent_request_id: RequestId | UnsetType = field(
+        name="parentRequestId", default=UNSET
+    )
+    chain: TellChain | UnsetType = UNSET
 
 
 class TellQueuedEvent(Struct, tag_field="event", tag="tell:queued"):
@@ -1160,6 +1186,10 @@ class TellResponse(Struct):
         ]
         | UnsetType
     ) = UNSET
+    parent_request_id: RequestId | UnsetType = field(
+        name="parentRequestId", default=UNSET
+    )
+    chain: TellChain | UnsetType = UNSET
 
 
 class TellStartMessage(Struct, tag_field="event", tag="tell:start"):
@@ -1190,6 +1220,9 @@ class TellStarted(Struct):
     request_id: RequestId = field(name="requestId")
     seq: Annotated[int, Meta(ge=0)]
     session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+    parent_request_id: RequestId | UnsetType = field(
+        name="parentRequestId", default=UNSET
+    )
 
 
 class TellStartedEvent(Struct, tag_field="event", tag="tell:started"):

@@ -3,9 +3,10 @@ from the contract.
 
 `openapi/iris.yaml` declares each operation's `operationId`, method and path, `x-iris-permission`,
 `x-iris-audit` (the audit event of an operation that changes state), `x-iris-team` (where it names the team,
-caller, session, tell or pending permission a key's team scope is checked against) and its documented status
-codes; `x-iris-subscription-permissions` and `x-websocket` (`permissions`, `audit`) do the same for the
-streams. The guard, the audit hook, the stream checks and the drift tests all read this table.
+caller, session, tell or pending permission a key's team scope is checked against), `x-iris-mcp-tool` (its MCP
+tool's name) and its documented status codes; `x-iris-subscription-permissions` and `x-websocket` (`permissions`,
+`audit`) do the same for the streams. The guard, the audit hook, the stream checks, the MCP tools and the drift tests
+all read this table.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ EVERY = "every"
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _WHERE = ("path", "query", "body")
 _NAMES = ("team", "caller", "session", "request", "permission")
+_TOOL = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}")
 
 Where = Literal["path", "query", "body"]
@@ -104,6 +106,8 @@ class Operation:
     names: Names
     statuses: frozenset[int]
     """Every documented status code."""
+    tool: str | None = None
+    """The MCP tool that runs it at `/mcp` (`x-iris-mcp-tool`; None: not offered over MCP)."""
 
     @property
     def success(self) -> frozenset[int]:
@@ -164,6 +168,15 @@ def _names(op_id: str, path: str, value: object) -> Names:
     return Names(**found)
 
 
+def _tool(op_id: str, value: object) -> str | None:
+    """An operation's `x-iris-mcp-tool` (ValueError unless a snake_case name)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _TOOL.match(value):
+        raise ValueError(f"{op_id}: x-iris-mcp-tool must be a snake_case name, got {value!r}")
+    return value
+
+
 def load(path: str | Path = SPEC_PATH) -> Table:
     """Read the table from an OpenAPI document (ValueError naming what is missing or malformed)."""
     with Path(path).open(encoding="utf-8") as f:
@@ -204,9 +217,14 @@ def load(path: str | Path = SPEC_PATH) -> Table:
                 audit=audit(f"{op_id}: x-iris-audit", op.get("x-iris-audit")),
                 names=_names(op_id, route, op.get("x-iris-team")),
                 statuses=frozenset(int(code) for code in op.get("responses") or {}),
+                tool=_tool(op_id, op.get("x-iris-mcp-tool")),
             )
             for channel, needed in (op.get("x-iris-subscription-permissions") or {}).items():
                 subscriptions[str(channel)] = permission(f"{op_id}: x-iris-subscription-permissions", needed)
+    tools = [op.tool for op in found.values() if op.tool is not None]
+    twice = sorted({tool for tool in tools if tools.count(tool) > 1})
+    if twice:
+        raise ValueError(f"x-iris-mcp-tool names used twice: {twice}")
     websocket = spec.get("x-websocket") or {}
     audited = websocket.get("audit") or {}
     messages = {

@@ -137,6 +137,17 @@ def _stores() -> Stores:
     return stores
 
 
+async def audit_key_change(stores: Stores, event: str, record: KeyRecord, details: dict[str, Any]) -> None:
+    """Write one audit row (`via: cli`) about a key a command made or revoked."""
+    log = AuditLog(stores.audit_log_path, stores.retention_days)
+    try:
+        await log.open(prune=False)
+        log.record(event, key=record, details={"via": "cli", **details})
+        await log.flush()
+    finally:
+        await log.close()
+
+
 def _split(value: str | None) -> list[str] | None:
     if value is None:
         return None
@@ -247,6 +258,7 @@ def generate(
             )
 
     created = _run(create)
+    _run(lambda: audit_key_change(stores, "key_created", created.record, {"command": "key generate"}))
     if as_json:
         click.echo(_json(created.view()))
         return
@@ -328,6 +340,8 @@ def revoke(key_id: str, as_json: bool) -> None:
 
     result = _run(run)
     r = result.record
+    if result.newly_revoked:
+        _run(lambda: audit_key_change(stores, "key_revoked", r, {"command": "key revoke"}))
     if as_json:
         click.echo(_json(r.view(utcnow())))
     elif result.newly_revoked:
@@ -383,12 +397,18 @@ def audit(since: str | None, event: str | None, key_id: str | None, limit: int, 
 
 
 class IrisCLIPlugin:
-    """Adds `litestar iris ...` to the Litestar CLI (a structural `CLIPluginProtocol`: put it in the app's plugins)."""
+    """Adds `litestar iris ...` to the Litestar CLI (a structural `CLIPluginProtocol`: put it in the app's plugins);
+    `commands` are added to the `iris` group (the layers above auth bring their own, e.g. `iris mcp`)."""
 
-    __slots__ = ()
+    __slots__ = ("commands",)
+
+    def __init__(self, commands: Sequence[click.Command] = ()) -> None:
+        self.commands = tuple(commands)
 
     def on_cli_init(self, cli: click.Group) -> None:
-        """Register the `iris` group."""
+        """Register the `iris` group, with the given commands in it."""
+        for command in self.commands:
+            iris.add_command(command)
         cli.add_command(iris)
 
 

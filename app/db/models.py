@@ -62,6 +62,10 @@ class TellRecord(UUIDBase):
     command: Mapped[bool] = mapped_column(Boolean, default=False)
     """Run as the Claude Code command it names (else delivered as text): kept so a tell resumed after a restart
     runs as it was accepted."""
+    parent_request_id: Mapped[UUID | None] = mapped_column(nullable=True, index=True)
+    """The tell whose Claude Code made this one through Iris's tools (null for a tell from outside)."""
+    chain: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonB, nullable=True)
+    """The tells it waited under, root first, ending with its parent (`requestId`, `sessionId`, `from`, `to`)."""
 
 
 class ProcessRecord(UUIDBase):

@@ -20,13 +20,13 @@ from app.engine.instance import InstanceLock
 from app.engine.logs import LogBuffer, LogEntry
 from app.engine.permissions import PendingPermission, PermissionBroker
 from app.engine.pool import Pool
-from app.engine.process import become_subreaper
+from app.engine.process import ToolProvider, become_subreaper
 from app.engine.publish import Publisher
 from app.engine.reads import Reads
 from app.engine.runner import Runner
 from app.engine.sessions import SessionRuntime, Sessions
 from app.engine.tasks import Background
-from app.engine.tells import Failure, FailureKind, TellStatus, team_removed
+from app.engine.tells import Failure, FailureKind, TellStatus, check_chain, team_removed
 from app.engine.transcripts import delete_transcript, find_transcript
 from app.engine.views import (
     CachePage,
@@ -83,6 +83,16 @@ class Engine:
             self.logs,
             self.started_at,
         )
+
+    @property
+    def tool_provider(self) -> ToolProvider | None:
+        """Iris's own tools for every team's Claude Code (MCP server `iris`), set at startup by whoever serves them;
+        processes started from then on get them (teams with `irisTools: false` none)."""
+        return self._pool.tool_provider
+
+    @tool_provider.setter
+    def tool_provider(self, provider: ToolProvider | None) -> None:
+        self._pool.tool_provider = provider
 
     @property
     def _closing(self) -> bool:
@@ -178,16 +188,27 @@ class Engine:
         timeout: int = 0,
         session_id: uuid.UUID | None = None,
         command: bool = False,
+        parent_request_id: uuid.UUID | None = None,
     ) -> TellView:
         """Deliver a message to the pair's session (or a fork of it) and wait per `timeout`.
 
         The text reaches the model as written. With `command` it is run as the Claude Code command it names,
         which must be on `settings.allowedSlashCommands` (the caller has checked that its key may).
+
+        `parent_request_id` names the tell whose Claude Code makes this one (through Iris's tools): the tell joins
+        that tell's chain, is refused with TellCycleError when its session already waits in the chain or the chain
+        would be deeper than `settings.maxTellDepth`, and is cancelled when its parent is.
         """
         if command:
             check_command(self.config, message)
         return await self._tell(
-            to_team, message, from_team=from_team, timeout=timeout, session_id=session_id, command=command
+            to_team,
+            message,
+            from_team=from_team,
+            timeout=timeout,
+            session_id=session_id,
+            command=command,
+            parent_request_id=parent_request_id,
         )
 
     def allowed_command(self, message: str) -> str | None:
@@ -203,18 +224,25 @@ class Engine:
         timeout: int,
         session_id: uuid.UUID | None,
         command: bool,
+        parent_request_id: uuid.UUID | None = None,
     ) -> TellView:
         """Check a tell, queue it on its session and wait for it per `timeout`."""
         known_team(self.config, to_team, "toTeam")
         caller = known_caller(self.config, from_team)
         check_message(message)
         check_timeout(timeout)
+        chain = await self._runner.chain_under(parent_request_id)
         if session_id is not None:
             runtime: SessionRuntime | None = await self._sessions.by_id(session_id, to_team)
-        else:
+        else:  # a tell of a chain is checked before its session is made
+            runtime = await self._sessions.of_pair(caller, to_team, create=not chain)
+        check_chain(
+            chain, runtime.session_id if runtime else None, caller, to_team, self.config.settings.max_tell_depth
+        )
+        if runtime is None:
             runtime = await self._sessions.of_pair(caller, to_team, create=True)
         assert runtime is not None
-        tell = self._runner.accept(runtime, message, command=command)
+        tell = self._runner.accept(runtime, message, command=command, parent_request_id=parent_request_id, chain=chain)
         if tell.persisted is not None:
             await asyncio.shield(tell.persisted)
         return await self._runner.wait(tell, timeout)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import time
 import uuid
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -66,14 +68,17 @@ def _stays_inside(folder: Path, tool: str, tool_input: dict[str, Any]) -> bool:
     return True
 
 
-def screen(mode: str, tool: str, tool_input: dict[str, Any], folder: str) -> Literal["deny", "ask"] | None:
+def screen(
+    mode: str, tool: str, tool_input: dict[str, Any], folder: str, own: Collection[str] = ()
+) -> Literal["deny", "ask"] | None:
     """Iris's answer to a tool use before Claude Code's own rules (settings, permission mode) are consulted.
 
     `deny` and `ask` are final (`ask` brings the request to `decide_for`); None lets the tool use go on to
-    Claude Code's rules, which can then only be stricter: for `yes` teams, and for read-only tools that stay
-    inside the team's folder.
+    Claude Code's rules, which can then only be stricter: for `yes` teams, for read-only tools that stay
+    inside the team's folder, and for Iris's own tools given to the process (`own`, their full names), which the
+    team's `irisTools` and `tellTeams` govern instead.
     """
-    if mode == "yes":
+    if mode == "yes" or tool in own:
         return None
     if tool in READ_ONLY_TOOLS and _stays_inside(Path(folder).resolve(), tool, tool_input):
         return None
@@ -136,12 +141,22 @@ class PermissionBroker:
         self._settled_at: dict[str, float] = {}
 
     def waiting(self, session_id: str) -> bool:
-        """Whether a tool use of the session waits on a decision."""
+        """Whether a tool use of the session waits on a decision (or on one of Iris's own tools)."""
         return self._waiting.get(session_id, 0) > 0
 
     def settled_at(self, session_id: str) -> float | None:
         """When (`time.monotonic()`) the session last stopped waiting on a decision."""
         return self._settled_at.get(session_id)
+
+    @contextlib.contextmanager
+    def waiting_outside(self, session_id: str) -> Iterator[None]:
+        """While the session's tell waits on one of Iris's own tools (another tell): its stall watchdog pauses, as
+        for a pending decision, and its full window starts again once the tool has answered."""
+        self._wait_started(session_id)
+        try:
+            yield
+        finally:
+            self._wait_ended(session_id)
 
     async def until_settled(self, session_id: str) -> None:
         """Return once no tool use of the session waits on a decision."""

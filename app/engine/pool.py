@@ -19,13 +19,18 @@ from app.db.models import ProcessRecord
 from app.db.store import Store
 from app.engine.checks import known_team
 from app.engine.logs import about
-from app.engine.permissions import PermissionBroker, Verdict, screen
+from app.engine.permissions import ALLOW, PermissionBroker, Verdict, screen
 from app.engine.process import (
     ORPHANS,
     ClaudeProcess,
     Exited,
+    IrisTool,
     Screening,
+    ToolAnswer,
+    ToolContext,
+    ToolProvider,
     build_options,
+    mcp_tool_name,
     process_table,
     watching,
 )
@@ -41,6 +46,8 @@ log = logging.getLogger("iris.engine")
 ROOM_POLL_S = 0.05
 TICK_S = 0.2
 TOOL_SCAN_S = 1.0
+TOOL_GRACE_S = 5.0
+"""How much longer than `mcpToolTimeout` one of Iris's tools may take to answer before Iris answers for it."""
 
 
 class Pool:
@@ -65,6 +72,12 @@ class Pool:
         self._stopping = stopping
         self.slots: set[uuid.UUID] = set()
         """Sessions holding a place for a process (spawning or alive)."""
+        self.tool_provider: ToolProvider | None = None
+        """Iris's own tools for the teams' processes (None: none are given)."""
+
+    def session(self, session_id: uuid.UUID) -> SessionRuntime | None:
+        """A session this server has loaded, by id."""
+        return self._sessions.runtimes.get(session_id)
 
     # admission
 
@@ -199,9 +212,12 @@ class Pool:
             current_team = self._config().team(runtime.team)
             return current_team.grant_permission if current_team is not None else "no"
 
+        iris_tools = self._iris_tools(runtime.team)
+        own = frozenset(mcp_tool_name(t.name) for t in iris_tools)
+
         def check_tool(tool: str, tool_input: dict[str, Any]) -> Screening | None:
             """Iris's decision on every tool use, ahead of anything Claude Code's settings say."""
-            decision = screen(grant(), tool, tool_input, team.path)
+            decision = screen(grant(), tool, tool_input, team.path, own)
             if decision is None:
                 return None
             reason = (
@@ -212,7 +228,10 @@ class Pool:
             return decision, reason
 
         async def decide_tool(tool: str, tool_input: dict[str, Any]) -> Verdict:
-            """Allow, deny or ask a person about a tool use, as the team's grantPermission says."""
+            """Allow, deny or ask a person about a tool use, as the team's grantPermission says (Iris's own tools
+            are governed by irisTools and tellTeams instead)."""
+            if tool in own:
+                return ALLOW
             current = runtime.current
             return await self._permissions.decide_for(
                 grant(),
@@ -238,6 +257,9 @@ class Pool:
             check_tool=check_tool,
             decide_tool=decide_tool,
             stderr=stderr,
+            iris_tools=iris_tools,
+            run_tool=lambda tool, arguments: self._run_tool(runtime, tool, arguments),
+            tool_timeout_ms=config.tool_timeout(),
         )
         process = ClaudeProcess(options)
         process.on_exit = lambda proc, exited: self._on_exit(runtime, proc, exited)
@@ -277,6 +299,38 @@ class Pool:
         )
         self._publish.process_spawned(runtime, process.pid)
         return process
+
+    def _iris_tools(self, team: str) -> list[IrisTool]:
+        """Iris's tools for a process of the team (none without a provider, or with `irisTools: false`)."""
+        entry = self._config().team(team)
+        if self.tool_provider is None or entry is None or not entry.iris_tools:
+            return []
+        return list(self.tool_provider(team))
+
+    async def _run_tool(self, runtime: SessionRuntime, tool: IrisTool, arguments: dict[str, Any]) -> ToolAnswer:
+        """One call of one of Iris's tools by the session's process, as the team, under the tell it answers.
+
+        Meanwhile the tell's stall watchdog pauses; the wait is bounded by `mcpToolTimeout` (the tool answers a
+        waiting tell by then) and a grace after it, when Iris answers with an error for it.
+        """
+        current = runtime.current
+        timeout_ms = self._config().tool_timeout()
+        context = ToolContext(
+            team=runtime.team,
+            from_team=runtime.from_team,
+            session_id=runtime.session_id,
+            request_id=current.request_id if current is not None and not current.status.finished else None,
+            timeout_ms=timeout_ms,
+        )
+        with self._permissions.waiting_outside(str(runtime.session_id)):
+            try:
+                async with asyncio.timeout(timeout_ms / 1000 + TOOL_GRACE_S):
+                    return await tool.handler(context, arguments)
+            except builtins.TimeoutError:
+                return ToolAnswer(f"TimeoutError: {tool.name} did not answer within {timeout_ms} ms", is_error=True)
+            except Exception:
+                log.exception("Iris tool %s of %s failed", tool.name, runtime.team, extra=about(runtime))
+                return ToolAnswer(f"InternalServerError: {tool.name} failed inside Iris", is_error=True)
 
     async def _start_recorded(self, runtime: SessionRuntime, process: ClaudeProcess, timeout: float) -> None:
         """Start a Claude Code process recorded in the store (its token first, then its pid and start time), so the

@@ -12,13 +12,21 @@ import signal
 import sys
 import time
 import uuid
+import warnings
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
-from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient, HookMatcher
+from claude_agent_sdk import (
+    CanUseToolShadowedWarning,
+    ClaudeAgentOptions,
+    ClaudeSDKClient,
+    HookMatcher,
+    SdkMcpTool,
+    create_sdk_mcp_server,
+)
 from claude_agent_sdk._internal.transport.subprocess_cli import SubprocessCLITransport
 from claude_agent_sdk.types import (
     HookCallback,
@@ -52,6 +60,65 @@ ToolCheck = Callable[[str, dict[str, Any]], Screening | None]
 it on."""
 ToolDecision = Callable[[str, dict[str, Any]], Awaitable[Verdict]]
 """Iris's decision on a tool use that Claude Code's rules would ask about."""
+
+IRIS_SERVER = "iris"
+"""The MCP server name of Iris's own tools in every team's Claude Code (`mcp__iris__send_message`, ...)."""
+TOOL_TIMEOUT_ENV = "MCP_TOOL_TIMEOUT"
+"""Claude Code's limit on one MCP tool call, in ms (checked in its bundled binary: 1000 ms at least)."""
+TOOL_TIMEOUT_MARGIN_MS = 10_000
+"""How much longer Claude Code waits on one of Iris's tools than Iris lets it wait, so Iris's answer comes first."""
+# Iris's own tools are allowed without asking on purpose (the SDK warns that the permission callback never sees them).
+warnings.filterwarnings("ignore", r"(?s).*mcp__iris__", CanUseToolShadowedWarning)
+
+
+def mcp_tool_name(name: str) -> str:
+    """The name Claude Code gives one of Iris's tools."""
+    return f"mcp__{IRIS_SERVER}__{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolContext:
+    """Who calls one of Iris's tools: the team whose process it is, on which session, answering which tell."""
+
+    team: str
+    from_team: str
+    """The caller of the session the process serves."""
+    session_id: uuid.UUID
+    request_id: uuid.UUID | None
+    """The tell the process is answering (None: none is running)."""
+    timeout_ms: int
+    """How long the call may wait (`settings.mcpToolTimeout`); after that it is answered with an error."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToolAnswer:
+    """What one of Iris's tools answers: the text Claude Code's model reads, and whether the call failed."""
+
+    text: str
+    is_error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IrisTool:
+    """One of Iris's own tools, offered to a team's Claude Code in the MCP server `iris`."""
+
+    name: str
+    description: str
+    input_schema: dict[str, Any]
+    """A JSON Schema object."""
+    handler: Callable[[ToolContext, dict[str, Any]], Awaitable[ToolAnswer]]
+
+
+class ToolProvider(Protocol):
+    """The tools a team's process is given (set on the engine by whoever serves them)."""
+
+    def __call__(self, team: str) -> Sequence[IrisTool]:
+        """Iris's tools for one team's processes."""
+        ...
+
+
+ToolRunner = Callable[[IrisTool, dict[str, Any]], Awaitable[ToolAnswer]]
+"""Runs one call of one of Iris's tools for the process (the engine binds the caller and the limits)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +172,9 @@ def build_options(
     check_tool: ToolCheck,
     decide_tool: ToolDecision,
     stderr: Callable[[str], None],
+    iris_tools: Sequence[IrisTool] = (),
+    run_tool: ToolRunner | None = None,
+    tool_timeout_ms: int = 0,
 ) -> ClaudeAgentOptions:
     """SDK options for a team's process: its folder, model, tools, prompt, settings and session.
 
@@ -112,17 +182,27 @@ def build_options(
     settings files (allow rules, `defaultMode`) cannot weaken Iris's decision; the permission mode is always given
     explicitly for the same reason (a `defaultMode` from settings does not apply). Tool uses it sends on go to
     Claude Code's rules and, where those would ask, to `decide_tool`.
+
+    `iris_tools` (run by `run_tool`) become the in-process MCP server `iris`, allowed without asking; Claude Code's
+    own limit on a tool call is set a little above `tool_timeout_ms` unless the team's `env` sets it.
     """
     system_prompt: dict[str, Any] = {"type": "preset", "preset": "claude_code"}
     if team.append_system_prompt:
         system_prompt["append"] = team.append_system_prompt
+    env = dict(team.env)
+    allowed = list(team.allowed_tools)
+    servers: dict[str, Any] = {}
+    if iris_tools and run_tool is not None:
+        servers[IRIS_SERVER] = _iris_server(iris_tools, run_tool)
+        allowed += [mcp_tool_name(t.name) for t in iris_tools if mcp_tool_name(t.name) not in allowed]
+        env.setdefault(TOOL_TIMEOUT_ENV, str(tool_timeout_ms + TOOL_TIMEOUT_MARGIN_MS))
     options = ClaudeAgentOptions(
         cwd=team.path,
-        env=dict(team.env),
+        env=env,
         cli_path=team.claude_path,
         model=team.model,
         permission_mode=team.permission_mode or "default",
-        allowed_tools=list(team.allowed_tools),
+        allowed_tools=allowed,
         disallowed_tools=list(team.disallowed_tools),
         max_turns=team.max_turns,
         system_prompt=system_prompt,  # type: ignore[arg-type]
@@ -133,6 +213,8 @@ def build_options(
         include_partial_messages=True,
         max_buffer_size=MAX_LINE_BYTES,
     )
+    if servers:
+        options.mcp_servers = servers
     if resume is None:
         options.session_id = session_id
     else:
@@ -141,6 +223,22 @@ def build_options(
             options.fork_session = True
             options.session_id = session_id
     return options
+
+
+def _iris_server(tools: Sequence[IrisTool], run: ToolRunner) -> Any:
+    """The SDK's in-process MCP server of Iris's tools; each call is run by `run` (the SDK runs it in a task of its
+    own, so a waiting tool never holds up the messages Claude Code sends meanwhile)."""
+
+    def handler(spec: IrisTool) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
+        async def call(arguments: dict[str, Any]) -> dict[str, Any]:
+            """One call, answered in the SDK's result form."""
+            answer = await run(spec, arguments)
+            return {"content": [{"type": "text", "text": answer.text}], "is_error": answer.is_error}
+
+        return call
+
+    wrapped = [SdkMcpTool(t.name, t.description, t.input_schema, handler(t)) for t in tools]
+    return create_sdk_mcp_server(IRIS_SERVER, tools=wrapped)
 
 
 def _pre_tool_use_hook(check: ToolCheck) -> HookCallback:

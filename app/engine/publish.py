@@ -29,11 +29,23 @@ class Publisher:
 
     def tell_queued(self, tell: Tell, position: int) -> None:
         """A tell was accepted and waits in its session's queue at `position`."""
-        self.events.publish(TellQueued(session_id=tell.session_id, request_id=tell.request_id, position=position))
+        self.events.publish(
+            TellQueued(
+                session_id=tell.session_id,
+                request_id=tell.request_id,
+                position=position,
+                parent_request_id=tell.parent_request_id,
+                chain=tell.chain,
+            )
+        )
 
     def tell_started(self, tell: Tell) -> None:
         """Claude Code was sent the tell's message."""
-        self.events.publish(TellStarted(session_id=tell.session_id, request_id=tell.request_id))
+        self.events.publish(
+            TellStarted(
+                session_id=tell.session_id, request_id=tell.request_id, parent_request_id=tell.parent_request_id
+            )
+        )
 
     def tell_chunk(self, tell: Tell, chunk: str) -> None:
         """Claude Code streamed a piece of the tell's response."""

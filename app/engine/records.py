@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 import msgspec
 
-from app.engine.tells import Failure, TellStatus
+from app.engine.tells import Chain, Failure, TellStatus
 from app.engine.views import TellView
 
 __all__ = [
@@ -69,19 +69,24 @@ class SessionRecord(Record, frozen=True, kw_only=True):
         return (session_channel(str(self.session_id)),)
 
 
-class TellQueued(SessionRecord, frozen=True, kw_only=True):
+class TellQueued(SessionRecord, frozen=True, kw_only=True, omit_defaults=True):
     """A tell was accepted and waits in its session's queue at `position` (1: next to run)."""
 
     name: ClassVar[str] = "tell:queued"
     request_id: uuid.UUID
     position: int
+    parent_request_id: uuid.UUID | None = None
+    """The tell whose Claude Code made this one through Iris's tools, if any."""
+    chain: Chain = ()
+    """The tells it waits under, root first, ending with its parent."""
 
 
-class TellStarted(SessionRecord, frozen=True, kw_only=True):
+class TellStarted(SessionRecord, frozen=True, kw_only=True, omit_defaults=True):
     """Claude Code was sent the tell's message."""
 
     name: ClassVar[str] = "tell:started"
     request_id: uuid.UUID
+    parent_request_id: uuid.UUID | None = None
 
 
 class TellChunk(SessionRecord, frozen=True, kw_only=True):
@@ -100,7 +105,7 @@ class CacheMessage(SessionRecord, frozen=True, kw_only=True):
     message: dict[str, Any]
 
 
-class TellEnded(SessionRecord, frozen=True, kw_only=True):
+class TellEnded(SessionRecord, frozen=True, kw_only=True, omit_defaults=True):
     """A tell ended, however it ended (`failure` says how, when it has no result)."""
 
     name: ClassVar[str] = "tell:complete"
@@ -111,6 +116,7 @@ class TellEnded(SessionRecord, frozen=True, kw_only=True):
     is_error: bool
     duration_ms: int | None
     cost_usd: float | None
+    parent_request_id: uuid.UUID | None = None
 
     @classmethod
     def of(cls, view: TellView) -> TellEnded:
@@ -124,6 +130,7 @@ class TellEnded(SessionRecord, frozen=True, kw_only=True):
             is_error=view.is_error,
             duration_ms=view.duration_ms,
             cost_usd=view.cost_usd,
+            parent_request_id=view.parent_request_id,
         )
 
 

@@ -13,13 +13,15 @@ from app.engine.pool import Pool
 from app.engine.process import kill_processes, leftovers
 from app.engine.runner import Runner
 from app.engine.sessions import SessionRuntime, Sessions
-from app.engine.tells import Failure, FailureKind, Tell, TellStatus, team_removed
+from app.engine.tells import Failure, FailureKind, Tell, TellStatus, stored_chain, team_removed
 
 log = logging.getLogger("iris.engine")
 
 SERVER_RESTART = Failure.of(FailureKind.SERVER_RESTART, "the server stopped during the tell")
 """The failure of a tell found running at the start (its server stopped during it)."""
 SHUTDOWN = Failure.of(FailureKind.SHUTDOWN, "the server stopped during the tell")
+ORPHANED = Failure.of(FailureKind.CANCELLED, "its parent tell ended when the server stopped")
+"""The failure of a queued tell made from inside a tell, found at the start: nothing waits on it any more."""
 
 
 async def stop_leftovers(store: Store) -> None:
@@ -55,6 +57,9 @@ async def resume_queued(config: IrisConfig, store: Store, sessions: Sessions, ru
         if config.team(record.team) is None:
             runner.end(tell, TellStatus.FAILED, team_removed(record.team))
             continue
+        if tell.parent_request_id is not None:
+            runner.end(tell, TellStatus.CANCELLED, ORPHANED)
+            continue
         runtime = sessions.runtimes.get(record.session_id)
         if runtime is None:
             session = await store.get_session(record.session_id)
@@ -85,6 +90,8 @@ def _resumed_tell(record: TellRecord, message_limit: int) -> Tell:
         queued_at=record.queued_at,
         message_limit=message_limit,
         command=record.command,
+        parent_request_id=record.parent_request_id,
+        chain=stored_chain(record.chain),
     )
 
 

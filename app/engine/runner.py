@@ -23,7 +23,7 @@ from app.engine.process import ClaudeProcess, Exited
 from app.engine.publish import Publisher
 from app.engine.sessions import SessionRuntime
 from app.engine.tasks import Background
-from app.engine.tells import Failure, FailureKind, Tell, TellStatus, team_removed
+from app.engine.tells import Chain, Failure, FailureKind, Link, Tell, TellStatus, stored_chain, team_removed
 from app.engine.views import TellView
 from app.errors import IrisError, SessionQueueFullError
 
@@ -58,12 +58,36 @@ class Runner:
         self.recent: OrderedDict[uuid.UUID, Tell] = OrderedDict()
         """Live tells by request id: every one not yet ended, and the latest ended ones."""
         self._recording: set[asyncio.Task[Any]] = set()
+        self._children: dict[uuid.UUID, list[Tell]] = {}
+        """The unfinished tells made from inside each tell (through Iris's tools), by the parent's request id."""
 
     # accepting and waiting
 
-    def accept(self, runtime: SessionRuntime, message: str, *, command: bool) -> Tell:
+    async def chain_under(self, parent_request_id: uuid.UUID | None) -> Chain:
+        """The chain a tell made from inside the tell `parent_request_id` waits under: the parent's own chain, then
+        the parent (read from the store when it is no longer live; empty when it is unknown)."""
+        if parent_request_id is None:
+            return ()
+        parent = self.recent.get(parent_request_id)
+        if parent is not None:
+            return (*parent.chain, parent.link)
+        record = await self._store.get_tell(parent_request_id)
+        if record is None:
+            return ()
+        return (*stored_chain(record.chain), Link(record.id, record.session_id, record.from_team, record.team))
+
+    def accept(
+        self,
+        runtime: SessionRuntime,
+        message: str,
+        *,
+        command: bool,
+        parent_request_id: uuid.UUID | None = None,
+        chain: Chain = (),
+    ) -> Tell:
         """Queue a tell on the session (SessionQueueFullError, or the pool's 503, before it is accepted), store it
-        in the background and make sure the session's worker runs."""
+        in the background and make sure the session's worker runs. A tell made from inside a tell names its
+        parent and chain (checked by the caller): it is cancelled when its parent is."""
         limit = self._config().settings.max_queued_tells
         if runtime.busy and len(runtime.queue) >= limit:
             raise SessionQueueFullError(
@@ -78,9 +102,14 @@ class Runner:
             message,
             message_limit=self._config().settings.cache_messages_per_tell,
             command=command,
+            parent_request_id=parent_request_id,
+            chain=chain,
         )
         tell.persisted = asyncio.create_task(self._store.add_tell(tell.record()))
         self.remember(tell)
+        parent = self.recent.get(parent_request_id) if parent_request_id is not None else None
+        if parent is not None and not parent.done.is_set():  # an ended parent waits on nothing
+            self._children.setdefault(parent.request_id, []).append(tell)
         runtime.queue.append(tell)
         self._publish.tell_queued(tell, len(runtime.queue))
         self.start_worker(runtime)
@@ -214,7 +243,8 @@ class Runner:
             if isinstance(item, Exited):
                 tell.exit_code = item.exit_code
                 if tell.cancel_requested:
-                    tell.end(TellStatus.CANCELLED, Failure.of(FailureKind.CANCELLED, "the process was stopped"))
+                    stopped = Failure.of(FailureKind.CANCELLED, "the process was stopped")
+                    tell.end(TellStatus.CANCELLED, tell.cancel_failure or stopped)
                 else:
                     tail = " | ".join(list(process.stderr_tail)[-8:])
                     exited = f"Claude Code exited with code {item.exit_code}" + (f"; stderr: {tail}" if tail else "")
@@ -285,6 +315,7 @@ class Runner:
         if tell is None or tell.status.finished:
             return None
         tell.cancel_requested = True
+        self._cancel_children(tell, "was cancelled")  # first: the tool calls it waits on then answer at once
         grace = self._config().settings.cancel_grace / 1000
         process = runtime.process
         if tell.status is TellStatus.RUNNING and process is not None and process.alive:
@@ -331,6 +362,31 @@ class Runner:
                 await runtime.worker
         await self.recorded()
 
+    def _cancel_children(self, parent: Tell, what: str) -> None:
+        """Cancel the unfinished tells made from inside `parent` (each in turn cancels its own): a queued one at
+        once, a running one as a cancel does (in the background). During shutdown a running one is left to the
+        shutdown, which ends it."""
+        children = [child for child in self._children.pop(parent.request_id, []) if not child.done.is_set()]
+        if not children:
+            return
+        failure = Failure.of(FailureKind.CANCELLED, f"its parent tell {parent.request_id} {what}")
+        for child in children:
+            runtime = self._pool.session(child.session_id)
+            child.cancel_failure = failure
+            if runtime is not None and child in runtime.queue:
+                runtime.queue.remove(child)
+                self.end(child, TellStatus.CANCELLED, failure, runtime)
+            elif runtime is not None and runtime.current is child:
+                if not self._stopping.is_set():
+                    self._background.spawn(self._cancel_running(runtime, child))
+            else:
+                self.end(child, TellStatus.CANCELLED, failure, runtime)
+
+    async def _cancel_running(self, runtime: SessionRuntime, tell: Tell) -> None:
+        """Cancel `tell` if it is still the session's running one."""
+        if runtime.current is tell and not tell.status.finished:
+            await self.cancel(runtime)
+
     def cancel_current(self, runtime: SessionRuntime, failure: Failure) -> None:
         """End the session's tell in hand cancelled at once (its process is put to sleep next)."""
         current = runtime.current
@@ -349,6 +405,14 @@ class Runner:
             tell.end(TellStatus.FAILED, Failure.of(FailureKind.INTERNAL_ERROR, "the tell ended without an outcome"))
         if runtime is not None:
             runtime.last_activity = utcnow()
+        if tell.status is TellStatus.COMPLETED:
+            self._children.pop(tell.request_id, None)  # any still running go on: their answers are kept
+        else:
+            self._cancel_children(tell, f"ended {tell.status}")
+        if tell.parent_request_id is not None:
+            siblings = self._children.get(tell.parent_request_id)
+            if siblings is not None and tell in siblings:
+                siblings.remove(tell)
         self._publish.tell_complete(tell)
         tell.done.set()
         task = self._background.spawn(self._record_end(tell))

@@ -14,7 +14,7 @@ from typing import Any
 from app.clock import utcnow
 from app.db.models import TellRecord
 from app.engine.messages import Result, Said
-from app.errors import ErrorKind, IrisError
+from app.errors import ErrorKind, IrisError, TellCycleError
 
 
 class TellStatus(enum.StrEnum):
@@ -89,6 +89,67 @@ def team_removed(team: str) -> Failure:
     return Failure.of(FailureKind.TEAM_REMOVED, f"team {team!r} is no longer in the config")
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One tell of a chain: its request id, its session and the caller → team pair it was told on."""
+
+    request_id: uuid.UUID
+    session_id: uuid.UUID
+    from_team: str
+    team: str
+
+    @property
+    def pair(self) -> str:
+        """`caller → team`, as messages name it."""
+        return f"{self.from_team} → {self.team}"
+
+    def stored(self) -> dict[str, str]:
+        """The link as the tell record's `chain` column keeps it."""
+        return {
+            "requestId": str(self.request_id),
+            "sessionId": str(self.session_id),
+            "from": self.from_team,
+            "to": self.team,
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> Link:
+        """A link read back from the `chain` column."""
+        return cls(uuid.UUID(data["requestId"]), uuid.UUID(data["sessionId"]), data["from"], data["to"])
+
+
+Chain = tuple[Link, ...]
+"""The tells a tell made from inside a tell waits under: root first, ending with its parent."""
+
+
+def stored_chain(value: Any) -> Chain:
+    """A chain read back from a tell record's `chain` column (none for a tell made from outside)."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(Link.from_stored(item) for item in value if isinstance(item, dict))
+
+
+def check_chain(chain: Chain, session_id: uuid.UUID | None, from_team: str, team: str, max_depth: int) -> None:
+    """Refuse (TellCycleError) a tell under `chain` to a session that already waits in it, or one deeper than
+    `max_depth` tells (`session_id` None: the pair has no session yet)."""
+    if not chain:
+        return
+    pair = f"{from_team} → {team}"
+    names = [link.pair for link in chain]
+    details: dict[str, Any] = {"from": from_team, "to": team, "chain": names, "maxTellDepth": max_depth}
+    if session_id is not None and any(link.session_id == session_id for link in chain):
+        raise TellCycleError(
+            f"{pair} already waits in this chain, so the tell would wait on itself: {', '.join(names)}",
+            {"reason": "cycle", **details},
+        )
+    if len(chain) + 1 > max_depth:
+        raise TellCycleError(
+            f"{pair} would be tell {len(chain) + 1} of a chain of at most {max_depth} (settings.maxTellDepth): "
+            + ", ".join(names),
+            {"reason": "depth", **details},
+        )
+
+
 @dataclass(slots=True)
 class Usage:
     """Token counts of a tell."""
@@ -144,6 +205,17 @@ class Tell:
     persisted: asyncio.Task[None] | None = None
     command: bool = False
     """Run the text as the Claude Code command it names (else it reaches the model as written)."""
+    parent_request_id: uuid.UUID | None = None
+    """The tell whose Claude Code made this one (through Iris's tools), if any."""
+    chain: Chain = ()
+    """The tells this one waits under, root first, ending with its parent."""
+    cancel_failure: Failure | None = None
+    """Why it is being cancelled, when not at a caller's request (its parent tell ended)."""
+
+    @property
+    def link(self) -> Link:
+        """This tell as a link of the chains of the tells it makes."""
+        return Link(self.request_id, self.session_id, self.from_team, self.team)
 
     @property
     def reason(self) -> str | None:
@@ -182,7 +254,8 @@ class Tell:
         self.response = text
         aborted = "abort" in result.terminal_reason or (self.cancel_requested and result.subtype != "success")
         if aborted:
-            self.end(TellStatus.CANCELLED, Failure.of(FailureKind.CANCELLED, "interrupted at the caller's request"))
+            interrupted = Failure.of(FailureKind.CANCELLED, "interrupted at the caller's request")
+            self.end(TellStatus.CANCELLED, self.cancel_failure or interrupted)
         elif result.is_error:
             self.is_error = True
             reported = text or f"Claude Code reported an error ({result.subtype})"
@@ -211,6 +284,8 @@ class Tell:
             message=self.message,
             queued_at=self.queued_at,
             command=self.command,
+            parent_request_id=self.parent_request_id,
+            chain=[link.stored() for link in self.chain] if self.chain else None,
         )
 
     def columns(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.db.models import SessionRecord, TellRecord
-from app.engine.tells import Failure, FailureKind, Tell, Usage
+from app.engine.tells import Chain, Failure, FailureKind, Tell, Usage, stored_chain
 
 ProcessState = Literal["spawning", "idle", "processing", "terminating", "stopped"]
 
@@ -35,6 +35,10 @@ class TellView:
     num_turns: int | None
     exit_code: int | None
     messages: tuple[dict[str, Any], ...] | None = None
+    parent_request_id: uuid.UUID | None = None
+    """The tell whose Claude Code made this one through Iris's tools, if any."""
+    chain: Chain = ()
+    """The tells it waits (or waited) under, root first, ending with its parent."""
 
     @property
     def finished(self) -> bool:
@@ -69,6 +73,8 @@ class TellView:
             tell.num_turns,
             tell.exit_code,
             tuple(tell.messages) if with_messages else None,
+            tell.parent_request_id,
+            tell.chain,
         )
 
     @classmethod
@@ -93,6 +99,8 @@ class TellView:
             usage,
             record.num_turns,
             record.exit_code,
+            parent_request_id=record.parent_request_id,
+            chain=stored_chain(record.chain),
         )
 
 

@@ -151,7 +151,9 @@ def test_every_route_declares_the_specs_permission(app: Litestar) -> None:
 
 def test_only_the_docs_live_outside_api(app: Litestar) -> None:
     outside = sorted({route.path for route in app.routes if not route.path.startswith("/api")})
-    assert all(path.startswith("/schema") or path == "/ws" or path in OUTSIDE_API for path in outside), outside
+    assert all(path.startswith("/schema") or path in ("/ws", "/mcp") or path in OUTSIDE_API for path in outside), (
+        outside
+    )
 
 
 def test_the_contract_checked_here_is_the_one_served(app: Litestar) -> None:

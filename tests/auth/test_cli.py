@@ -275,3 +275,15 @@ def test_an_admin_key_with_teams_comes_with_a_warning(auth_paths: AuthPaths) -> 
     for quiet in (("--role", "admin"), ("--role", "developer", "--teams", "alpha"), ("--teams", "beta")):
         made = run("key", "generate", "quiet", *quiet)
         assert made.exit_code == 0 and "warning" not in made.stderr, quiet
+
+
+def test_key_commands_are_audited(auth_paths: AuthPaths) -> None:
+    made = json.loads(run("key", "generate", "audited", "--role", "operator", "--teams", "alpha", "--json").stdout)
+    assert run("key", "revoke", made["id"]).exit_code == 0
+    assert run("key", "revoke", made["id"]).exit_code == 0  # already revoked: nothing changes, nothing recorded
+    entries = msgspec.convert(json.loads(run("audit", "--json").stdout), list[AuditEntry])
+    rows = [(e.event.value, e.key_id, (e.details or {}).get("via"), (e.details or {}).get("command")) for e in entries]
+    assert sorted(rows) == sorted(
+        [("key_created", made["id"], "cli", "key generate"), ("key_revoked", made["id"], "cli", "key revoke")]
+    )
+    assert all(made["key"] not in json.dumps(e.details) for e in entries)

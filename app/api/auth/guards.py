@@ -26,6 +26,13 @@ does not cover every configured team gets 403 naming the first team it may not a
 which counts every team.
 
 The pair an audited operation acts on (`Target`) is kept in the request's auth facts for its audit row.
+
+A request an MCP tool call makes in process (`app.api.mcp.dispatch`) carries an `InProcess` marker in its ASGI
+scope, which no client can set: its audit rows say `via: mcp` (a host at `/mcp`, with the host's key, checked as
+above) or `via: team`. The latter is a team's own Claude Code process: it has no key and acts as its team, with
+the permissions of the `operator` role (never `admin`), only as caller itself (a `fromTeam`, or the caller of a
+named session, tell or permission, naming any other team is 403), and only on the teams its `tellTeams` lists
+(every team when it has none); it is counted against the rate limit as `team:<name>`.
 """
 
 from __future__ import annotations
@@ -48,13 +55,24 @@ from app.api.deps import given, json_object, read_body
 from app.api.operations import EVERY, Operation, Source
 from app.api.routing import PERMISSION, PUBLIC, operation_of
 from app.auth.audit import AUTO, Auto
-from app.auth.keys import ADMIN, KeyRecord, bearer_token, normalize_permissions, role_permissions
-from app.auth.permissions import check, check_key_access, check_new_key
+from app.auth.keys import ADMIN, KeyRecord, bearer_token, grants, normalize_permissions, role_permissions
+from app.auth.permissions import check, check_key_access, check_new_key, permission_forbidden
 from app.config import EXTERNAL
 from app.engine import Engine
 from app.errors import ForbiddenError, IrisError, UnauthorizedError
 
-__all__ = ["KEY_MANAGEMENT_NEEDS_AUTH", "Target", "audit_teams", "auth_guard", "target_of"]
+__all__ = [
+    "IN_PROCESS",
+    "KEY_MANAGEMENT_NEEDS_AUTH",
+    "TEAM_ROLE",
+    "InProcess",
+    "Target",
+    "audit_teams",
+    "auth_guard",
+    "authenticate",
+    "in_process",
+    "target_of",
+]
 
 _UNAUTHORIZED = {
     "missing": "Missing API key (Authorization: Bearer <key>)",
@@ -67,6 +85,30 @@ KEY_MANAGEMENT_NEEDS_AUTH = (
     "Key management needs authentication: with api.requireAuth false the key routes and the audit log are "
     "refused (manage keys with `litestar iris key ...` on the server's machine)"
 )
+
+
+IN_PROCESS = "iris.in_process"
+"""The ASGI scope key of the `InProcess` marker."""
+TEAM_ROLE = "operator"
+"""The role whose permissions a team's own process has."""
+
+
+@dataclass(frozen=True)
+class InProcess:
+    """What a request made in process by an MCP tool call carries in its ASGI scope (never a header)."""
+
+    via: Literal["mcp", "team"]
+    """`mcp`: a host's call at `/mcp`; `team`: a team's own process."""
+    team: str | None = None
+    """The calling team (`via: team`)."""
+    parent_request_id: uuid.UUID | None = None
+    """The tell the calling team is answering, if any."""
+
+
+def in_process(scope: Any) -> InProcess | None:
+    """The request's `InProcess` marker (None: a request from the network)."""
+    marker = scope.get(IN_PROCESS) if isinstance(scope, dict) else None
+    return marker if isinstance(marker, InProcess) else None
 
 
 def _services(connection: ASGIConnection[Any, Any, Any, Any]) -> AuthServices:
@@ -192,6 +234,9 @@ def _audit(
     details: dict[str, Any] | None = None,
     target: Target | None = None,
 ) -> None:
+    marker = in_process(connection.scope)
+    if marker is not None:
+        details = {**(details or {}), "via": marker.via}
     services.audit.record(
         event,
         key=key,
@@ -216,6 +261,40 @@ def audit_teams(target: Target | None) -> list[str] | Literal[Auto.AUTO]:
     return [*target.teams, *target.callers]
 
 
+async def authenticate(
+    services: AuthServices, connection: ASGIConnection[Any, Any, Any, Any], via: str | None = None
+) -> KeyRecord:
+    """The request's verified bearer key; a blocked address (429) or a refused key (401, counted) raises, audited."""
+    address = client_address(connection)
+    state = facts(connection.scope)
+    extra = {"via": via} if via else {}
+    blocked = services.limits.auth_blocked(address)
+    if blocked is not None:
+        state["rate"] = blocked
+        _audit(services, connection, "rate_limited", 429, details={"reason": "authentication failures", **extra})
+        raise blocked.error(f"Too many failed authentications from this address; retry in {blocked.reset} s")
+    outcome = await services.keys.verify(bearer_token(connection.headers.get("authorization")))
+    if outcome.record is None:
+        failed = services.limits.auth_failed(address)
+        state["rate"] = failed
+        if not failed.allowed:
+            _audit(services, connection, "rate_limited", 429, details={"reason": "authentication failures", **extra})
+            raise failed.error(f"Too many failed authentications from this address; retry in {failed.reset} s")
+        message = _UNAUTHORIZED.get(outcome.reason, "Missing or invalid API key")
+        _audit(
+            services,
+            connection,
+            "auth_failure",
+            401,
+            key_id=outcome.key_id,
+            key_name=outcome.key_name,
+            error=message,
+            details={"reason": outcome.reason, **extra},
+        )
+        raise UnauthorizedError(message)
+    return outcome.record
+
+
 async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Authenticate, rate-limit and authorize one /api request (see the module docstring)."""
     if connection.scope["type"] != ScopeType.HTTP:
@@ -231,6 +310,10 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
     state = facts(connection.scope)
     operation_id = operation.operation_id
     audited = operation.audit is not None
+    marker = in_process(connection.scope)
+    if marker is not None and marker.team is not None:
+        await _team_guard(services, connection, operation, permission, marker.team)
+        return
     if not services.require_auth:
         decision = limits.hit(key_id=None, client_address=address)
         state["rate"] = decision
@@ -246,31 +329,7 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
         state["authorized"] = True
         return
 
-    blocked = limits.auth_blocked(address)
-    if blocked is not None:
-        state["rate"] = blocked
-        _audit(services, connection, "rate_limited", 429, details={"reason": "authentication failures"})
-        raise blocked.error(f"Too many failed authentications from this address; retry in {blocked.reset} s")
-    outcome = await services.keys.verify(bearer_token(connection.headers.get("authorization")))
-    if outcome.record is None:
-        failed = limits.auth_failed(address)
-        state["rate"] = failed
-        if not failed.allowed:
-            _audit(services, connection, "rate_limited", 429, details={"reason": "authentication failures"})
-            raise failed.error(f"Too many failed authentications from this address; retry in {failed.reset} s")
-        message = _UNAUTHORIZED.get(outcome.reason, "Missing or invalid API key")
-        _audit(
-            services,
-            connection,
-            "auth_failure",
-            401,
-            key_id=outcome.key_id,
-            key_name=outcome.key_name,
-            error=message,
-            details={"reason": outcome.reason},
-        )
-        raise UnauthorizedError(message)
-    key = outcome.record
+    key = await authenticate(services, connection)
     decision = limits.hit(key_id=key.id, client_address=address)
     state["rate"] = decision
     if not decision.allowed:
@@ -298,5 +357,46 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
         _audit(
             services, connection, "forbidden", 403, key=key, error=error.message, details=error.details, target=target
         )
+        raise
+    state["authorized"] = True
+
+
+def _tell_teams(connection: ASGIConnection[Any, Any, Any, Any], team: str) -> tuple[str, ...] | None:
+    """The teams a team's process may address (None: every team)."""
+    engine = cast(Engine, connection.app.state.engine)
+    entry = engine.config.teams.get(team)
+    return entry.tell_teams if entry is not None else None
+
+
+async def _team_guard(
+    services: AuthServices,
+    connection: ASGIConnection[Any, Any, Any, Any],
+    operation: Operation,
+    permission: str,
+    team: str,
+) -> None:
+    """Rate-limit and authorize a request of a team's own process (see the module docstring)."""
+    state = facts(connection.scope)
+    decision = services.limits.hit(key_id=None, client_address=f"team:{team}")
+    state["rate"] = decision
+    if not decision.allowed:
+        _audit(services, connection, "rate_limited", 429)
+        raise decision.error()
+    target: Target | None = None
+    try:
+        if permission == ADMIN or not grants(role_permissions(TEAM_ROLE), permission):
+            raise permission_forbidden(permission)
+        target = state["target"] = await target_of(connection, operation)
+        for caller in (*target.callers, target.from_team):
+            if caller is not None and caller != team:
+                raise ForbiddenError(
+                    f"Team {team} may act only as itself, not as caller {caller}", {"fromTeam": caller}
+                )
+        allowed = _tell_teams(connection, team)
+        for name in target.teams:
+            if allowed is not None and name not in allowed:
+                raise ForbiddenError(f"Team {team} may not address team {name} (not in its tellTeams)", {"team": name})
+    except ForbiddenError as error:
+        _audit(services, connection, "forbidden", 403, error=error.message, details=error.details, target=target)
         raise
     state["authorized"] = True

@@ -1,6 +1,6 @@
 """The response hook of the auth layer: `RateLimit-*` headers on every /api response, and the audit row of
 every state-changing operation (its `x-iris-audit` event, its status code, and the caller → team pair it acted
-on)."""
+on; `via: mcp` or `via: team` in its details when an MCP tool call made it in process)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import Message, Scope
 
-from app.api.auth.guards import Target, audit_teams
+from app.api.auth.guards import Target, audit_teams, in_process
 from app.api.auth.state import AuthServices, facts, rate_decision, rate_headers
 from app.api.routing import operation_of
 
@@ -40,6 +40,9 @@ async def auth_response_hook(message: Message, scope: Scope) -> None:
     if team:
         details["team"] = team
     details.update(state.get("details") or {})
+    marker = in_process(scope)
+    if marker is not None:
+        details["via"] = marker.via
     target = state.get("target")
     target = target if isinstance(target, Target) else None
     client = scope.get("client")

@@ -24,6 +24,7 @@ import msgspec
 
 from app.api import models as m
 from app.api.convert import to_model
+from app.api.teams.mappers import chain as tell_chain
 from app.clock import utcnow
 from app.engine.events import Event
 from app.engine.records import (
@@ -245,9 +246,13 @@ def _contract_event(record: Record, seq: int | None, at: datetime.datetime | Non
     number = seq if seq is not None else 0  # every session event has one (the hub numbers them)
     match record:
         case TellQueued():
-            return m.TellQueuedEvent(data=to_model(record, m.TellQueued, seq=number))
+            parent, links = _or_unset(record.parent_request_id), tell_chain(record.chain)
+            return m.TellQueuedEvent(
+                data=to_model(record, m.TellQueued, seq=number, parent_request_id=parent, chain=links)
+            )
         case TellStarted():
-            return m.TellStartedEvent(data=to_model(record, m.TellStarted, seq=number))
+            parent = _or_unset(record.parent_request_id)
+            return m.TellStartedEvent(data=to_model(record, m.TellStarted, seq=number, parent_request_id=parent))
         case TellChunk():
             return m.TellChunkEvent(data=to_model(record, m.TellChunk, seq=number))
         case CacheMessage():
@@ -307,6 +312,7 @@ def _tell_outcome(ended: TellEnded, seq: int | None) -> m.TellCompleteEvent | m.
                 message=failure.detail,
                 session_id=ended.session_id,
                 seq=_or_unset(seq),
+                parent_request_id=_or_unset(ended.parent_request_id),
             )
         )
     complete = m.TellComplete(
@@ -319,6 +325,7 @@ def _tell_outcome(ended: TellEnded, seq: int | None) -> m.TellCompleteEvent | m.
         reason=failure.detail if failure is not None else msgspec.UNSET,
         is_error=ended.is_error,
         cost_usd=_or_unset(ended.cost_usd),
+        parent_request_id=_or_unset(ended.parent_request_id),
     )
     return m.TellCompleteEvent(data=complete)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
 from app.api import models as m
+from app.api.auth.guards import in_process
 from app.api.auth.state import audit_details, key_of
 from app.api.deps import caller, given, json_body
 from app.api.paging import page
@@ -39,6 +41,13 @@ def as_command(request: Request[Any, Any, Any], engine: Engine, message: str) ->
     return name is not None
 
 
+def parent_of(request: Request[Any, Any, Any]) -> uuid.UUID | None:
+    """The tell whose Claude Code makes this request through Iris's tools (only a team's own process, in
+    process, can say; never a client)."""
+    marker = in_process(request.scope)
+    return marker.parent_request_id if marker is not None and marker.team is not None else None
+
+
 async def _tell(request: Request[Any, Any, Any], engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
     view = await engine.tell(
         payload.to_team,
@@ -47,6 +56,7 @@ async def _tell(request: Request[Any, Any, Any], engine: Engine, payload: m.Tell
         timeout=payload.timeout if isinstance(payload.timeout, int) else 0,
         session_id=given(payload.session_id),
         command=as_command(request, engine, payload.message),
+        parent_request_id=parent_of(request),
     )
     return tell_answer(view)
 
@@ -98,6 +108,7 @@ class TeamsController(Controller):
             timeout=-1,
             session_id=given(payload.session_id),
             command=as_command(request, engine, payload.message),
+            parent_request_id=parent_of(request),
         )
         return Response(tell_response(view), status_code=202, headers={"Location": f"/api/requests/{view.request_id}"})
 

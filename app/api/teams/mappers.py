@@ -11,10 +11,10 @@ import msgspec
 from app.api import models as m
 from app.api.convert import to_model
 from app.clock import utcnow
-from app.engine.tells import Usage
+from app.engine.tells import Chain, Usage
 from app.engine.views import SessionView, TeamInfo, TellView
 
-__all__ = ["claude_message", "process_info", "team_info", "tell_response", "usage"]
+__all__ = ["chain", "claude_message", "process_info", "team_info", "tell_response", "usage"]
 
 
 def _or_unset(value: Any) -> Any:
@@ -31,6 +31,16 @@ def usage(value: Usage | None) -> m.Usage | msgspec.UnsetType:
         cache_read_input_tokens=max(0, value.cache_read_input_tokens),
         cache_creation_input_tokens=max(0, value.cache_creation_input_tokens),
     )
+
+
+def chain(links: Chain) -> list[m.TellLink] | msgspec.UnsetType:
+    """The chain a tell made from inside a tell waits under (unset for a tell from outside)."""
+    if not links:
+        return msgspec.UNSET
+    return [
+        m.TellLink(request_id=link.request_id, session_id=link.session_id, from_=link.from_team, to=link.team)
+        for link in links
+    ]
 
 
 def claude_message(data: dict[str, Any], index: int, fallback_time: datetime.datetime) -> m.ClaudeMessage:
@@ -83,6 +93,8 @@ def tell_response(view: TellView, *, include_messages: bool = False) -> m.TellRe
         cost_usd=msgspec.UNSET if view.cost_usd is None else max(0.0, view.cost_usd),
         usage=usage(view.usage),
         messages=messages,
+        parent_request_id=_or_unset(view.parent_request_id),
+        chain=chain(view.chain),
     )
 
 

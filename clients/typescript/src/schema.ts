@@ -747,6 +747,18 @@ export interface components {
          * @example 8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a
          */
         RequestId: string;
+        /** @description One tell of a chain - its caller → team pair, session and request id. */
+        TellLink: {
+            requestId: components["schemas"]["RequestId"];
+            sessionId: components["schemas"]["SessionId"];
+            from: components["schemas"]["TeamName"];
+            to: components["schemas"]["TeamName"];
+        };
+        /**
+         * @description The tells a tell made from inside a tell waits under, root first,
+         *     ending with its parent (`parentRequestId`).
+         */
+        TellChain: components["schemas"]["TellLink"][];
         /**
          * Format: uuid
          * @description A pending permission request's id.
@@ -864,7 +876,7 @@ export interface components {
          *     and InternalServerError (an unexpected failure).
          * @enum {string}
          */
-        ErrorName: "ValidationError" | "UnauthorizedError" | "ForbiddenError" | "TeamNotFoundError" | "SessionNotFoundError" | "RequestNotFoundError" | "NotFoundError" | "MethodNotAllowedError" | "TimeoutError" | "PayloadTooLargeError" | "RequestHeaderFieldsTooLargeError" | "SessionQueueFullError" | "TooManyRequestsError" | "ProcessError" | "ConfigurationError" | "InternalServerError" | "ProcessPoolLimitError";
+        ErrorName: "ValidationError" | "UnauthorizedError" | "ForbiddenError" | "TeamNotFoundError" | "SessionNotFoundError" | "RequestNotFoundError" | "NotFoundError" | "MethodNotAllowedError" | "TimeoutError" | "PayloadTooLargeError" | "RequestHeaderFieldsTooLargeError" | "SessionQueueFullError" | "TooManyRequestsError" | "ProcessError" | "ConfigurationError" | "InternalServerError" | "ProcessPoolLimitError" | "TellCycleError";
         /** @description Token usage of a tell (or totals). */
         Usage: {
             inputTokens: number;
@@ -985,7 +997,10 @@ export interface components {
          *     could not be written to), the error that kept its process from
          *     starting (`ProcessError`, `TimeoutError`), and `internal_error`. A
          *     failed turn has Claude Code's own error text instead. `response` is
-         *     the partial text so far while running.
+         *     the partial text so far while running. A tell a team made from inside
+         *     one of its own tells (through Iris's MCP tools) has `parentRequestId`
+         *     and `chain`; cancelling a tell cancels the tells it waits on (reason
+         *     `cancelled: its parent tell ... ended`).
          */
         TellResponse: {
             from: components["schemas"]["TeamName"];
@@ -1014,6 +1029,8 @@ export interface components {
             usage?: components["schemas"]["Usage"];
             /** @description Cached raw messages (only when requested). */
             messages?: components["schemas"]["ClaudeMessage"][];
+            parentRequestId?: components["schemas"]["RequestId"];
+            chain?: components["schemas"]["TellChain"];
         };
         CancelResponse: {
             team: components["schemas"]["TeamName"];
@@ -1429,12 +1446,15 @@ export interface components {
             seq: number;
             /** @description 1-based position in the session's queue (1 - next to run). */
             position: number;
+            parentRequestId?: components["schemas"]["RequestId"];
+            chain?: components["schemas"]["TellChain"];
         };
         /** @description tell:started - a tell was handed to Claude Code (session channel). */
         TellStarted: {
             requestId: components["schemas"]["RequestId"];
             sessionId?: components["schemas"]["SessionId"];
             seq: number;
+            parentRequestId?: components["schemas"]["RequestId"];
         };
         /** @description tell:chunk - a piece of the response text as it streams. */
         TellChunk: {
@@ -1459,6 +1479,7 @@ export interface components {
             isError?: boolean;
             costUsd?: number;
             usage?: components["schemas"]["Usage"];
+            parentRequestId?: components["schemas"]["RequestId"];
         };
         /**
          * @description tell:error - Iris could not run the tell to a result (process failed
@@ -1471,6 +1492,7 @@ export interface components {
             seq?: number;
             error: components["schemas"]["ErrorName"];
             message: string;
+            parentRequestId?: components["schemas"]["RequestId"];
         };
         /** @description cache:message - a raw Claude Code message of a tell, as cached. */
         CacheMessage: {
@@ -1914,6 +1936,41 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description TellCycleError - a tell a team makes from inside one of its own tells
+         *     (through Iris's MCP tools) whose target pair already waits in that
+         *     chain (it would wait on itself), or whose chain would be deeper than
+         *     `settings.maxTellDepth`. Refused at once, before it is accepted;
+         *     `details.chain` names the chain (root first), `details.reason` is
+         *     `cycle` or `depth`.
+         */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "TellCycleError",
+                 *       "message": "gamma → alpha already waits in this chain, so the tell would wait on itself: gamma → alpha, alpha → beta, beta → gamma",
+                 *       "statusCode": 409,
+                 *       "timestamp": 1737030896789,
+                 *       "details": {
+                 *         "reason": "cycle",
+                 *         "from": "gamma",
+                 *         "to": "alpha",
+                 *         "chain": [
+                 *           "gamma → alpha",
+                 *           "alpha → beta",
+                 *           "beta → gamma"
+                 *         ],
+                 *         "maxTellDepth": 8
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description TimeoutError - the operation's own deadline passed (e.g. the process did not become ready within settings.spawnTimeout). */
         RequestTimeout: {
             headers: {
@@ -2156,6 +2213,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TellTooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -2189,6 +2247,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TellTooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -2220,6 +2279,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TellTooManyRequests"];
             500: components["responses"]["InternalError"];

@@ -100,6 +100,7 @@ from .tell_complete import TellComplete
 from .tell_complete_event import TellCompleteEvent
 from .tell_error import TellError
 from .tell_error_event import TellErrorEvent
+from .tell_link import TellLink
 from .tell_queued import TellQueued
 from .tell_queued_event import TellQueuedEvent
 from .tell_request import TellRequest
@@ -222,6 +223,7 @@ __all__ = (
     "TellCompleteEvent",
     "TellError",
     "TellErrorEvent",
+    "TellLink",
     "TellQueued",
     "TellQueuedEvent",
     "TellRequest",

@@ -15,6 +15,7 @@ class ErrorName(StrEnum):
     SESSIONNOTFOUNDERROR = "SessionNotFoundError"
     SESSIONQUEUEFULLERROR = "SessionQueueFullError"
     TEAMNOTFOUNDERROR = "TeamNotFoundError"
+    TELLCYCLEERROR = "TellCycleError"
     TIMEOUTERROR = "TimeoutError"
     TOOMANYREQUESTSERROR = "TooManyRequestsError"
     UNAUTHORIZEDERROR = "UnauthorizedError"

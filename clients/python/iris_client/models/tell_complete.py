@@ -33,6 +33,7 @@ class TellComplete:
             is_error (bool | Unset):
             cost_usd (float | Unset):
             usage (Usage | Unset): Token usage of a tell (or totals).
+            parent_request_id (UUID | Unset): A tell's request id.
     """
 
     request_id: UUID
@@ -45,6 +46,7 @@ class TellComplete:
     is_error: bool | Unset = UNSET
     cost_usd: float | Unset = UNSET
     usage: Usage | Unset = UNSET
+    parent_request_id: UUID | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)
@@ -69,6 +71,10 @@ class TellComplete:
         if not isinstance(self.usage, Unset):
             usage = self.usage.to_dict()
 
+        parent_request_id: str | Unset = UNSET
+        if not isinstance(self.parent_request_id, Unset):
+            parent_request_id = str(self.parent_request_id)
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -90,6 +96,8 @@ class TellComplete:
             field_dict["costUsd"] = cost_usd
         if usage is not UNSET:
             field_dict["usage"] = usage
+        if parent_request_id is not UNSET:
+            field_dict["parentRequestId"] = parent_request_id
 
         return field_dict
 
@@ -123,6 +131,13 @@ class TellComplete:
         else:
             usage = Usage.from_dict(_usage)
 
+        _parent_request_id = d.pop("parentRequestId", UNSET)
+        parent_request_id: UUID | Unset
+        if isinstance(_parent_request_id, Unset):
+            parent_request_id = UNSET
+        else:
+            parent_request_id = UUID(_parent_request_id)
+
         tell_complete = cls(
             request_id=request_id,
             session_id=session_id,
@@ -134,6 +149,7 @@ class TellComplete:
             is_error=is_error,
             cost_usd=cost_usd,
             usage=usage,
+            parent_request_id=parent_request_id,
         )
 
         return tell_complete

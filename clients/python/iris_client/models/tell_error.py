@@ -28,6 +28,7 @@ class TellError:
             message (str):
             session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
             seq (int | Unset):
+            parent_request_id (UUID | Unset): A tell's request id.
     """
 
     request_id: UUID
@@ -35,6 +36,7 @@ class TellError:
     message: str
     session_id: UUID | Unset = UNSET
     seq: int | Unset = UNSET
+    parent_request_id: UUID | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)
@@ -49,6 +51,10 @@ class TellError:
 
         seq = self.seq
 
+        parent_request_id: str | Unset = UNSET
+        if not isinstance(self.parent_request_id, Unset):
+            parent_request_id = str(self.parent_request_id)
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -62,6 +68,8 @@ class TellError:
             field_dict["sessionId"] = session_id
         if seq is not UNSET:
             field_dict["seq"] = seq
+        if parent_request_id is not UNSET:
+            field_dict["parentRequestId"] = parent_request_id
 
         return field_dict
 
@@ -83,12 +91,20 @@ class TellError:
 
         seq = d.pop("seq", UNSET)
 
+        _parent_request_id = d.pop("parentRequestId", UNSET)
+        parent_request_id: UUID | Unset
+        if isinstance(_parent_request_id, Unset):
+            parent_request_id = UNSET
+        else:
+            parent_request_id = UUID(_parent_request_id)
+
         tell_error = cls(
             request_id=request_id,
             error=error,
             message=message,
             session_id=session_id,
             seq=seq,
+            parent_request_id=parent_request_id,
         )
 
         return tell_error

@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.claude_message import ClaudeMessage
+    from ..models.tell_link import TellLink
     from ..models.usage import Usage
 
 
@@ -33,7 +34,10 @@ class TellResponse:
     could not be written to), the error that kept its process from
     starting (`ProcessError`, `TimeoutError`), and `internal_error`. A
     failed turn has Claude Code's own error text instead. `response` is
-    the partial text so far while running.
+    the partial text so far while running. A tell a team made from inside
+    one of its own tells (through Iris's MCP tools) has `parentRequestId`
+    and `chain`; cancelling a tell cancels the tells it waits on (reason
+    `cancelled: its parent tell ... ended`).
 
         Attributes:
             from_ (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
@@ -57,6 +61,9 @@ class TellResponse:
             cost_usd (float | Unset):
             usage (Usage | Unset): Token usage of a tell (or totals).
             messages (list[ClaudeMessage] | Unset): Cached raw messages (only when requested).
+            parent_request_id (UUID | Unset): A tell's request id.
+            chain (list[TellLink] | Unset): The tells a tell made from inside a tell waits under, root first,
+                ending with its parent (`parentRequestId`).
     """
 
     from_: str
@@ -76,6 +83,8 @@ class TellResponse:
     cost_usd: float | Unset = UNSET
     usage: Usage | Unset = UNSET
     messages: list[ClaudeMessage] | Unset = UNSET
+    parent_request_id: UUID | Unset = UNSET
+    chain: list[TellLink] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from_ = self.from_
@@ -123,6 +132,19 @@ class TellResponse:
                 messages_item = messages_item_data.to_dict()
                 messages.append(messages_item)
 
+        parent_request_id: str | Unset = UNSET
+        if not isinstance(self.parent_request_id, Unset):
+            parent_request_id = str(self.parent_request_id)
+
+        chain: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.chain, Unset):
+            chain = []
+            for componentsschemas_tell_chain_item_data in self.chain:
+                componentsschemas_tell_chain_item = (
+                    componentsschemas_tell_chain_item_data.to_dict()
+                )
+                chain.append(componentsschemas_tell_chain_item)
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -156,12 +178,17 @@ class TellResponse:
             field_dict["usage"] = usage
         if messages is not UNSET:
             field_dict["messages"] = messages
+        if parent_request_id is not UNSET:
+            field_dict["parentRequestId"] = parent_request_id
+        if chain is not UNSET:
+            field_dict["chain"] = chain
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.claude_message import ClaudeMessage
+        from ..models.tell_link import TellLink
         from ..models.usage import Usage
 
         d = dict(src_dict)
@@ -221,6 +248,24 @@ class TellResponse:
 
                 messages.append(messages_item)
 
+        _parent_request_id = d.pop("parentRequestId", UNSET)
+        parent_request_id: UUID | Unset
+        if isinstance(_parent_request_id, Unset):
+            parent_request_id = UNSET
+        else:
+            parent_request_id = UUID(_parent_request_id)
+
+        _chain = d.pop("chain", UNSET)
+        chain: list[TellLink] | Unset = UNSET
+        if _chain is not UNSET:
+            chain = []
+            for componentsschemas_tell_chain_item_data in _chain:
+                componentsschemas_tell_chain_item = TellLink.from_dict(
+                    componentsschemas_tell_chain_item_data
+                )
+
+                chain.append(componentsschemas_tell_chain_item)
+
         tell_response = cls(
             from_=from_,
             to=to,
@@ -239,6 +284,8 @@ class TellResponse:
             cost_usd=cost_usd,
             usage=usage,
             messages=messages,
+            parent_request_id=parent_request_id,
+            chain=chain,
         )
 
         return tell_response

@@ -19,11 +19,13 @@ class TellStarted:
         request_id (UUID): A tell's request id.
         seq (int):
         session_id (UUID | Unset): A session id (UUID v4 chosen by Iris).
+        parent_request_id (UUID | Unset): A tell's request id.
     """
 
     request_id: UUID
     seq: int
     session_id: UUID | Unset = UNSET
+    parent_request_id: UUID | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         request_id = str(self.request_id)
@@ -33,6 +35,10 @@ class TellStarted:
         session_id: str | Unset = UNSET
         if not isinstance(self.session_id, Unset):
             session_id = str(self.session_id)
+
+        parent_request_id: str | Unset = UNSET
+        if not isinstance(self.parent_request_id, Unset):
+            parent_request_id = str(self.parent_request_id)
 
         field_dict: dict[str, Any] = {}
 
@@ -44,6 +50,8 @@ class TellStarted:
         )
         if session_id is not UNSET:
             field_dict["sessionId"] = session_id
+        if parent_request_id is not UNSET:
+            field_dict["parentRequestId"] = parent_request_id
 
         return field_dict
 
@@ -61,10 +69,18 @@ class TellStarted:
         else:
             session_id = UUID(_session_id)
 
+        _parent_request_id = d.pop("parentRequestId", UNSET)
+        parent_request_id: UUID | Unset
+        if isinstance(_parent_request_id, Unset):
+            parent_request_id = UNSET
+        else:
+            parent_request_id = UUID(_parent_request_id)
+
         tell_started = cls(
             request_id=request_id,
             seq=seq,
             session_id=session_id,
+            parent_request_id=parent_request_id,
         )
 
         return tell_started
