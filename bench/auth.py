@@ -15,7 +15,6 @@ machine's other load shows up in them more than in the median).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, percentile  # noqa: E402
+from bench.common import free_port, make_key, percentile  # noqa: E402
 
 SERVE = """
 import sys, uvicorn
@@ -56,17 +55,6 @@ def write_config(root: Path, name: str, api: dict[str, Any]) -> Path:
     file = root / f"{name}.yaml"
     file.write_text(yaml.safe_dump(document))
     return file
-
-
-def make_key(config: Path) -> str:
-    from app.auth.store import KeyStore
-    from app.config import load_config
-
-    async def make() -> str:
-        async with KeyStore(load_config(config).api.key_store_path) as store:
-            return (await store.create("bench", role="viewer")).key
-
-    return asyncio.run(make())
 
 
 def start(config: Path, home: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -107,7 +95,7 @@ def main() -> None:
             root, "auth", {"requireAuth": True, "rateLimit": {"enabled": True, "maxRequests": 100_000_000}}
         )
         open_ = write_config(root, "open", {"requireAuth": False, "rateLimit": {"enabled": False}})
-        key = make_key(secured)
+        key = make_key(secured, "bench", "viewer")
         servers = [start(secured, root), start(open_, root)]
         try:
             latencies: dict[str, list[float]] = {"auth": [], "open": []}

@@ -1,10 +1,12 @@
-"""What the benchmarks share: percentiles of their samples and a free port on 127.0.0.1."""
+"""What the benchmarks share: percentiles of their samples, a free port on 127.0.0.1, and a key in a config's store."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
+from pathlib import Path
 
-__all__ = ["free_port", "percentile"]
+__all__ = ["free_port", "make_key", "percentile"]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -18,3 +20,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def make_key(config: Path, name: str, role: str) -> str:
+    """A new key of `role` in the key store that the config file `config` names."""
+    from app.auth.store import KeyStore  # after the caller has put the repository on sys.path
+    from app.config import load_config
+
+    async def make() -> str:
+        async with KeyStore(load_config(config).api.key_store_path) as store:
+            return (await store.create(name, role=role)).key
+
+    return asyncio.run(make())

@@ -47,7 +47,7 @@ from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 from mcp_types import TextContent  # noqa: E402
 
 from app.standin import ModelStandIn  # noqa: E402
-from bench.common import free_port, percentile  # noqa: E402
+from bench.common import free_port, make_key, percentile  # noqa: E402
 
 
 def tool_directive(message: str) -> str:
@@ -86,17 +86,6 @@ def write_config(root: Path, standin: ModelStandIn, port: int) -> Path:
     file = root / "config.yaml"
     file.write_text(yaml.safe_dump(document))
     return file
-
-
-def make_key(config: Path) -> str:
-    from app.auth.store import KeyStore
-    from app.config import load_config
-
-    async def make() -> str:
-        async with KeyStore(load_config(config).api.key_store_path) as store:
-            return (await store.create("bench-mcp", role="admin")).key
-
-    return asyncio.run(make())
 
 
 def start(config: Path, root: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
@@ -220,7 +209,7 @@ def main() -> None:
         root = Path(tmp)
         port = free_port()
         config = write_config(root, standin, port)
-        key = make_key(config)
+        key = make_key(config, "bench-mcp", "admin")
         proc, url = start(config, root, port)
         try:
             lines = asyncio.run(run(url, key, args.tells, args.block, args.chains))

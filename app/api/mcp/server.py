@@ -48,13 +48,6 @@ MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 """The largest MCP request body read (the SDK's own limit): beyond it, 413 PayloadTooLargeError."""
 _CALLER = "iris.mcp_caller"
 """The scope key of the verified `Caller` of an `/mcp` request."""
-_UNAUTHORIZED = {
-    "missing": "Missing API key (Authorization: Bearer <key>)",
-    "malformed": "Malformed API key (expected iris_sk_[env_]<40 base62 characters>)",
-    "unknown": "Unknown API key",
-    "revoked": "This API key has been revoked",
-    "expired": "This API key has expired",
-}
 
 
 def _tool_list() -> list[types.Tool]:
