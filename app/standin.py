@@ -260,7 +260,7 @@ class ModelStandIn:
 
     def start(self) -> ModelStandIn:
         """Bind a free port, serve in a daemon thread, and return once connections are accepted."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio: TCP_NODELAY
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, 0))
         self._port = sock.getsockname()[1]

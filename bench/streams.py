@@ -96,7 +96,7 @@ def _serve(config_path: Path) -> tuple[Any, int, Any]:
 
     app = create_app(load_config(config_path))
     layer = app.plugins.get(StreamsPlugin).layer
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
