@@ -64,7 +64,7 @@ PERMISSIONS: tuple[str, ...] = (
     "metrics:read",
     ADMIN,
 )
-"""Every permission, in the seed's order (`admin` implies every other). `metrics:read` (`GET /metrics`, every
+"""Every permission, in the contract's order (`admin` implies every other). `metrics:read` (`GET /metrics`, every
 team's counts) is in no preset but admin: grant it alone to a scraper's key (`--permissions metrics:read`)."""
 
 _VIEWER = ("status:read", "cache:read")

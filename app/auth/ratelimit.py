@@ -49,7 +49,7 @@ _UNLIMITED = RateDecision(allowed=True, limit=0, remaining=0, reset=1, window=0,
 class RateLimiter:
     """At most `max_requests` hits per identity in a fixed window of `window_ms` that starts at its first hit."""
 
-    # Like express-rate-limit (the seed's choice): O(1) memory per identity and exact header values. Expired
+    # Like express-rate-limit: O(1) memory per identity and exact header values. Expired
     # windows are swept as hits arrive; at most `max_identities` are kept (the oldest windows go first).
 
     def __init__(

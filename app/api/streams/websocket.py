@@ -1,4 +1,4 @@
-"""The WebSocket at `/ws`: rooms per the seed, streamed tells, the same events as SSE.
+"""The WebSocket at `/ws`: rooms per session, team and system, streamed tells, the same events as SSE.
 
 Credentials: `Authorization: Bearer <key>` on the upgrade request, or a first message
 `{"event": "auth", "data": {"token": KEY}}` within 5 s; otherwise the socket is closed with 4401. An address
