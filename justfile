@@ -46,7 +46,7 @@ bench:
 
 # MCP: send_message over /mcp vs a REST tell (p50 ratio), and alpha -> beta through Claude Code vs two REST tells.
 bench-mcp tells="60" chains="10":
-    {{bin}}/python bench/mcp.py --tells {{tells}} --chains {{chains}}
+    {{bin}}/python bench/mcp_vs_rest.py --tells {{tells}} --chains {{chains}}
 
 # Soak: many clients, Claude Code processes killed at random, one server SIGKILL; prints lost, hung, orphans.
 soak clients="50" seconds="120":

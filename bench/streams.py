@@ -129,7 +129,12 @@ def run(sizes: list[int], chunks: int, gap_ms: int) -> list[dict[str, float]]:
         config = {
             "settings": {"healthCheckInterval": 3_600_000},
             # every subscriber comes from this one address: room for the largest size
-            "api": {"enabled": True, "requireAuth": False, "maxStreamsPerKey": max(sizes) + 10},
+            "api": {
+                "enabled": True,
+                "requireAuth": False,
+                "maxStreamsPerKey": max(sizes) + 10,
+                "rateLimit": {"enabled": False},  # the subscribers share one address: a limit would refuse most
+            },
             "teams": {"alpha": {"path": str(work / "alpha"), "env": standin.env()}},
         }
         (work / "config.yaml").write_text(yaml.safe_dump(config))

@@ -1,7 +1,7 @@
 """MCP benchmark: `send_message` over `/mcp` against the same tell over REST, and alpha → beta through Claude Code's
 own tool call against two sequential REST tells, in one run.
 
-    python bench/mcp.py [--tells 60] [--block 10] [--chains 10]
+    python bench/mcp_vs_rest.py [--tells 60] [--block 10] [--chains 10]
 
 One Iris server (`python -m app serve`, Iris's HTTP protocol, authentication and the audit log on, the rate limit
 set far above the run) in a child process, its teams alpha and beta answered by the model stand-in in this
@@ -35,8 +35,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as `python bench/mcp.py`, this file's folder comes first on sys.path and would shadow the `mcp` package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
