@@ -345,6 +345,27 @@ async def test_each_tool_call_counts_once_against_the_rate_limit(live: LiveServe
     assert after_calls - after_list == 2  # tools/list counts once too
 
 
+async def test_a_call_without_progress_is_answered_as_json_and_one_with_progress_as_a_stream(
+    live: LiveServer,
+) -> None:
+    caller = await key(live, "framing", role="admin")
+    headers = {
+        "Authorization": f"Bearer {caller}",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2025-06-18",
+    }
+    call = {"name": "get_date", "arguments": {}}
+    async with httpx.AsyncClient(base_url=live.url, headers=headers) as client:
+        plain = await client.post("/mcp", json=rpc("tools/call", call))
+        streamed = await client.post("/mcp", json=rpc("tools/call", {**call, "_meta": {"progressToken": "p1"}}, 2))
+        listed = await client.post("/mcp", json=rpc("tools/list", None, 3))
+    assert plain.status_code == 200 and plain.headers["content-type"].startswith("application/json")
+    assert plain.json()["result"]["isError"] is False and plain.json()["id"] == 1
+    assert listed.headers["content-type"].startswith("application/json") and listed.json()["result"]["tools"]
+    assert streamed.status_code == 200 and streamed.headers["content-type"].startswith("text/event-stream")
+    assert '"isError":false' in streamed.text and '"id":2' in streamed.text
+
+
 async def test_over_the_rate_limit_a_tool_call_is_refused(limited: LiveServer) -> None:
     server = limited
     async with connect(server, server.key) as session:  # its own messages count too

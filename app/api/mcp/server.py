@@ -3,15 +3,17 @@
 Built on the official SDK's low-level server, with the tools registered by their JSON Schemas as the contract
 derives them (`app.api.mcp.tools`); each call runs as its REST operation in process (`app.api.mcp.dispatch`), so
 the REST guard, audit hook, validation and controllers decide it. The endpoint is stateless (every POST stands on
-its own, with its own key): no MCP session outlives a request, so none can be taken over by another key.
+its own, with its own key): no MCP session outlives a request, so none can be taken over by another key. A
+call that asks for progress is answered as an event stream (progress notifications, then the result); every other
+message as one JSON body, which costs the SDK less.
 
 Before any MCP message is read, `/mcp` checks the bearer key exactly as REST does: no key or a bad one is a 401
 in the contract's error shape with `WWW-Authenticate: Bearer`, failed attempts count against the client address
 (429 once over), and with `api.requireAuth` false no key is needed. A `tools/call` is counted against the key's
 rate limit, and audited `auth_success`, by its in-process REST call, once; every other MCP request is counted and
-audited here (`via: mcp`). tools/list shows every
-tool, each naming the permission it needs: the list is the same for every key (hosts cache it), and a call the
-key may not make answers `ForbiddenError: ...` naming the permission or team.
+audited here (`via: mcp`). tools/list shows every tool, each naming the permission it needs: the list is the
+same for every key (hosts cache it), and a call the key may not make answers `ForbiddenError: ...` naming the
+permission or team.
 """
 
 from __future__ import annotations
@@ -129,14 +131,27 @@ async def _read_body(receive: Receive) -> bytes | None:
             return b"".join(parts)
 
 
-def _only_tool_calls(body: bytes) -> bool:
-    """Whether every JSON-RPC message of a POST body is a `tools/call` (each counted by its REST call)."""
+def _messages(body: bytes) -> list[Any] | None:
+    """The JSON-RPC messages of a POST body (None: not JSON)."""
     try:
         payload = json.loads(body)
     except ValueError:
-        return False
-    messages = payload if isinstance(payload, list) else [payload]
-    return bool(messages) and all(isinstance(m, dict) and m.get("method") == "tools/call" for m in messages)
+        return None
+    return payload if isinstance(payload, list) else [payload]
+
+
+def _only_tool_calls(messages: list[Any] | None) -> bool:
+    """Whether every JSON-RPC message of a POST body is a `tools/call` (each counted by its REST call)."""
+    return bool(messages) and all(isinstance(m, dict) and m.get("method") == "tools/call" for m in messages or ())
+
+
+def _streams(messages: list[Any] | None) -> bool:
+    """Whether the answer needs an event stream: a call that asked for progress (or anything but one message)."""
+    if messages is None or len(messages) != 1 or not isinstance(messages[0], dict):
+        return True
+    params = messages[0].get("params")
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    return isinstance(meta, dict) and meta.get("progressToken") is not None
 
 
 class McpEndpoint:
@@ -146,17 +161,23 @@ class McpEndpoint:
         logging.getLogger("mcp.server.streamable_http").setLevel(logging.WARNING)  # a line per request otherwise
         self.server: Server[Any] = Server("iris", on_list_tools=_list_tools, on_call_tool=_call_tool)
         self.manager: StreamableHTTPSessionManager | None = None
+        """Answers as an event stream (progress notifications, then the result)."""
+        self.plain: StreamableHTTPSessionManager | None = None
+        """Answers as one JSON body: cheaper, for every message that sends nothing before its result."""
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Litestar) -> AsyncIterator[None]:
-        """Run the SDK's session manager while the app runs (a new one each time: the SDK's run only once)."""
+        """Run the SDK's session managers while the app runs (new ones each time: the SDK's run only once)."""
         manager = StreamableHTTPSessionManager(self.server, stateless=True, max_request_body_size=MAX_MESSAGE_BYTES)
-        async with manager.run():
-            self.manager = manager
+        plain = StreamableHTTPSessionManager(
+            self.server, stateless=True, json_response=True, max_request_body_size=MAX_MESSAGE_BYTES
+        )
+        async with manager.run(), plain.run():
+            self.manager, self.plain = manager, plain
             try:
                 yield
             finally:
-                self.manager = None
+                self.manager = self.plain = None
 
     def route(self) -> ASGIRouteHandler:
         """The Litestar route of `/mcp`."""
@@ -189,7 +210,8 @@ class McpEndpoint:
                 await _answer(send, PayloadTooLargeError(f"An MCP message may be at most {MAX_MESSAGE_BYTES} bytes"))
                 return
             body = read
-        if not (scope.get("method") == "POST" and _only_tool_calls(body)):
+        messages = _messages(body) if scope.get("method") == "POST" else None
+        if not (scope.get("method") == "POST" and _only_tool_calls(messages)):
             decision = services.limits.hit(key_id=key.id if key else None, client_address=address)
             facts(scope)["rate"] = decision
             event, status = ("auth_success", 200) if decision.allowed else ("rate_limited", 429)
@@ -207,7 +229,7 @@ class McpEndpoint:
                 await _answer(send, decision.error(), rate_headers(decision))
                 return
         scope[_CALLER] = Caller(authorization=authorization, client_address=address)  # type: ignore[literal-required]
-        manager = self.manager
+        manager = self.manager if _streams(messages) else self.plain
         if manager is None:
             await _answer(send, IrisError("The MCP endpoint is not running (the server is starting or stopping)"))
             return
