@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, make_key, percentile  # noqa: E402
+from bench.common import free_port, make_key, percentile, wait_until_healthy  # noqa: E402
 
 SERVE = """
 import sys, uvicorn
@@ -62,15 +62,8 @@ def start(config: Path, home: Path) -> tuple[subprocess.Popen[bytes], str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(home), "HOME": str(home)}
     proc = subprocess.Popen([sys.executable, "-c", SERVE, str(config), str(port)], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"the server on {config} did not start")
+    wait_until_healthy(url, proc, f"the server on {config} did not start")
+    return proc, url
 
 
 def run_block(client: httpx.Client, count: int, into: list[float]) -> float:

@@ -1,12 +1,16 @@
-"""What the benchmarks share: percentiles of their samples, a free port on 127.0.0.1, and a key in a config's store."""
+"""What the benchmarks share: percentiles, a free port on 127.0.0.1, a key in a config's store, a server's start."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import time
 from pathlib import Path
 
-__all__ = ["free_port", "make_key", "percentile"]
+import httpx
+
+__all__ = ["free_port", "make_key", "percentile", "wait_until_healthy"]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -32,3 +36,16 @@ def make_key(config: Path, name: str, role: str) -> str:
             return (await store.create(name, role=role)).key
 
     return asyncio.run(make())
+
+
+def wait_until_healthy(url: str, proc: subprocess.Popen[bytes], failure: str) -> None:
+    """Wait up to 60 s for `GET url/api/health` to answer 200; else stop `proc` and raise `failure`."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(failure)

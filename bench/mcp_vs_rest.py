@@ -45,7 +45,7 @@ from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 from mcp_types import TextContent  # noqa: E402
 
 from app.standin import ModelStandIn  # noqa: E402
-from bench.common import free_port, make_key, percentile  # noqa: E402
+from bench.common import free_port, make_key, percentile, wait_until_healthy  # noqa: E402
 
 
 def tool_directive(message: str) -> str:
@@ -93,15 +93,8 @@ def start(config: Path, root: Path, port: int) -> tuple[subprocess.Popen[bytes],
         [sys.executable, "-m", "app", "serve", "--config", str(config)], cwd=ROOT, env=env, stdout=log, stderr=log
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"the server did not start; see {root / 'server.log'}")
+    wait_until_healthy(url, proc, f"the server did not start; see {root / 'server.log'}")
+    return proc, url
 
 
 def text_of(result: Any) -> str:

@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
-from app.spec import SPEC_PATH
+from app.spec import SPEC_PATH, read_spec, spec_document
 
 __all__ = [
     "EVERY",
@@ -179,8 +177,11 @@ def _tool(op_id: str, value: object) -> str | None:
 
 def load(path: str | Path = SPEC_PATH) -> Table:
     """Read the table from an OpenAPI document (ValueError naming what is missing or malformed)."""
-    with Path(path).open(encoding="utf-8") as f:
-        spec: dict[str, Any] = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return build(read_spec(path))
+
+
+def build(spec: Mapping[str, Any]) -> Table:
+    """The table of a parsed OpenAPI document (ValueError naming what is missing or malformed)."""
     schemas = spec.get("components", {}).get("schemas", {})
     permissions = {*schemas.get("Permission", {}).get("enum", ()), PUBLIC}
     events = set(schemas.get("AuditEventType", {}).get("enum", ()))
@@ -243,8 +244,8 @@ def load(path: str | Path = SPEC_PATH) -> Table:
 
 @functools.cache
 def table() -> Table:
-    """The table of `openapi/iris.yaml`, loaded once."""
-    return load()
+    """The table of `openapi/iris.yaml`, built once."""
+    return build(spec_document())
 
 
 def operations() -> tuple[Operation, ...]:

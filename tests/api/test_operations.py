@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import msgspec
@@ -17,28 +15,7 @@ from app.api.operations import EVERY, Source, by_id, load
 from app.api.routing import operation
 from app.config import parse_config
 from app.spec import SPEC_PATH
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def lint_spec() -> ModuleType:
-    """scripts/lint_spec.py, imported."""
-    spec = importlib.util.spec_from_file_location("lint_spec", ROOT / "scripts" / "lint_spec.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def spec_with(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
-    """A copy of the contract with each (old, new) replaced once (each old must be there)."""
-    text = SPEC_PATH.read_text()
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / "iris.yaml"
-    path.write_text(text)
-    return path
+from tests.support.spec import lint_spec, spec_with
 
 
 def fact_problems(path: Path) -> list[str]:

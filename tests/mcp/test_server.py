@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import importlib.util
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -27,7 +26,8 @@ from app.api.mcp.dispatch import Caller, ToolOutcome, call_tool
 from app.api.operations import load, operations
 from app.spec import SPEC_PATH
 from app.standin import ModelStandIn
-from tests.support.live import ROOT, LiveServer, create_key, write_config
+from tests.support.live import LiveServer, create_key, write_config
+from tests.support.spec import lint_spec, spec_with
 from tests.support.waiting import until
 
 pytestmark = pytest.mark.timeout(300)
@@ -535,23 +535,9 @@ async def test_without_require_auth_no_key_is_needed(open_server: LiveServer) ->
         assert json.loads(text(date))["timezone"] == date.structured_content["timezone"]
 
 
-def spec_with(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
-    """A copy of the contract with each (old, new) replaced once."""
-    text_ = SPEC_PATH.read_text()
-    for old, new in replacements:
-        assert old in text_, old
-        text_ = text_.replace(old, new, 1)
-    path = tmp_path / "iris.yaml"
-    path.write_text(text_)
-    return path
-
-
 def lint_problems(path: Path) -> list[str]:
     """What scripts/lint_spec.py finds wrong with the MCP tools of a spec."""
-    module_spec = importlib.util.spec_from_file_location("lint_spec", ROOT / "scripts" / "lint_spec.py")
-    assert module_spec is not None and module_spec.loader is not None
-    lint = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(lint)
+    lint = lint_spec()
     problems: list[str] = []
     lint.check_mcp_tools(lint.load(path), problems)
     return problems

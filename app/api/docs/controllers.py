@@ -11,15 +11,13 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
 
-import yaml
 from litestar import Controller, MediaType, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from app.api.routing import PUBLIC
-from app.spec import SPEC_PATH
+from app.spec import SPEC_PATH, spec_document
 
 __all__ = ["DocsController", "load_spec"]
 
@@ -80,9 +78,7 @@ _ASSETS = {
 @functools.cache
 def load_spec() -> tuple[bytes, bytes]:
     """The contract as YAML (the file itself) and as JSON."""
-    text = SPEC_PATH.read_bytes()
-    document: Any = yaml.safe_load(text)
-    return text, json.dumps(document, ensure_ascii=False).encode()
+    return SPEC_PATH.read_bytes(), json.dumps(spec_document(), ensure_ascii=False).encode()
 
 
 @functools.cache

@@ -13,13 +13,10 @@ import copy
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from app.api.operations import Operation, operations
-from app.spec import SPEC_PATH
+from app.spec import spec_document
 
 __all__ = ["RESULT", "ToolSpec", "derive", "tool", "tools"]
 
@@ -153,16 +150,14 @@ def derive(spec: dict[str, Any], operation: Operation) -> ToolSpec:
 
 
 @functools.cache
-def _tools(path: Path) -> tuple[ToolSpec, ...]:
-    """Every tool of the contract at `path`."""
-    with path.open(encoding="utf-8") as f:
-        spec: dict[str, Any] = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return tuple(derive(spec, op) for op in operations() if op.tool is not None)
+def _tools() -> tuple[ToolSpec, ...]:
+    """Every tool of the contract."""
+    return tuple(derive(spec_document(), op) for op in operations() if op.tool is not None)
 
 
 def tools() -> list[ToolSpec]:
     """Every tool, in the contract's order."""
-    return list(_tools(Path(SPEC_PATH)))
+    return list(_tools())
 
 
 @functools.cache
