@@ -261,6 +261,17 @@ def audit_teams(target: Target | None) -> list[str] | Literal[Auto.AUTO]:
     return [*target.teams, *target.callers]
 
 
+def _count(
+    services: AuthServices, connection: ASGIConnection[Any, Any, Any, Any], key: KeyRecord | None, address: str | None
+) -> None:
+    """Count the request against its key's (else its address's) limit; over it, 429 (audited `rate_limited`)."""
+    decision = services.limits.hit(key_id=key.id if key else None, client_address=address)
+    facts(connection.scope)["rate"] = decision
+    if not decision.allowed:
+        _audit(services, connection, "rate_limited", 429, key=key)
+        raise decision.error()
+
+
 async def authenticate(
     services: AuthServices, connection: ASGIConnection[Any, Any, Any, Any], via: str | None = None
 ) -> KeyRecord:
@@ -305,7 +316,6 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
     if operation is None or permission is None or permission == PUBLIC:
         return
     services = _services(connection)
-    limits = services.limits
     address = client_address(connection)
     state = facts(connection.scope)
     operation_id = operation.operation_id
@@ -315,11 +325,7 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
         await _team_guard(services, connection, operation, permission, marker.team)
         return
     if not services.require_auth:
-        decision = limits.hit(key_id=None, client_address=address)
-        state["rate"] = decision
-        if not decision.allowed:
-            _audit(services, connection, "rate_limited", 429)
-            raise decision.error()
+        _count(services, connection, None, address)
         if permission == ADMIN:
             refused = ForbiddenError(KEY_MANAGEMENT_NEEDS_AUTH, {"permission": ADMIN, "requireAuth": False})
             _audit(services, connection, "forbidden", 403, error=refused.message, details=refused.details)
@@ -330,11 +336,7 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
         return
 
     key = await authenticate(services, connection)
-    decision = limits.hit(key_id=key.id, client_address=address)
-    state["rate"] = decision
-    if not decision.allowed:
-        _audit(services, connection, "rate_limited", 429, key=key)
-        raise decision.error()
+    _count(services, connection, key, address)
     state["key"] = key
     connection.scope["user"] = key  # the stream layer's identify_scope and `key_id(request)` read it
     _audit(services, connection, "auth_success", 200, key=key)
@@ -377,11 +379,7 @@ async def _team_guard(
 ) -> None:
     """Rate-limit and authorize a request of a team's own process (see the module docstring)."""
     state = facts(connection.scope)
-    decision = services.limits.hit(key_id=None, client_address=f"team:{team}")
-    state["rate"] = decision
-    if not decision.allowed:
-        _audit(services, connection, "rate_limited", 429)
-        raise decision.error()
+    _count(services, connection, None, f"team:{team}")
     target: Target | None = None
     try:
         if permission == ADMIN or not grants(role_permissions(TEAM_ROLE), permission):
