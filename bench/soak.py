@@ -16,7 +16,10 @@ server is stopped, and leftover processes are looked for by a marker in their en
 - lost: accepted tells with no final record once the server has settled;
 - hung: calls that got no answer within their deadline (a server that is down answers at once: refused);
 - orphans: processes of the run still alive after the server stopped;
-- the server's RSS after warm-up and at the end.
+- the server's RSS after warm-up and at the end, for each of its two lives: warm-up is the first `--warmup`
+  seconds (default 20) of the same load that life serves (the first life's from the start of the load, the second
+  life's from its restart); the end is just before the SIGKILL for the first, after the settling for the second.
+  Goal: the end within 10% of the warm-up.
 
 With `--json` the last line is the same figures as JSON (the short soak test reads it).
 """
@@ -239,6 +242,14 @@ async def _chaos(server: Server, marker: str, deadline: float, tally: Tally, rng
                 pass
 
 
+async def _sample_rss(server: Server, started: float, samples: list[tuple[float, int]]) -> None:
+    """Every 5 s: seconds since the load began, and the server's RSS (KiB; 0 while it is down)."""
+    while True:
+        with contextlib.suppress(OSError, AssertionError):
+            samples.append((round(time.monotonic() - started, 1), _rss_kib(server.pid)))
+        await asyncio.sleep(5)
+
+
 async def _settle(base: str, key: str, tally: Tally, seconds: float) -> dict[str, dict[str, Any]]:
     """Read back every accepted tell until each has a final record or time is up."""
     import httpx
@@ -312,7 +323,6 @@ async def _soak(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             for team in TEAMS:  # warm up: one tell per team
                 warm = await http.post("/api/teams/tell", json={"toTeam": team, "message": "warm up"}, timeout=60)
                 warm.raise_for_status()
-        rss_start = _rss_kib(server.pid)
 
         tally = Tally()
         started = time.monotonic()
@@ -321,12 +331,21 @@ async def _soak(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             asyncio.create_task(_client(n, base, keys[n], deadline, tally, args.seed)) for n in range(args.clients)
         ]
         chaos = asyncio.create_task(_chaos(server, marker, deadline, tally, rng))
-        await asyncio.sleep(args.seconds / 2)
+        samples: list[tuple[float, int]] = []
+        sampler = asyncio.create_task(_sample_rss(server, started, samples))
+        warmup = min(args.warmup, args.seconds / 6)
+        await asyncio.sleep(warmup)
+        rss_first = [_rss_kib(server.pid)]
+        await asyncio.sleep(max(0.0, started + args.seconds / 2 - time.monotonic()))
+        rss_first.append(_rss_kib(server.pid))
         server.kill()
         server.start()
+        await asyncio.sleep(warmup)
+        rss_second = [_rss_kib(server.pid)]
         await asyncio.gather(*clients, chaos)
         records = await _settle(base, keys[-1], tally, args.settle)
-        rss_end = _rss_kib(server.pid)
+        rss_second.append(_rss_kib(server.pid))
+        sampler.cancel()
         code = server.stop()
         await asyncio.sleep(1)
         orphans = _marked(marker)
@@ -363,8 +382,10 @@ async def _soak(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "processesKilled": tally.kills,
         "serverRestarts": 1,
         "orphans": len(orphans),
-        "rssStartKiB": rss_start,
-        "rssEndKiB": rss_end,
+        "warmupSeconds": warmup,
+        "rssFirstKiB": rss_first,
+        "rssSecondKiB": rss_second,
+        "rssSamples": samples,
         "serverExit": code,
         "load": os.getloadavg()[0],
     }
@@ -385,9 +406,13 @@ def table(result: dict[str, Any], load: float) -> str:
         f"{'hung callers':<34} | {result['hung']}",
         f"{'refused while the server was down':<34} | {result['refused']}",
         f"{'orphans left':<34} | {result['orphans']}",
-        f"{'server RSS after warm-up (MiB)':<34} | {result['rssStartKiB'] / 1024:.0f}",
-        f"{'server RSS at the end (MiB)':<34} | {result['rssEndKiB'] / 1024:.0f} "
-        f"(x{result['rssEndKiB'] / max(1, result['rssStartKiB']):.2f}; restarted midway)",
+        f"{'server RSS, warm-up -> end (MiB)':<34} | "
+        + "; ".join(
+            f"{life} {warm / 1024:.0f} -> {end / 1024:.0f} (x{end / max(1, warm):.2f})"
+            for life, (warm, end) in (("first life", result["rssFirstKiB"]), ("second", result["rssSecondKiB"]))
+        )
+        + f"; warm-up: the first {result['warmupSeconds']:.0f} s of load of each life, goal x1.10 at most",
+        f"{'server RSS every 5 s (MiB)':<34} | " + " ".join(f"{kib / 1024:.0f}" for _t, kib in result["rssSamples"]),
         f"{'answers':<34} | " + ", ".join(f"{k}: {v}" for k, v in result["answers"].items()),
     ]
     return "\n".join(lines)
@@ -399,6 +424,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--settle", type=float, default=120, help="seconds to wait for accepted tells to end")
     parser.add_argument("--seed", type=int, default=1615)
+    parser.add_argument("--warmup", type=float, default=20, help="seconds of load before each warm-up RSS reading")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON on the last line")
     args = parser.parse_args()
     load = os.getloadavg()[0]

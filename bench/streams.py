@@ -1,25 +1,32 @@
 """Stream benchmark: one streamed tell fanned out to 1, 10, 100 and 500 SSE subscribers.
 
-    python bench/streams.py [--sizes 1,10,100,500] [--chunks 200] [--gap-ms 2]
+    python bench/streams.py [--sizes 1,10,100,500] [--chunks 200] [--gap-ms 2] [--procs 4] [--loop auto]
 
-The Iris app (`create_app`, memory channels) runs on uvicorn in this process, its team answered by the model
-stand-in; the subscribers run in a separate process (so they do not share the server's interpreter), each a
-plain asyncio connection to `GET /api/events?session=...`. For every N, one tell (`#slow:CHUNKS:GAP`) is
-sent and every subscriber reads the session's events until `tell:complete`.
+The Iris app (`create_app`, memory channels) runs on uvicorn in this process, with Iris's HTTP protocol and
+the event loop `python -m app serve` gets (uvloop when installed), its team answered by the model stand-in
+in a process of its own (as the model is elsewhere in production, not in the server's interpreter);
+authentication and the rate limit are off (every subscriber comes from one address). The subscribers run in
+`--procs` separate processes (N/procs connections each, so neither the server's interpreter nor one client
+loop is what limits them), each a plain asyncio connection to `GET /api/events?session=...`. For every N,
+one tell (`#slow:CHUNKS:GAP`) is sent and every subscriber reads the session's events until `tell:complete`.
 
-- delivery latency: from the moment the engine published an event (a sink on its EventHub) to the moment a
-  subscriber read its `id:` line (both CLOCK_MONOTONIC, comparable across the two processes); p50 and p99
-  over every event of every subscriber.
+- client-side delivery latency: from the moment the engine published an event (a sink on its EventHub) to
+  the moment a subscriber read its `id:` line (both CLOCK_MONOTONIC, comparable across processes); p50 and
+  p99 over every event of every subscriber.
+- server-side, from the server's `/metrics` read before and after the tell: `iris_stream_delivery_seconds`
+  (publication to the end of each subscriber's socket write of the event) and `iris_stream_fanout_seconds`
+  (publication to the last subscriber's write); p50 and p99 interpolated within the histogram's buckets.
 - events/s: events delivered to all subscribers together, per second, from the tell's first event to the
   last subscriber's `tell:complete`.
 
-Prints a table with each value and its ratio to N=1.
+Prints the machine's load when the run started and a table with each value and its ratio to N=1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -27,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,15 +90,78 @@ async def _clients(port: int, session: str, count: int) -> None:
     print(json.dumps(results), flush=True)
 
 
+def _spread(size: int, procs: int) -> list[int]:
+    """`size` subscribers over at most `procs` processes, as evenly as they go."""
+    count = max(1, min(size, procs))
+    return [size // count + (1 if i < size % count else 0) for i in range(count)]
+
+
+# ------------------------------------------------------------------------------- the server-side histograms
+
+
+def _histograms(text: str) -> dict[str, list[tuple[float, float]]]:
+    """The cumulative buckets of the delivery histograms in a `/metrics` exposition."""
+    found: dict[str, list[tuple[float, float]]] = {}
+    for line in text.splitlines():
+        for name in ("iris_stream_delivery_seconds", "iris_stream_fanout_seconds"):
+            if line.startswith(name + "_bucket{"):
+                bound = line.split('le="', 1)[1].split('"', 1)[0]
+                found.setdefault(name, []).append((float(bound), float(line.rsplit(" ", 1)[1])))
+    return found
+
+
+def _quantile(before: list[tuple[float, float]], after: list[tuple[float, float]], fraction: float) -> float:
+    """The `fraction` quantile (seconds) of what was observed between two readings, interpolated in its bucket
+    (as Prometheus's `histogram_quantile`); NaN when nothing was."""
+    counts = [(bound, now - then) for (bound, now), (_, then) in zip(after, before, strict=True)]
+    total = counts[-1][1]
+    if total <= 0:
+        return float("nan")
+    rank = fraction * total
+    lower, below = 0.0, 0.0
+    for bound, cumulative in counts:
+        if cumulative >= rank:
+            if bound == float("inf"):
+                return lower
+            inside = cumulative - below
+            return lower + (bound - lower) * ((rank - below) / inside if inside else 1.0)
+        lower, below = bound, cumulative
+    return lower
+
+
 # ------------------------------------------------------------------------------------------------ the server
 
 
-def _serve(config_path: Path) -> tuple[Any, int, Any]:
+def _standin_main() -> None:
+    """The model stand-in, until stdin closes (its own process: it never takes the server's interpreter)."""
+    from app.standin import ModelStandIn
+
+    with ModelStandIn() as standin:
+        print(json.dumps(standin.env()), flush=True)
+        sys.stdin.read()
+
+
+@contextlib.contextmanager
+def _standin() -> Iterator[dict[str, str]]:
+    """A model stand-in in a process of its own; yields the environment that points Claude Code at it."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--standin"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        yield json.loads(process.stdout.readline())
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def _serve(config_path: Path, loop_kind: str) -> tuple[Any, int, Any, str]:
     import socket
 
     import uvicorn
 
     from app.api.app import create_app
+    from app.api.server import IrisHttpProtocol
     from app.api.streams import StreamsPlugin
     from app.config import load_config
 
@@ -100,8 +171,12 @@ def _serve(config_path: Path) -> tuple[Any, int, Any]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", backlog=2048, timeout_graceful_shutdown=2))
-    loop = asyncio.new_event_loop()
+    config = uvicorn.Config(
+        app, http=IrisHttpProtocol, loop=loop_kind, log_level="warning", backlog=2048, timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    factory = config.get_loop_factory()  # what `loop` names (`auto`: uvloop when installed, as `python -m app serve`)
+    loop = factory() if factory is not None else asyncio.new_event_loop()
 
     def run() -> None:
         asyncio.set_event_loop(loop)
@@ -110,14 +185,12 @@ def _serve(config_path: Path) -> tuple[Any, int, Any]:
     threading.Thread(target=run, daemon=True).start()
     while not server.started:
         time.sleep(0.01)
-    return server, port, layer
+    return server, port, layer, type(loop).__module__.split(".")[0]
 
 
-def run(sizes: list[int], chunks: int, gap_ms: int) -> list[dict[str, float]]:
+def run(sizes: list[int], chunks: int, gap_ms: int, procs: int, loop_kind: str) -> tuple[list[dict[str, float]], str]:
     import httpx
     import yaml
-
-    from app.standin import ModelStandIn
 
     work = Path(tempfile.mkdtemp(prefix="iris-bench-streams-"))
     os.environ["HOME"] = str(work / "home")
@@ -125,7 +198,7 @@ def run(sizes: list[int], chunks: int, gap_ms: int) -> list[dict[str, float]]:
     (work / "home").mkdir()
     (work / "alpha").mkdir()
     rows = []
-    with ModelStandIn() as standin:
+    with _standin() as env:
         config = {
             "settings": {"healthCheckInterval": 3_600_000},
             # every subscriber comes from this one address: room for the largest size
@@ -135,10 +208,10 @@ def run(sizes: list[int], chunks: int, gap_ms: int) -> list[dict[str, float]]:
                 "maxStreamsPerKey": max(sizes) + 10,
                 "rateLimit": {"enabled": False},  # the subscribers share one address: a limit would refuse most
             },
-            "teams": {"alpha": {"path": str(work / "alpha"), "env": standin.env()}},
+            "teams": {"alpha": {"path": str(work / "alpha"), "env": env}},
         }
         (work / "config.yaml").write_text(yaml.safe_dump(config))
-        server, port, layer = _serve(work / "config.yaml")
+        server, port, layer, loop_name = _serve(work / "config.yaml", loop_kind)
         published: dict[int, float] = {}
 
         def sink(event: Any) -> None:
@@ -152,31 +225,46 @@ def run(sizes: list[int], chunks: int, gap_ms: int) -> list[dict[str, float]]:
                 message = f"#slow:{chunks}:{gap_ms} " + "fan-out " * max(1, chunks // 7)
                 http.post("/api/teams/tell", json={"toTeam": "alpha", "message": message})  # warm up
                 for size in sizes:
-                    client = subprocess.Popen(
-                        [sys.executable, __file__, "--client", str(port), session, str(size)],
-                        stdout=subprocess.PIPE,
-                        text=True,
-                    )
-                    assert client.stdout is not None
-                    if client.stdout.readline().strip() != "ready":
-                        raise RuntimeError("the subscribers did not connect")
+                    clients = [
+                        subprocess.Popen(
+                            [sys.executable, __file__, "--client", str(port), session, str(share)],
+                            stdout=subprocess.PIPE,
+                            text=True,
+                        )
+                        for share in _spread(size, procs)
+                    ]
+                    for client in clients:
+                        assert client.stdout is not None
+                        if client.stdout.readline().strip() != "ready":
+                            raise RuntimeError("the subscribers did not connect")
                     published.clear()
+                    before = _histograms(http.get("/metrics").text)
                     response = http.post("/api/teams/tell", json={"toTeam": "alpha", "message": message})
                     assert response.status_code == 200, response.text
-                    results = json.loads(client.stdout.readline())
-                    client.wait(timeout=60)
+                    results = []
+                    for client in clients:
+                        assert client.stdout is not None
+                        results.extend(json.loads(client.stdout.readline()))
+                        client.wait(timeout=60)
+                    time.sleep(0.2)  # the last writes' observations are made after the clients have read them
+                    after = _histograms(http.get("/metrics").text)
                     latencies = [
                         received - published[seq] for got in results for seq, received in got if seq in published
                     ]
                     start = min(published.values())
                     end = max(received for got in results for _, received in got)
                     delivered = sum(len(got) for got in results)
+                    delivery, fanout = "iris_stream_delivery_seconds", "iris_stream_fanout_seconds"
                     rows.append(
                         {
                             "n": size,
                             "events": delivered / size,
                             "p50": percentile(latencies, 0.5) * 1000,
                             "p99": percentile(latencies, 0.99) * 1000,
+                            "s50": _quantile(before[delivery], after[delivery], 0.5) * 1000,
+                            "s99": _quantile(before[delivery], after[delivery], 0.99) * 1000,
+                            "f50": _quantile(before[fanout], after[fanout], 0.5) * 1000,
+                            "f99": _quantile(before[fanout], after[fanout], 0.99) * 1000,
                             "rate": delivered / (end - start),
                             "dropped": layer.dropped,
                         }
@@ -184,19 +272,39 @@ def run(sizes: list[int], chunks: int, gap_ms: int) -> list[dict[str, float]]:
         finally:
             server.should_exit = True
             time.sleep(3)
-    return rows
+    return rows, loop_name
+
+
+_COLUMNS = (
+    ("p50", "client p50"),
+    ("p99", "client p99"),
+    ("s50", "server p50"),
+    ("s99", "server p99"),
+    ("f50", "last p50"),
+    ("f99", "last p99"),
+)
 
 
 def table(rows: list[dict[str, float]]) -> str:
+    """Milliseconds per size, then each one's ratio to the first size's (events/s too)."""
     base = rows[0]
+    head = f"{'N':>5} {'ev/sub':>6} " + " ".join(f"{label:>10}" for _, label in _COLUMNS) + f" {'events/s':>9}"
     lines = [
-        f"{'N':>5} {'events/sub':>10} {'p50 ms':>8} {'p99 ms':>8} {'events/s':>10} "
-        f"{'p50 ×N=1':>9} {'p99 ×N=1':>9} {'ev/s ×N=1':>10}",
+        "latency in ms (client: to the subscriber's read; server: to the end of its socket write;",
+        "last: to the last subscriber's write), then each as a ratio to N=" + str(int(base["n"])),
+        head,
     ]
     for row in rows:
         lines.append(
-            f"{int(row['n']):>5} {row['events']:>10.0f} {row['p50']:>8.2f} {row['p99']:>8.2f} {row['rate']:>10.0f} "
-            f"{row['p50'] / base['p50']:>9.1f} {row['p99'] / base['p99']:>9.1f} {row['rate'] / base['rate']:>10.1f}"
+            f"{int(row['n']):>5} {row['events']:>6.0f} "
+            + " ".join(f"{row[key]:>10.2f}" for key, _ in _COLUMNS)
+            + f" {row['rate']:>9.0f}"
+        )
+    for row in rows:
+        lines.append(
+            f"{'x' + str(int(row['n'])):>5} {'':>6} "
+            + " ".join(f"{row[key] / base[key]:>10.1f}" for key, _ in _COLUMNS)
+            + f" {row['rate'] / base['rate']:>9.1f}"
         )
     if any(row["dropped"] for row in rows):
         lines.append(f"subscribers dropped for falling behind: {int(rows[-1]['dropped'])}")
@@ -204,6 +312,9 @@ def table(rows: list[dict[str, float]]) -> str:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--standin":
+        _standin_main()
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--client":
         port, session, count = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
         asyncio.run(_clients(port, session, count))
@@ -212,9 +323,18 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,100,500", help="subscriber counts, comma-separated")
     parser.add_argument("--chunks", type=int, default=200, help="text chunks in the streamed tell")
     parser.add_argument("--gap-ms", type=int, default=2, help="milliseconds between chunks")
+    parser.add_argument("--procs", type=int, default=4, help="client processes the subscribers are spread over")
+    parser.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"), help="the server's loop")
     args = parser.parse_args()
-    rows = run([int(size) for size in args.sizes.split(",")], args.chunks, args.gap_ms)
-    print(f"one streamed tell (#slow:{args.chunks}:{args.gap_ms}) fanned out over SSE; {os.cpu_count()} CPUs")
+    load = os.getloadavg()
+    rows, loop_name = run(
+        [int(size) for size in args.sizes.split(",")], args.chunks, args.gap_ms, args.procs, args.loop
+    )
+    print(
+        f"one streamed tell (#slow:{args.chunks}:{args.gap_ms}) fanned out over SSE to subscribers in up to "
+        f"{args.procs} processes; server loop {loop_name}; {os.cpu_count()} CPUs; "
+        f"load at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     print(table(rows))
 
 

@@ -12,11 +12,13 @@ import msgspec.inspect
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import InternalServerException
 
-from app.api.errors import validation_error
+from app.api.errors import ClientGone, validation_error
 from app.config import EXTERNAL
 from app.engine import Engine
-from app.errors import IrisError, TeamNotFoundError, ValidationError
+from app.engine.checks import unknown_team
+from app.errors import IrisError, ValidationError
 
 __all__ = ["caller", "decoded_body", "given", "json_body", "json_object", "provide_engine", "read_body"]
 
@@ -71,7 +73,10 @@ async def decoded_body(request: Request[Any, Any, Any]) -> Any:
     """
     state = request.scope.setdefault("state", {})
     if _DECODED not in state:
-        raw = await request.body()
+        try:
+            raw = await request.body()
+        except InternalServerException:  # what Litestar raises when the client hangs up mid-body
+            raise ClientGone from None
         try:  # (whitespace alone is no JSON document: the decoder refuses it)
             state[_DECODED] = (_json_numbers(msgspec.json.decode(raw)) if raw else _EMPTY), None
         except (msgspec.DecodeError, RecursionError) as refused:
@@ -139,5 +144,5 @@ def caller(engine: Engine, from_team: str | msgspec.UnsetType | None) -> str | N
         return None
     name = from_team
     if name != EXTERNAL and engine.config.team(name) is None:
-        raise TeamNotFoundError(f"Team {name!r} (fromTeam) is not configured", {"fromTeam": name})
+        raise unknown_team(engine.config, name, "fromTeam")
     return name

@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import (
+    ClientException,
     HTTPException,
     MethodNotAllowedException,
     NotAuthorizedException,
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_RETRY_AFTER",
     "MAX_BODY_BYTES",
     "Answer",
+    "ClientGone",
     "details_of",
     "error_body",
     "error_name",
@@ -297,6 +299,12 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
     return error_response(name, exc.detail or "Invalid request", status, None, exc.headers)
 
 
+class ClientGone(ClientException):
+    """The client closed its connection before its request's body arrived: nobody is left to answer."""
+
+    detail = "The connection closed before the request body arrived"
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Error]:
     request_id = request_id_of(request.scope)
     log.error(
@@ -316,6 +324,8 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Err
 
 
 def _handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Error]:
+    if isinstance(exc, ClientGone):  # not the server's fault: no error in the log, and nobody reads the answer
+        log.debug("%s %s: the client left before its body arrived", request.method, request.url.path)
     if isinstance(exc, IrisError):
         return _iris_error(request, exc)
     if isinstance(exc, HTTPException):

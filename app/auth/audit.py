@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import msgspec
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Column, Table, delete, insert, select
+from sqlalchemy.engine import Dialect
 
 from app.auth.db import (
     Clock,
@@ -28,7 +29,7 @@ from app.auth.db import (
 from app.auth.keys import TEAM_PATTERN, KeyRecord, redact, redact_value
 from app.auth.models import AuditRow
 from app.clock import utcnow
-from app.config import EXTERNAL
+from app.config import EXTERNAL, AuthSuccessAudit
 from app.cursors import decode_cursor, encode_cursor, foreign_cursor
 from app.errors import ValidationError
 
@@ -67,6 +68,21 @@ AUDIT_EVENTS: tuple[str, ...] = (
 """Every event type, in the contract's order (its `AuditEventType`)."""
 
 _MAX_TEXT = 2000
+SUCCESS_WINDOW = datetime.timedelta(minutes=1)
+"""With `first-per-key-per-minute`, a key's `auth_success` rows are at least this far apart."""
+_MAX_REMEMBERED_KEYS = 10_000
+_TABLE = cast(Table, AuditRow.__table__)
+_COLUMNS = tuple(column for column in _TABLE.columns if column.name != "id")
+
+
+def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
+    """How the column's type turns a Python value into the driver's (as SQLAlchemy would for a statement)."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 class Auto(enum.Enum):
@@ -107,7 +123,8 @@ def row_teams(
 def _text(value: str | None, limit: int = _MAX_TEXT) -> str | None:
     if value is None:
         return None
-    cleaned = redact(value)
+    lowered = value.lower()  # what `redact` replaces starts with one of these (in any case)
+    cleaned = redact(value) if "iris_sk_" in lowered or "bearer" in lowered else value
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
@@ -198,9 +215,10 @@ class AuditLog:
         retention_days: int = 90,
         *,
         batch_size: int = 100,
-        flush_interval: float = 0.5,
+        flush_interval: float = 0.1,
         prune_interval: float = 86_400.0,
         max_pending: int = 100_000,
+        auth_success: AuthSuccessAudit = "all",
         clock: Clock = utcnow,
     ) -> None:
         if retention_days < 1:
@@ -212,14 +230,28 @@ class AuditLog:
         self.prune_interval = prune_interval
         self.max_pending = max_pending
         self.clock = clock
+        self.auth_success = auth_success
+        """Which `auth_success` events become rows (`api.audit.authSuccess`); every other event always does."""
+        self._successes: dict[str, datetime.datetime] = {}
         self.dropped = 0
         """Rows dropped because more than `max_pending` were waiting (the database was unwritable)."""
         self.observers: list[Callable[[str, Mapping[str, Any] | None], None]] = []
         """Called with each recorded event's type and details (the metrics count refusals this way)."""
         self._config = sqlite_config(self.path)
         self._sessions = self._config.create_session_maker()
+        self._engine = self._config.get_engine()
+        dialect = self._engine.dialect
+        compiled = insert(_TABLE).compile(dialect=dialect, column_keys=[column.name for column in _COLUMNS])
+        self._insert = str(compiled)
+        """One row's INSERT in the driver's own terms: a batch is one `executemany`, each value already converted
+        by its column type, without building a statement per flush."""
+        order = compiled.positiontup or [column.name for column in _COLUMNS]
+        self._binds = [(name, _bind_processor(_TABLE.c[name], dialect)) for name in order]
         self._pending: list[dict[str, Any]] = []
         self._wake = asyncio.Event()
+        """Set when the writer should write: a batch is full, the oldest queued row has waited `flush_interval`,
+        or the log is closing."""
+        self._timer: asyncio.TimerHandle | None = None
         self._lock = asyncio.Lock()
         self._writer: asyncio.Task[None] | None = None
         self._pruned_at = 0.0
@@ -235,6 +267,8 @@ class AuditLog:
             await self.prune()
         if self._writer is None:
             self._writer = asyncio.create_task(self._write_forever(), name="iris-audit-writer")
+            if self._pending:  # queued before the log opened
+                self._wake.set()
 
     async def close(self) -> None:
         """Stop the writer, write every queued row and release the file."""
@@ -304,6 +338,11 @@ class AuditLog:
         if self._closed:
             log.warning("audit log %s is closed; %s event not recorded", self.path, event)
             return
+        if key is not None:
+            key_id, key_name = key.id, key.name
+        at = at or self.clock()
+        if event == "auth_success" and not self._keeps_success(key_id, at):
+            return
         team, from_team = _team(team), _team(from_team)
         if teams is AUTO:
             concerned = row_teams(team, from_team, key=key)
@@ -311,14 +350,12 @@ class AuditLog:
             concerned = None
         else:
             concerned = row_teams(team, from_team, [t for t in teams if _team(t)]) or None
-        if key is not None:
-            key_id, key_name = key.id, key.name
         if len(self._pending) >= self.max_pending:
             del self._pending[0]
             self.dropped += 1
         self._pending.append(
             {
-                "timestamp": at or self.clock(),
+                "timestamp": at,
                 "event": event,
                 "key_id": _text(key_id, 64),
                 "key_name": _text(key_name, 64),
@@ -335,6 +372,22 @@ class AuditLog:
         )
         if len(self._pending) >= self.batch_size:
             self._wake.set()
+        elif self._timer is None and self._writer is not None:  # the first row of a batch: write it in a while
+            self._timer = asyncio.get_running_loop().call_later(self.flush_interval, self._wake.set)
+
+    def _keeps_success(self, key_id: str | None, at: datetime.datetime) -> bool:
+        """Whether an `auth_success` of this key at `at` becomes a row under the `auth_success` setting."""
+        if self.auth_success == "none":
+            return False
+        if self.auth_success == "all" or key_id is None:
+            return True
+        last = self._successes.get(key_id)
+        if last is not None and last <= at < last + SUCCESS_WINDOW:
+            return False
+        if len(self._successes) >= _MAX_REMEMBERED_KEYS:
+            self._successes.clear()
+        self._successes[key_id] = at
+        return True
 
     async def flush(self) -> int:
         """Write every queued row now, in one transaction; returns how many."""
@@ -344,10 +397,13 @@ class AuditLog:
             if not self._opened:
                 raise RuntimeError("the audit log is not open")
             batch, self._pending = self._pending, []
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             try:
-                async with self._sessions() as db:
-                    await db.execute(insert(AuditRow), batch)
-                    await db.commit()
+                rows = [tuple(bind(row[name]) for name, bind in self._binds) for row in batch]
+                async with self._engine.begin() as connection:
+                    await connection.exec_driver_sql(self._insert, rows)
             except BaseException:
                 self._pending[:0] = batch  # keep them, in order, for the next try
                 raise
@@ -413,9 +469,11 @@ class AuditLog:
         return Page(items=[_record(row) for row in rows], next_cursor=next_cursor)
 
     async def _write_forever(self) -> None:
+        """Write batches as `record` asks for them (idle, it wakes only to prune), until the log closes."""
         while True:
+            due = self.prune_interval - (time.monotonic() - self._pruned_at)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.flush_interval)
+                await asyncio.wait_for(self._wake.wait(), max(due, 0.0))
             self._wake.clear()
             try:
                 await self.flush()
@@ -423,6 +481,7 @@ class AuditLog:
                 log.exception("audit log %s: write failed, %d rows kept for retry", self.path, len(self._pending))
                 if not self._closed:
                     await asyncio.sleep(self.flush_interval)
+                    self._wake.set()  # try again
             if self._closed:
                 return
             if time.monotonic() - self._pruned_at >= self.prune_interval:

@@ -105,6 +105,11 @@ class RateLimiter:
                 end, hits = now + self.window, 0
             return self._decision(identity, hits < self.max_requests, hits, end, now)
 
+    def exhausted(self, identity: str) -> bool:
+        """Whether the identity's window has no hit left (the cheap question `peek` answers in full)."""
+        window = self._windows.get(identity)
+        return window is not None and window[1] >= self.max_requests and window[0] > self.clock()
+
     def reset(self, identity: str | None = None) -> None:
         """Forget one identity's window, or every window."""
         with self._lock:
@@ -157,9 +162,10 @@ class RateLimits:
 
     def auth_blocked(self, client_address: str | None) -> RateDecision | None:
         """The refusal when the address has used up its failed authentications (check before authenticating)."""
-        if not self.enabled:
+        identity = address_identity(client_address)
+        if not self.enabled or not self.auth_failures.exhausted(identity):
             return None
-        state = self.auth_failures.peek(address_identity(client_address))
+        state = self.auth_failures.peek(identity)
         if state.allowed:
             return None
         return RateDecision(

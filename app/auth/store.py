@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import Literal, cast
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -55,6 +55,13 @@ MIN_HASH_PREFIX = 4
 """A hash prefix given to revoke must have at least this many hex digits."""
 MAX_EXPIRY_DAYS = 3650
 _HEX = re.compile(r"[0-9a-fA-F]+")
+_KEYS = cast(Table, ApiKeyRow.__table__)
+_BY_HASH = select(ApiKeyRow).where(ApiKeyRow.key_hash == bindparam("digest"))
+_ADD_USAGE = (
+    update(_KEYS)
+    .where(_KEYS.c.id == bindparam("key"))
+    .values(usage_count=_KEYS.c.usage_count + bindparam("uses"), last_used_at=bindparam("last"))
+)
 
 AuthReason = Literal["ok", "missing", "malformed", "unknown", "revoked", "expired"]
 
@@ -328,7 +335,7 @@ class KeyStore:
             return AuthOutcome(None, "malformed")
         digest = hash_key(plain)
         async with self._session() as db:
-            row = await KeyRepository(session=db).get_one_or_none(key_hash=digest)
+            row = (await db.execute(_BY_HASH, {"digest": digest})).scalar_one_or_none()
         if row is None or not hashes_equal(row.key_hash, digest):
             return AuthOutcome(None, "unknown")
         record = _record(row)
@@ -359,14 +366,11 @@ class KeyStore:
                 return
             pending, self._usage = self._usage, {}
             try:
-                async with self._session() as db:
-                    for key_id, (count, last) in pending.items():
-                        await db.execute(
-                            update(ApiKeyRow)
-                            .where(ApiKeyRow.id == key_id)
-                            .values(usage_count=ApiKeyRow.usage_count + count, last_used_at=last)
-                        )
-                    await db.commit()
+                async with self.engine.begin() as connection:
+                    await connection.execute(
+                        _ADD_USAGE,
+                        [{"key": key_id, "uses": count, "last": last} for key_id, (count, last) in pending.items()],
+                    )
             except Exception:
                 for key_id, (count, last) in pending.items():  # keep them for the next try
                     more, newer = self._usage.get(key_id, (0, last))

@@ -1,20 +1,40 @@
-"""The store: sessions, tell records and started processes through advanced-alchemy repositories."""
+"""The store: sessions, tell records and started processes; reads through advanced-alchemy repositories, writes
+as plain SQLAlchemy Core statements (no ORM unit of work on the hot path of a tell)."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from advanced_alchemy.config import AsyncSessionConfig, SQLAlchemyAsyncConfig
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import Executable, Table, bindparam, delete, event, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import DeclarativeBase
 
 from app.db.migrate import sqlite_pragmas, upgrade_async
 from app.db.models import ProcessRecord, SessionRecord, TellRecord
 
 UNFINISHED = ("queued", "running")
+
+_SESSIONS = cast(Table, SessionRecord.__table__)
+_TELLS = cast(Table, TellRecord.__table__)
+_PROCESSES = cast(Table, ProcessRecord.__table__)
+_ID = "row_id"
+"""The parameter naming the row of the prebuilt statements below (their other parameters are the columns)."""
+_INSERT_TELL = insert(_TELLS)
+_UPDATE_TELL = update(_TELLS).where(_TELLS.c.id == bindparam(_ID))
+_UPDATE_SESSION = update(_SESSIONS).where(_SESSIONS.c.id == bindparam(_ID))
+_ADD_TO_SESSION = _UPDATE_SESSION.values(
+    message_count=_SESSIONS.c.message_count + bindparam("add_messages"),
+    cost_usd=_SESSIONS.c.cost_usd + bindparam("add_cost_usd"),
+    input_tokens=_SESSIONS.c.input_tokens + bindparam("add_input_tokens"),
+    output_tokens=_SESSIONS.c.output_tokens + bindparam("add_output_tokens"),
+)
+_INSERT_PROCESS = insert(_PROCESSES)
+_UPDATE_PROCESS = update(_PROCESSES).where(_PROCESSES.c.id == bindparam(_ID))
+_DELETE_PROCESS = delete(_PROCESSES).where(_PROCESSES.c.id == bindparam(_ID))
 
 
 class SessionRepository(SQLAlchemyAsyncRepository[SessionRecord]):
@@ -27,6 +47,16 @@ class TellRepository(SQLAlchemyAsyncRepository[TellRecord]):
     """Tell records."""
 
     model_type = TellRecord
+
+
+def _row(record: DeclarativeBase) -> dict[str, Any]:
+    """The column values set on a new ORM object, by column key (the rest take their column defaults)."""
+    values = record.__dict__
+    return {
+        attribute.columns[0].key: values[attribute.key]
+        for attribute in inspect(type(record)).column_attrs
+        if attribute.key in values
+    }
 
 
 class Store:
@@ -55,6 +85,12 @@ class Store:
     def session(self) -> AsyncSession:
         """A new database session (use as `async with`)."""
         return self._sessions()
+
+    async def _write(self, *steps: tuple[Executable, dict[str, Any]]) -> None:
+        """Run Core statements with their parameters in one transaction on a pooled connection (no ORM session)."""
+        async with self.engine.begin() as connection:
+            for statement, parameters in steps:
+                await connection.execute(statement, parameters)
 
     async def recover_after_restart(
         self, now: datetime.datetime, *, reason: str, failure_kind: str
@@ -90,21 +126,15 @@ class Store:
 
     async def add_process(self, record: ProcessRecord) -> None:
         """Record a Claude Code process about to start."""
-        async with self.session() as db:
-            db.add(record)
-            await db.commit()
+        await self._write((_INSERT_PROCESS, _row(record)))
 
     async def update_process(self, token: UUID, **values: Any) -> None:
         """Set some columns of a process record (its pid and start time, once known)."""
-        async with self.session() as db:
-            await db.execute(update(ProcessRecord).where(ProcessRecord.id == token).values(**values))
-            await db.commit()
+        await self._write((_UPDATE_PROCESS, {**values, _ID: token}))
 
     async def remove_process(self, token: UUID) -> None:
         """Forget a process that has ended."""
-        async with self.session() as db:
-            await db.execute(delete(ProcessRecord).where(ProcessRecord.id == token))
-            await db.commit()
+        await self._write((_DELETE_PROCESS, {_ID: token}))
 
     async def processes(self) -> list[ProcessRecord]:
         """Every recorded process, oldest first."""
@@ -147,9 +177,7 @@ class Store:
 
     async def update_session(self, session_id: UUID, **values: Any) -> None:
         """Set some columns of a session."""
-        async with self.session() as db:
-            await db.execute(update(SessionRecord).where(SessionRecord.id == session_id).values(**values))
-            await db.commit()
+        await self._write((_UPDATE_SESSION, {**values, _ID: session_id}))
 
     async def finish_tell(
         self,
@@ -166,18 +194,16 @@ class Store:
     ) -> None:
         """Record a tell's end and add its counts to the session's totals, in one transaction."""
         totals: dict[str, Any] = {
-            "message_count": SessionRecord.message_count + messages,
-            "cost_usd": SessionRecord.cost_usd + cost_usd,
-            "input_tokens": SessionRecord.input_tokens + input_tokens,
-            "output_tokens": SessionRecord.output_tokens + output_tokens,
+            _ID: session_id,
+            "add_messages": messages,
+            "add_cost_usd": cost_usd,
+            "add_input_tokens": input_tokens,
+            "add_output_tokens": output_tokens,
             "last_used_at": last_used_at,
         }
         if last_response_at is not None:
             totals["last_response_at"] = last_response_at
-        async with self.session() as db:
-            await db.execute(update(TellRecord).where(TellRecord.id == request_id).values(**columns))
-            await db.execute(update(SessionRecord).where(SessionRecord.id == session_id).values(**totals))
-            await db.commit()
+        await self._write((_UPDATE_TELL, {**columns, _ID: request_id}), (_ADD_TO_SESSION, totals))
 
     async def delete_session(self, session_id: UUID) -> None:
         """Delete a session and its tell records."""
@@ -190,15 +216,11 @@ class Store:
 
     async def add_tell(self, record: TellRecord) -> None:
         """Insert a tell record."""
-        async with self.session() as db:
-            db.add(record)
-            await db.commit()
+        await self._write((_INSERT_TELL, _row(record)))
 
     async def update_tell(self, request_id: UUID, **values: Any) -> None:
         """Set some columns of a tell record."""
-        async with self.session() as db:
-            await db.execute(update(TellRecord).where(TellRecord.id == request_id).values(**values))
-            await db.commit()
+        await self._write((_UPDATE_TELL, {**values, _ID: request_id}))
 
     async def get_tell(self, request_id: UUID) -> TellRecord | None:
         """A tell record by request id."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from claude_agent_sdk.types import (
@@ -15,6 +16,8 @@ from claude_agent_sdk.types import (
     TextBlock,
     UserMessage,
 )
+
+from app.clock import utcnow
 
 __all__ = ["Chunk", "Result", "Said", "message_to_dict", "read", "text_delta"]
 
@@ -47,6 +50,12 @@ class Said:
     data: dict[str, Any]
     texts: tuple[str, ...] = ()
     result: Result | None = None
+    at: datetime.datetime = field(default_factory=utcnow)
+    """When Iris read it from Claude Code."""
+    auth_failed: bool = False
+    """Claude Code said the model API did not authenticate it (an assistant message's `error`)."""
+    key_source: str | None = None
+    """Where Claude Code took its model credentials from (`apiKeySource` of a turn's init; `none`: nowhere)."""
 
 
 def read(message: Message) -> Chunk | Said:
@@ -54,10 +63,15 @@ def read(message: Message) -> Chunk | Said:
     if isinstance(message, StreamEvent):
         return Chunk(text_delta(message))
     texts: tuple[str, ...] = ()
+    auth_failed, key_source = False, None
     if isinstance(message, AssistantMessage):
         texts = tuple(block.text for block in message.content if isinstance(block, TextBlock))
+        auth_failed = getattr(message, "error", None) == "authentication_failed"
+    if isinstance(message, SystemMessage) and message.subtype == "init":
+        source = message.data.get("apiKeySource")
+        key_source = source if isinstance(source, str) else None
     result = _result(message) if isinstance(message, ResultMessage) else None
-    return Said(message_to_dict(message), texts, result)
+    return Said(message_to_dict(message), texts, result, auth_failed=auth_failed, key_source=key_source)
 
 
 def _result(message: ResultMessage) -> Result:
@@ -82,8 +96,18 @@ def message_to_dict(message: Message) -> dict[str, Any]:
         ResultMessage: "result",
         StreamEvent: "stream_event",
     }.get(type(message), type(message).__name__)
-    body = dataclasses.asdict(message) if dataclasses.is_dataclass(message) else {"value": repr(message)}
+    body = _plain(message) if dataclasses.is_dataclass(message) else {"value": repr(message)}
     return {"type": kind, **body}
+
+
+def _plain(value: Any) -> Any:
+    """`value` with its dataclasses (the SDK's messages and content blocks) as dicts and its lists copied; the
+    JSON objects the SDK parsed are shared, not copied (`dataclasses.asdict` deep-copies every value)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def text_delta(event: StreamEvent) -> str | None:

@@ -408,8 +408,11 @@ def leftovers(recorded: Iterable[tuple[int | None, int | None, str]]) -> tuple[s
     return claude, {key for key in found - claude if key[0] in live}
 
 
-def _alive(keys: set[ProcessKey]) -> set[ProcessKey]:
-    table = process_table()
+def _alive(keys: set[ProcessKey], table: ProcessTable | None = None) -> set[ProcessKey]:
+    """Those of `keys` still running (same pid and start time, not a zombie); reads /proc only when there are any."""
+    if not keys:
+        return set()
+    table = process_table() if table is None else table
     return {(pid, start) for pid, start in keys if pid in table and table[pid].start == start and not table[pid].zombie}
 
 
@@ -550,6 +553,8 @@ class ClaudeProcess:
         self._reader: asyncio.Task[None] | None = None
         self.known_descendants: set[ProcessKey] = set()
         self.on_exit: Callable[[ClaudeProcess, Exited], None] | None = None
+        self._init: dict[str, Any] | None = None
+        """The data of the last `init` message (Claude Code repeats most of it every turn)."""
 
     @property
     def command(self) -> list[str]:
@@ -584,13 +589,14 @@ class ClaudeProcess:
     def note_descendants(self, table: ProcessTable | None = None) -> None:
         """Remember the processes Claude Code's tools started, so they can be stopped even after a crash."""
         if self.pid is not None and self.exited is None:
-            self.known_descendants = _alive(self.known_descendants) | descendants(self.pid, table)
+            table = process_table() if table is None else table
+            self.known_descendants = _alive(self.known_descendants, table) | descendants(self.pid, table)
 
     async def _read(self) -> None:
         error: str | None = None
         try:
             async for message in self.client.receive_messages():
-                self.messages.put_nowait(read(message))
+                self.messages.put_nowait(self._shared(read(message)))
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -600,6 +606,20 @@ class ClaudeProcess:
         self.messages.put_nowait(self.exited)
         if self.on_exit is not None and not self.stopping:
             self.on_exit(self, self.exited)
+
+    def _shared(self, item: Chunk | Said) -> Chunk | Said:
+        """`item`; an `init` message with each of its values that the previous `init` had too (tools, MCP servers,
+        commands, ...) as the previous one's, so the tells kept in memory share one copy of what every turn repeats."""
+        if not isinstance(item, Said) or item.data.get("type") != "system" or item.data.get("subtype") != "init":
+            return item
+        raw, last = item.data.get("data"), self._init
+        if not isinstance(raw, dict):
+            return item
+        if last is not None:
+            raw = {key: last[key] if key in last and last[key] == value else value for key, value in raw.items()}
+            item = replace(item, data={**item.data, "data": raw})
+        self._init = raw
+        return item
 
     async def send(self, text: str, *, command: bool = False) -> None:
         """Send one user message, delivered to the model as written; with `command`, as the Claude Code

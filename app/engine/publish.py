@@ -51,9 +51,12 @@ class Publisher:
         """Claude Code streamed a piece of the tell's response."""
         self.events.publish(TellChunk(session_id=tell.session_id, request_id=tell.request_id, chunk=chunk))
 
-    def cache_message(self, tell: Tell, message: dict[str, Any]) -> None:
-        """A message of the tell was kept in the session's cache."""
-        self.events.publish(CacheMessage(session_id=tell.session_id, request_id=tell.request_id, message=message))
+    def cache_message(self, tell: Tell, message: dict[str, Any]) -> int | None:
+        """A message of the tell was kept in the session's cache; returns its session sequence number."""
+        events = self.events.publish(
+            CacheMessage(session_id=tell.session_id, request_id=tell.request_id, message=message)
+        )
+        return next((event.seq for event in events if event.seq is not None), None)
 
     def tell_complete(self, tell: Tell) -> None:
         """A tell ended, however it ended."""

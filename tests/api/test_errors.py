@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,8 @@ from app.api.status import controllers as status_controllers
 from app.cursors import encode_cursor
 from app.errors import ProcessError, ProcessPoolLimitError
 from app.standin import ModelStandIn
-from tests.support.live import write_config
+from tests.support.live import LiveServer, write_config
+from tests.support.waiting import until
 
 REPO = str(Path(__file__).resolve().parents[2])
 
@@ -160,13 +162,31 @@ def test_a_cursor_outside_its_form_is_400(api: TestClient[Any], junk: str) -> No
 
 def test_iris_errors_keep_their_name_status_and_details(api: TestClient[Any]) -> None:
     error = error_of(api.get("/api/teams/nobody/report"), 404, "TeamNotFoundError")
-    assert error.details == {"team": "nobody"}
+    assert error.details == {"team": "nobody", "configuredTeams": ["alpha"]}
     error = error_of(api.get("/api/teams/alpha/report?fromTeam=stranger"), 404, "TeamNotFoundError")
-    assert error.details == {"fromTeam": "stranger"}
+    assert error.details == {"fromTeam": "stranger", "configuredTeams": ["alpha"]}
     error_of(api.get("/api/teams/alpha/report"), 404, "SessionNotFoundError")
     error_of(api.get("/api/requests/8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a"), 404, "RequestNotFoundError")
     unknown = "/api/permissions/c0ffee00-1234-4abc-9def-0123456789ab"
     error_of(api.post(unknown, json={"decision": "approve"}), 404, "NotFoundError")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        ("POST", "/api/teams/tell", {"toTeam": "backend", "message": "hi"}, "toTeam"),
+        ("POST", "/api/teams/backend/wake", {}, "team"),
+        ("GET", "/api/teams/status?team=backend", None, "team"),
+        ("POST", "/api/teams/tell", {"toTeam": "alpha", "fromTeam": "backend", "message": "hi"}, "fromTeam"),
+    ],
+)
+def test_an_unknown_team_is_404_listing_the_configured_teams(
+    api: TestClient[Any], method: str, url: str, body: Any, field: str
+) -> None:
+    error = error_of(api.request(method, url, json=body), 404, "TeamNotFoundError")
+    assert "'backend'" in error.message and "configured: alpha" in error.message
+    assert isinstance(error.details, dict)
+    assert error.details[field] == "backend" and error.details["configuredTeams"] == ["alpha"]
 
 
 def test_503_carries_retry_after(api: TestClient[Any], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,3 +252,32 @@ def test_cors_allows_the_configured_origin_only(api: TestClient[Any]) -> None:
 def test_plain_options_lists_every_method_of_the_path(api: TestClient[Any]) -> None:
     response = api.options("/api/cache/3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01")
     assert response.status_code == 204 and response.headers["allow"] == "DELETE, GET, OPTIONS"
+
+
+async def test_a_client_that_hangs_up_mid_body_is_no_server_error(
+    tmp_path: Path, standin: ModelStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request whose client leaves before its body arrives logs no error (it is not the server's fault)."""
+    api_log = logging.getLogger("iris.api")
+    with LiveServer(write_config(tmp_path, standin)) as server:
+        api_log.addHandler(caplog.handler)  # the app's logging setup keeps its records from the root logger
+        caplog.set_level(logging.DEBUG, logger="iris.api")
+        for path in ("/api/teams/tell", "/api/teams/tell/stream"):
+            _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            head = (
+                f"POST {path} HTTP/1.1\r\nHost: iris\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+            )
+            writer.write(head.encode() + b'{"toTeam": "alpha",')  # 19 of the 100 bytes announced
+            await writer.drain()
+            writer.transport.abort()
+
+        def left() -> list[str]:
+            return [r.getMessage() for r in caplog.records if "left before its body arrived" in r.getMessage()]
+
+        await until(lambda: len(left()) == 2, what="both requests seen to end")
+        assert left() == [
+            f"POST {path}: the client left before its body arrived"
+            for path in ("/api/teams/tell", "/api/teams/tell/stream")
+        ]
+        api_log.removeHandler(caplog.handler)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

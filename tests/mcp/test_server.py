@@ -314,6 +314,8 @@ async def test_audit_rows_are_those_of_rest_with_via_mcp(live: LiveServer) -> No
     ]
     messages = [row for row in rows if row["path"] == "/mcp"]  # initialize and the like, audited at /mcp
     assert messages and all(row["event"] == "auth_success" and row["details"] == {"via": "mcp"} for row in messages)
+    # each row records the status its answer got: 200 for a request, 202 for a notification (initialized)
+    assert sorted({row["statusCode"] for row in messages}) == [200, 202]
 
 
 def rpc(method: str, params: dict[str, Any] | None = None, ident: int = 1) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from app.api.streams import StreamSettings
 from app.engine.records import TellChunk
 from app.standin import ModelStandIn
 from tests.streams.conftest import assert_ids, conforms, sse_events, wake
+from tests.streams.test_limits import make_key
 from tests.support.live import LiveServer, write_config
 
 
@@ -259,3 +260,29 @@ async def test_no_gap_or_duplicate_at_the_replay_live_seam(server: LiveServer) -
         await pumping
     for seqs in results:
         assert seqs == list(range(seqs[0], total + 1)), "a gap or a duplicate at a reconnect"
+
+
+async def test_a_client_that_hangs_up_before_the_stream_starts_gives_its_place_back(
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn
+) -> None:
+    config = write_config(tmp_path, standin, api={"requireAuth": True, "maxStreamsPerKey": 2})
+    server = servers(config)
+    key, key_id = await make_key(server, "hangs-up")
+
+    def open_streams() -> int:
+        assert server.layer is not None
+        return server.layer.streams_of(f"key:{key_id}")
+
+    for _ in range(10):  # each asks for a stream and hangs up while the server is still accepting it
+        for line in ("GET /api/events?system=true", "POST /api/teams/tell/stream"):
+            body = b'{"toTeam": "alpha", "message": "gone"}' if line.startswith("POST") else b""
+            _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            head = f"{line} HTTP/1.1\r\nHost: iris\r\nAuthorization: Bearer {key}\r\n"
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            writer.write(head.encode() + body)
+            writer.transport.abort()
+    await server.eventually(open_streams, 0)
+    async with server.async_client(key=key) as http:  # and the allowance is whole again
+        for _ in range(2):
+            async with aconnect_sse(http, "GET", "/api/events", params={"system": "true"}) as source:
+                assert source.response.status_code == 200

@@ -85,6 +85,7 @@ def write_config(
             "auditLogPath": str(root / f"{prefix}audit.db"),
             "rateLimit": {"enabled": False},
             "maxStreamsPerKey": 1000,  # the tests open many streams from one address
+            "audit": {"authSuccess": "all"},  # every request's row, so that tests can count them
             **(api or {}),
         },
         "database": {"path": str(root / f"{prefix}iris.db")},

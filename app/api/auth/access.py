@@ -6,6 +6,8 @@ plugged in without the stream code importing the key store:
 - `authenticate(token) -> identity | None` (sync or async). An identity is anything with
   `allows(permission, team=None) -> bool` (the `Identity` protocol), or a key record with `id`,
   `has(permission)` and `allows_team(team)` (like `app.auth.keys.KeyRecord`), which is adapted.
+- `authenticate_from(token, client_address) -> identity | None` (async): used instead of `authenticate` when
+  given (the auth layer's, which audits the outcome with the caller's address).
 - `rate_limit(key_id, client_address)`: count one WebSocket `tell:start`; raise `TooManyRequestsError` when over.
 - `auth_failed(client_address)`: count a refused credential against the address (so keys cannot be guessed at
   speed); it may raise `TooManyRequestsError`.
@@ -141,6 +143,7 @@ def as_identity(value: object) -> Identity | None:
 
 
 Authenticate = Callable[[str], "Awaitable[object | None] | object | None"]
+AuthenticateFrom = Callable[[str, str | None], "Awaitable[object | None]"]
 RateLimit = Callable[[str | None, str | None], None]
 AuthFailed = Callable[[str | None], None]
 KeyActive = Callable[[str], "Awaitable[bool] | bool"]
@@ -158,6 +161,7 @@ class StreamAccess:
     auth_failed: AuthFailed | None = None
     auth_blocked: AuthFailed | None = None
     key_active: KeyActive | None = None
+    authenticate_from: AuthenticateFrom | None = None
 
     async def identify(self, token: str | None, client: str | None = None) -> Identity:
         """The identity of a presented credential; UnauthorizedError when it is missing or not accepted.
@@ -172,7 +176,9 @@ class StreamAccess:
         if not token:
             raise UnauthorizedError("Missing API key (Authorization: Bearer <key>)")
         identity = None
-        if self.authenticate is None:
+        if self.authenticate_from is not None:
+            identity = as_identity(await self.authenticate_from(token, client))
+        elif self.authenticate is None:
             log.warning("api.requireAuth is on but no authenticator is plugged into the stream layer")
         else:
             result = self.authenticate(token)

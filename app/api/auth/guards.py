@@ -3,10 +3,12 @@
 Order, for a route that needs a permission:
 
 1. an address that has used up its failed authentications gets 429 (audit `rate_limited`);
-2. with `api.requireAuth`: the bearer key is verified against the key store (no cache: revocation and expiry take
-   effect on the next request); a failure counts against the address (429 once over, else 401, audit
-   `auth_failure` with the reason); a usable key is counted against its own limit (429, audit `rate_limited`),
-   audited `auth_success`, and must hold the route's permission (403 naming it, audit `forbidden`);
+2. with `api.requireAuth`: the bearer key is verified against the key store (`KeyCheck`: verified keys are
+   remembered only while the key store file is unchanged, so revocation and expiry take effect on the next
+   request); a failure counts against the address (429 once over, else 401, audit `auth_failure` with the
+   reason); a usable key is counted against its own limit (429, audit `rate_limited`), audited `auth_success`
+   with the status its response gets (as `api.audit.authSuccess` says), and must hold the route's permission
+   (403 naming it, audit `forbidden`);
 3. team scope (`app.api.auth.scope`): a key limited to some teams gets 403 for any operation that addresses
    another team or speaks as a caller outside its teams: where the operation names them is its `x-iris-team`
    in the contract (`app.api.operations`): the team, the caller (`fromTeam`), and the team and caller of the
@@ -50,7 +52,7 @@ from litestar.handlers import BaseRouteHandler
 from app.api import models as m
 from app.api.auth.access import KeyIdentity
 from app.api.auth.scope import require_caller
-from app.api.auth.state import AuthServices, client_address, facts
+from app.api.auth.state import UNAUTHORIZED, AuthServices, client_address, facts
 from app.api.deps import given, json_object, read_body
 from app.api.operations import EVERY, Operation, Source
 from app.api.routing import PERMISSION, PUBLIC, operation_of
@@ -62,11 +64,13 @@ from app.engine import Engine
 from app.errors import ForbiddenError, IrisError, UnauthorizedError
 
 __all__ = [
+    "AUTH_SUCCESS",
     "IN_PROCESS",
     "KEY_MANAGEMENT_NEEDS_AUTH",
     "TEAM_ROLE",
     "InProcess",
     "Target",
+    "audit_request",
     "audit_teams",
     "auth_guard",
     "authenticate",
@@ -74,19 +78,14 @@ __all__ = [
     "target_of",
 ]
 
-_UNAUTHORIZED = {
-    "missing": "Missing API key (Authorization: Bearer <key>)",
-    "malformed": "Malformed API key (expected iris_sk_[env_]<40 base62 characters>)",
-    "unknown": "Unknown API key",
-    "revoked": "This API key has been revoked",
-    "expired": "This API key has expired",
-}
 KEY_MANAGEMENT_NEEDS_AUTH = (
     "Key management needs authentication: with api.requireAuth false the key routes and the audit log are "
     "refused (manage keys with `litestar iris key ...` on the server's machine)"
 )
 
 
+AUTH_SUCCESS = "auth_success"
+"""The auth fact of a request whose key was accepted and whose `auth_success` row waits for its status."""
 IN_PROCESS = "iris.in_process"
 """The ASGI scope key of the `InProcess` marker."""
 TEAM_ROLE = "operator"
@@ -226,6 +225,16 @@ def _audit(
     connection: ASGIConnection[Any, Any, Any, Any],
     event: str,
     status: int,
+    **columns: Any,
+) -> None:
+    audit_request(services, connection.scope, event, status, **columns)
+
+
+def audit_request(
+    services: AuthServices,
+    scope: Any,
+    event: str,
+    status: int,
     *,
     key: KeyRecord | None = None,
     key_id: str | None = None,
@@ -234,17 +243,19 @@ def _audit(
     details: dict[str, Any] | None = None,
     target: Target | None = None,
 ) -> None:
-    marker = in_process(connection.scope)
+    """Audit an event of one HTTP request (its address, method, path and the status it got)."""
+    marker = in_process(scope)
     if marker is not None:
         details = {**(details or {}), "via": marker.via}
+    client = scope.get("client")
     services.audit.record(
         event,
         key=key,
         key_id=key_id,
         key_name=key_name,
-        client_address=client_address(connection),
-        method=str(connection.scope.get("method") or "") or None,
-        path=connection.scope["path"],
+        client_address=client[0] if client else None,
+        method=str(scope.get("method") or "") or None,
+        path=scope["path"],
         status_code=status,
         error=error,
         details=details,
@@ -291,7 +302,7 @@ async def authenticate(
         if not failed.allowed:
             _audit(services, connection, "rate_limited", 429, details={"reason": "authentication failures", **extra})
             raise failed.error(f"Too many failed authentications from this address; retry in {failed.reset} s")
-        message = _UNAUTHORIZED.get(outcome.reason, "Missing or invalid API key")
+        message = UNAUTHORIZED.get(outcome.reason, "Missing or invalid API key")
         _audit(
             services,
             connection,
@@ -339,7 +350,7 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
     _count(services, connection, key, address)
     state["key"] = key
     connection.scope["user"] = key  # the stream layer's identify_scope and `key_id(request)` read it
-    _audit(services, connection, "auth_success", 200, key=key)
+    state[AUTH_SUCCESS] = True  # audited with the status the response gets (`app.api.auth.hooks`)
     target: Target | None = None
     try:
         check(key, permission)
@@ -356,6 +367,8 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
         elif operation_id == "revokeKey":
             await _check_revoke(connection, key)
     except ForbiddenError as error:
+        del state[AUTH_SUCCESS]
+        _audit(services, connection, "auth_success", 403, key=key)
         _audit(
             services, connection, "forbidden", 403, key=key, error=error.message, details=error.details, target=target
         )

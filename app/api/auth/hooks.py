@@ -1,6 +1,7 @@
-"""The response hook of the auth layer: `RateLimit-*` headers on every /api response, and the audit row of
-every state-changing operation (its `x-iris-audit` event, its status code, and the caller → team pair it acted
-on; `via: mcp` or `via: team` in its details when an MCP tool call made it in process)."""
+"""The response hook of the auth layer: `RateLimit-*` headers on every /api response, the `auth_success` row of
+a request with the status it got, and the audit row of every state-changing operation (its `x-iris-audit`
+event, its status code, and the caller → team pair it acted on; `via: mcp` or `via: team` in its details when
+an MCP tool call made it in process)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import Message, Scope
 
-from app.api.auth.guards import Target, audit_teams, in_process
+from app.api.auth.guards import AUTH_SUCCESS, Target, audit_request, audit_teams, in_process
 from app.api.auth.state import AuthServices, facts, rate_decision, rate_headers
 from app.api.routing import operation_of
 
@@ -26,15 +27,20 @@ async def auth_response_hook(message: Message, scope: Scope) -> None:
     if decision is not None:
         headers = MutableScopeHeaders.from_message(message)
         for name, value in rate_headers(decision).items():
-            headers[name] = value
+            if name.startswith("RateLimit-"):  # only this hook sets these: appended without a search
+                headers.add(name, value)
+            else:  # an error answer may carry its own Retry-After
+                headers[name] = value
     state = facts(scope)
+    status = int(message["status"])
+    if state.pop(AUTH_SUCCESS, False):
+        audit_request(cast(AuthServices, scope["app"].state.auth), scope, "auth_success", status, key=state.get("key"))
     if not state.get("authorized"):
         return
     operation = operation_of(getattr(scope.get("route_handler"), "opt", None))
     if operation is None or operation.audit is None:
         return
     services = cast(AuthServices, scope["app"].state.auth)
-    status = int(message["status"])
     details: dict[str, Any] = {"operation": operation.operation_id}
     team = scope.get("path_params", {}).get("team")
     if team:

@@ -18,6 +18,7 @@ from app.auth.store import AuthOutcome, KeyStore
 from app.config import EXTERNAL, IrisConfig
 
 __all__ = [
+    "UNAUTHORIZED",
     "AuthServices",
     "audit_details",
     "audit_scope",
@@ -29,6 +30,17 @@ __all__ = [
 ]
 
 log = logging.getLogger("iris.auth")
+
+UNAUTHORIZED = {
+    "missing": "Missing API key (Authorization: Bearer <key>)",
+    "malformed": "Malformed API key (expected iris_sk_[env_]<40 base62 characters>)",
+    "unknown": "Unknown API key",
+    "revoked": "This API key has been revoked",
+    "expired": "This API key has expired",
+}
+"""What a refused key is told (401), by `AuthOutcome.reason`."""
+WS_METHOD, WS_PATH = "WS", "/ws"
+"""The method and path of the WebSocket's audit rows."""
 
 _STATE = "iris_auth"
 """The key of this request's auth facts in `scope["state"]`."""
@@ -99,8 +111,12 @@ class AuthServices:
         self.require_auth = config.api.require_auth
         self.limits = RateLimits(config.api.rate_limit)
         self.store = KeyStore(config.api.key_store_path)
-        self.audit = AuditLog(config.api.audit_log_path, config.api.audit_retention_days)
+        self.audit = AuditLog(
+            config.api.audit_log_path, config.api.audit_retention_days, auth_success=config.api.audit.auth_success
+        )
         self.keys = KeyCheck(self.store)
+        self._key_names: dict[str, str] = {}
+        """The names of keys that opened a WebSocket, for the audit rows of their later refusals."""
         self._opened = False
 
     async def open(self) -> None:
@@ -125,7 +141,7 @@ class AuthServices:
         """How the stream layer (SSE and `/ws`) checks keys, counts `tell:start` and audits."""
         return StreamAccess(
             require_auth=self.require_auth,
-            authenticate=self._authenticate,
+            authenticate_from=self._authenticate,
             rate_limit=self._rate_limit,
             auth_failed=self._auth_failed,
             auth_blocked=self._auth_blocked,
@@ -139,7 +155,8 @@ class AuthServices:
             self.audit.record(
                 "rate_limited",
                 client_address=client,
-                path="/ws",
+                method=WS_METHOD,
+                path=WS_PATH,
                 status_code=429,
                 details={"reason": "authentication failures"},
             )
@@ -149,17 +166,30 @@ class AuthServices:
         record = await self.store.get(key_id)
         return record is not None and record.active(self.store.clock())
 
-    async def _authenticate(self, token: str) -> KeyRecord | None:
+    async def _authenticate(self, token: str, client: str | None) -> KeyRecord | None:
         outcome = await self.keys.verify(token)
-        if outcome.ok:
-            self.audit.record("auth_success", key=outcome.record, path="/ws")
+        if outcome.record is not None:  # the socket was accepted (101) before its credentials were checked
+            if len(self._key_names) >= 10_000:
+                self._key_names.clear()
+            self._key_names[outcome.record.id] = outcome.record.name
+            self.audit.record(
+                "auth_success",
+                key=outcome.record,
+                client_address=client,
+                method=WS_METHOD,
+                path=WS_PATH,
+                status_code=101,
+            )
         else:
             self.audit.record(
                 "auth_failure",
                 key_id=outcome.key_id,
                 key_name=outcome.key_name,
-                path="/ws",
+                client_address=client,
+                method=WS_METHOD,
+                path=WS_PATH,
                 status_code=401,
+                error=UNAUTHORIZED.get(outcome.reason, "Missing or invalid API key"),
                 details={"reason": outcome.reason},
             )
         return outcome.record
@@ -167,13 +197,28 @@ class AuthServices:
     def _auth_failed(self, client: str | None) -> None:
         decision = self.limits.auth_failed(client)
         if not decision.allowed:
-            self.audit.record("rate_limited", client_address=client, path="/ws", status_code=429)
+            self.audit.record(
+                "rate_limited",
+                client_address=client,
+                method=WS_METHOD,
+                path=WS_PATH,
+                status_code=429,
+                details={"reason": "authentication failures"},
+            )
             raise decision.error("Too many failed authentications from this address")
 
     def _rate_limit(self, key_id: str | None, client: str | None) -> None:
         decision = self.limits.hit(key_id=key_id, client_address=client)
         if not decision.allowed:
-            self.audit.record("rate_limited", key_id=key_id, client_address=client, path="/ws", status_code=429)
+            self.audit.record(
+                "rate_limited",
+                key_id=key_id,
+                key_name=self._key_names.get(key_id) if key_id else None,
+                client_address=client,
+                method=WS_METHOD,
+                path=WS_PATH,
+                status_code=429,
+            )
             raise decision.error()
 
     def _audit(self, event: str, identity: Identity, client: str | None, details: Mapping[str, Any]) -> None:
@@ -183,8 +228,9 @@ class AuthServices:
             key=key if isinstance(key, KeyRecord) else None,
             key_id=identity.key_id,
             client_address=client,
-            method="WS",
-            path="/ws",
+            method=WS_METHOD,
+            path=WS_PATH,
+            status_code=202,  # accepted: the tell runs on, its events on the socket
             details=details,
             team=details.get("toTeam"),
             from_team=details.get("fromTeam") or (EXTERNAL if details.get("toTeam") else None),

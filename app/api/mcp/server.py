@@ -28,7 +28,7 @@ import mcp_types as types
 from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.handlers import ASGIRouteHandler, asgi
-from litestar.types import Receive, Scope, Send
+from litestar.types import Message, Receive, Scope, Send
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -214,26 +214,44 @@ class McpEndpoint:
         if not (scope.get("method") == "POST" and _only_tool_calls(messages)):
             decision = services.limits.hit(key_id=key.id if key else None, client_address=address)
             facts(scope)["rate"] = decision
-            event, status = ("auth_success", 200) if decision.allowed else ("rate_limited", 429)
-            if key is not None or not decision.allowed:
-                services.audit.record(
-                    event,
-                    key=key,
-                    client_address=address,
-                    method=_method(scope),
-                    path=MCP_PATH,
-                    status_code=status,
-                    details={"via": "mcp"},
-                )
             if not decision.allowed:
+                _audit(services, "rate_limited", key, address, scope, 429)
                 await _answer(send, decision.error(), rate_headers(decision))
                 return
+            if key is not None:  # its row records the status the answer got (202 for a notification)
+                send = _after_start(send, lambda status: _audit(services, "auth_success", key, address, scope, status))
         scope[_CALLER] = Caller(authorization=authorization, client_address=address)  # type: ignore[literal-required]
         manager = self.manager if _streams(messages) else self.plain
         if manager is None:
             await _answer(send, IrisError("The MCP endpoint is not running (the server is starting or stopping)"))
             return
         await manager.handle_request(cast(Any, scope), _replay(body, receive), cast(Any, send))
+
+
+def _audit(
+    services: AuthServices, event: str, key: KeyRecord | None, address: str | None, scope: Any, status: int
+) -> None:
+    """The audit row of one MCP request."""
+    services.audit.record(
+        event,
+        key=key,
+        client_address=address,
+        method=_method(scope),
+        path=MCP_PATH,
+        status_code=status,
+        details={"via": "mcp"},
+    )
+
+
+def _after_start(send: Send, started: Callable[[int], None]) -> Send:
+    """`send`, calling `started` with the status once the answer's head goes out."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            started(int(message["status"]))
+        await send(message)
+
+    return sending
 
 
 def _method(scope: Any) -> str | None:

@@ -6,6 +6,9 @@
   `auth_failure` rows (an `AuditLog` observer), which every refusal of the HTTP guard and the streams writes.
 - `iris_processes{state}`, `iris_queued_tells{team}` and `iris_stream_subscribers{kind}`: read from the engine and
   the stream layer at scrape time (a custom collector), never kept in step by hand.
+- `iris_stream_delivery_seconds` (each live event to each subscriber) and `iris_stream_fanout_seconds` (each live
+  event to its last subscriber): from an event's publication to the end of the socket write that carried it,
+  histograms the stream layer keeps (`app/api/streams/delivery.py`) and the collector reads at scrape time.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from app.api.streams.layer import STREAM_KINDS
@@ -49,6 +52,20 @@ PROCESS_STATES = ("spawning", "idle", "processing", "terminating")
 AUTH_FAILURE_REASONS = frozenset({"missing", "malformed", "unknown", "revoked", "expired"})
 
 
+_DELIVERY_HISTOGRAMS = (
+    (
+        "iris_stream_delivery_seconds",
+        "Time from a live event's publication to the end of a subscriber's socket write of it, per subscriber.",
+        "per_subscriber",
+    ),
+    (
+        "iris_stream_fanout_seconds",
+        "Time from a live event's publication to the end of its last local subscriber's socket write of it.",
+        "fanout",
+    ),
+)
+
+
 class _LiveCollector(Collector):
     """The gauges, read from the bound engine and stream layer on every scrape."""
 
@@ -64,7 +81,19 @@ class _LiveCollector(Collector):
 
     def describe(self) -> Iterable[Metric]:
         """The families, without samples (registering needs no engine)."""
-        return self._families()
+        return (*self._families(), *self._delivery(None))
+
+    @staticmethod
+    def _delivery(streams: StreamLayer | None) -> tuple[HistogramMetricFamily, HistogramMetricFamily]:
+        """The stream layer's delivery histograms (empty without a stream layer)."""
+        families = []
+        for name, documentation, attribute in _DELIVERY_HISTOGRAMS:
+            family = HistogramMetricFamily(name, documentation)
+            if streams is not None:
+                histogram = getattr(streams.delivery, attribute)
+                family.add_metric([], histogram.cumulative(), histogram.sum)
+            families.append(family)
+        return families[0], families[1]
 
     def collect(self) -> Iterable[Metric]:
         """The families with their current values (none before the app has started)."""
@@ -86,7 +115,7 @@ class _LiveCollector(Collector):
         kinds = streams.subscribers_by_kind() if streams is not None else {}
         for kind in STREAM_KINDS:
             subscribers.add_metric([kind], kinds.get(kind, 0))
-        return processes, queued, subscribers
+        return (processes, queued, subscribers, *self._delivery(streams))
 
 
 class IrisMetrics:

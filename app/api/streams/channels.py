@@ -9,6 +9,11 @@
 - The bus holds one channels subscription per channel that some local client wants (made on the first
   client, dropped after the last) and hands every event it receives to those clients, without waiting:
   each client has its own bounded queue (see `clients.py`).
+- On the memory backend (one instance, nobody else to tell) the bus hands each event to its local clients as
+  the engine publishes it, instead of through the backend's queue and delivery task: publication to every
+  subscriber's queue is one synchronous step, however many subscribers there are.
+- Each live event handed to the clients carries its publication instant, for the delivery histograms
+  (`delivery.py`): taken as the engine published it, or as it arrived when another instance did.
 - Replay never comes from the channels backend (the memory backend keeps no history once the last subscriber
   leaves): it comes from the engine's retained events (`EventHub.replay`), in the same wire form.
 """
@@ -27,6 +32,7 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.subscriber import Subscriber as ChannelSubscription
 
 from app.api import models as m
+from app.api.streams.delivery import clock
 from app.api.streams.redis_backend import ChannelsHealth, ReconnectingRedisBackend
 from app.api.streams.schemas import TERMINAL_EVENTS, WireEvent, decode_frame, map_event
 from app.api.streams.visibility import HEALTH_EVENT, pair_loads
@@ -104,6 +110,7 @@ def channels_plugin(config: ChannelsConfig, bus: Bus) -> ChannelsPlugin:
         subscriber_class=_Relay,
     )
     bus.plugin = plugin
+    bus.direct = isinstance(plugin._backend, MemoryChannelsBackend)
     return plugin
 
 
@@ -133,6 +140,9 @@ class Bus:
 
     def __init__(self, memo_size: int = 4096) -> None:
         self.plugin: ChannelsPlugin | None = None
+        self.direct = False
+        """Whether this instance is the only one (the memory backend): its events go straight to its clients
+        as they are published, without a round trip through the backend's queue and delivery task."""
         self.engine: Engine | None = None
         self._live = False
         self._clients: dict[str, set[Subscriber]] = {}
@@ -144,6 +154,9 @@ class Bus:
         self._memo = _Lru(memo_size)
         self._queued = _Lru(memo_size // 4)
         self._terminals = _Lru(memo_size // 4)
+        # When each frame bound for a channel with local clients was published, until it comes back from the
+        # backend (`WireEvent.born`, for the delivery histograms).
+        self._born = _Lru(memo_size // 4)
         self.published = 0
         self.received = 0
 
@@ -162,6 +175,7 @@ class Bus:
             self.engine.events.sinks.remove(self._sink)
 
     def _sink(self, event: Event) -> None:
+        born = clock()
         wire = map_event(event, utcnow())
         if event.channel == SYSTEM and event.name == HEALTH_EVENT and self.engine is not None:
             wire.loads = pair_loads(self.engine)
@@ -172,9 +186,19 @@ class Bus:
                     self._queued.put(wire.request_id, event.seq)
                 elif wire.name in TERMINAL_EVENTS:
                     self._terminals.put(wire.request_id, wire)
-        if self._live and self.plugin is not None:
-            self.plugin.publish(wire.frame(), BUS_PREFIX + event.channel)
-            self.published += 1
+        if not self._live or self.plugin is None:
+            return
+        self.published += 1
+        if self.direct:
+            if event.channel in self._clients:
+                # the live copy carries the delivery bookkeeping; the remembered one stays for replays
+                live = WireEvent(wire.channel, wire.name, wire.seq, wire.request_id, wire.body, wire.caller, wire.loads)
+                self._deliver(live, born)
+            return
+        frame = wire.frame()
+        if event.channel in self._relays:
+            self._born.put(frame, born)
+        self.plugin.publish(frame, BUS_PREFIX + event.channel)
 
     def wire(self, event: Event) -> WireEvent:
         """The wire form of a retained engine event (the one published, while remembered)."""
@@ -215,7 +239,13 @@ class Bus:
             wire = None
         if wire is None:
             return
+        born = self._born.pop(frame, None)
+        self._deliver(wire, born if isinstance(born, float) else clock())
+
+    def _deliver(self, wire: WireEvent, born: float) -> None:
+        """Hand one live event (published at `born`) to every local client of its channel, without waiting."""
         self.received += 1
+        wire.born = born
         for client in tuple(self._clients.get(wire.channel, ())):
             try:
                 client.offer(wire)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from app.api.auth.access import Identity
 from app.api.streams.channels import Bus
+from app.api.streams.delivery import DeliveryTimes
 from app.api.streams.schemas import (
     SESSION_PREFIX,
     TELL_STREAM_EVENTS,
@@ -105,6 +106,10 @@ class StreamClient:
         self._channels: set[str] = set()
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self.delivery: DeliveryTimes | None = None
+        """Where the writer's socket writes of live events are timed (`written`)."""
+        self._writing: list[WireEvent] | None = None
+        self._settled = False
 
     # delivery
 
@@ -181,11 +186,32 @@ class StreamClient:
         if len(self._queue) >= self.maxsize:
             self._overflow()
             return
+        if wire.born is not None:
+            wire.waiting += 1
         self._queue.append(wire)
         self._ready.set()
 
+    def written(self, batch: list[WireEvent]) -> None:
+        """The writer has just written `batch`, the last one `batches` gave it, to the socket (for the delivery
+        histograms; a batch given up on by `_settle` is not counted again)."""
+        if self._writing is batch:
+            self._writing = None
+            if self.delivery is not None:
+                self.delivery.written(batch)
+
+    def _settle(self) -> None:
+        """This client will write no more live events: what it has queued or is writing counts for nobody's
+        delivery time (a stalled writer holds back no event's last write)."""
+        if self.delivery is not None and not self._settled:
+            self.delivery.discarded(self._queue)
+            if self._writing is not None:
+                self.delivery.discarded(self._writing)
+        self._settled = True
+        self._writing = None
+
     def _overflow(self) -> None:
         self.dropped = True
+        self._settle()
         self._queue.clear()
         self._queue.append(control_event("reset", {"reason": "slow_subscriber"}))
         self._ready.set()
@@ -222,7 +248,7 @@ class StreamClient:
                 yield []
                 continue
             if self._queue:
-                items = list(self._queue)
+                items = self._writing = list(self._queue)
                 self._queue.clear()
                 yield items
                 continue
@@ -388,6 +414,7 @@ class StreamClient:
         if self.closed:
             return
         self.ended = reason
+        self._settle()
         self._queue.clear()
         self._beat_due = False
         if final is not None:
@@ -399,6 +426,7 @@ class StreamClient:
         if self.closed:
             return
         self.closed = True
+        self._settle()
         if not self.dropped:
             self._leave_all()
         self._sessions.clear()

@@ -19,6 +19,7 @@ from app.api import models as m
 from app.api.auth.access import Identity, StreamAccess
 from app.api.streams.channels import Bus, channels_plugin, channels_status
 from app.api.streams.clients import StreamClient
+from app.api.streams.delivery import DeliveryTimes
 from app.api.streams.revocation import EndReason, KeyWatch, StoreChanges
 from app.api.streams.schemas import control_event
 from app.config import IrisConfig
@@ -72,6 +73,8 @@ class StreamLayer:
         """Subscribers dropped for falling behind, since start."""
         self.ended = 0
         """Streams ended because their key was revoked or expired, since start."""
+        self.delivery = DeliveryTimes()
+        """How long live events took to reach the subscribers' sockets, since start (`delivery.py`)."""
         self._ticker: asyncio.Task[None] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._keys: KeyWatch | None = None
@@ -108,6 +111,7 @@ class StreamLayer:
         client.identity = identity
         client.holder = holder
         client.kind = kind
+        client.delivery = self.delivery
         self._clients.add(client)
         return client
 

@@ -24,8 +24,9 @@ from app.api.streams.clients import StreamClient, TellWatch
 from app.api.streams.schemas import SESSION_PREFIX, control_event
 from app.api.teams.commands import run_as_command
 from app.engine import Engine
+from app.engine.checks import unknown_team
 from app.engine.events import SYSTEM, team_channel
-from app.errors import SessionNotFoundError, TeamNotFoundError
+from app.errors import SessionNotFoundError
 
 __all__ = [
     "SESSION_PERMISSION",
@@ -63,7 +64,7 @@ def check_team(engine: Engine, identity: Identity, team: str) -> str:
     permission = subscription("team")
     require(identity, permission)
     if engine.config.team(team) is None:
-        raise TeamNotFoundError(f"Team {team!r} is not configured", {"team": team})
+        raise unknown_team(engine.config, team, visible=lambda name: identity.allows(permission, name))
     require(identity, permission, team)
     return team_channel(team)
 

@@ -130,7 +130,21 @@ def utc_iso(at: datetime.datetime | None = None) -> str:
 class WireEvent:
     """One event as it goes out: its routing fields and its encoded envelope (and SSE and text forms, lazily)."""
 
-    __slots__ = ("_sse", "_text", "body", "caller", "channel", "loads", "name", "request_id", "seq", "views")
+    __slots__ = (
+        "_sse",
+        "_text",
+        "body",
+        "born",
+        "caller",
+        "channel",
+        "last_write",
+        "loads",
+        "name",
+        "request_id",
+        "seq",
+        "views",
+        "waiting",
+    )
 
     def __init__(
         self,
@@ -153,6 +167,12 @@ class WireEvent:
         """A `health:check`'s counts per pair, where they are known."""
         self.views: dict[Any, WireEvent | None] | None = None
         """Forms of this event for team-scoped subscribers, made once each (`visibility.py`)."""
+        self.born: float | None = None
+        """When a live event was published (`delivery.clock`), set as the bus receives it; None otherwise."""
+        self.waiting = 0
+        """Local subscribers that queued this live event and have not written it yet (`delivery.py`)."""
+        self.last_write: float | None = None
+        """When the latest subscriber's write of this live event ended."""
         self._sse: bytes | None = None
         self._text: str | None = None
 

@@ -27,7 +27,7 @@ from app.api.routing import operation
 from app.api.streams.clients import StreamClient
 from app.api.streams.layer import StreamLayer
 from app.api.streams.rooms import SESSION_PERMISSION, check_session, check_system, check_team, start_tell
-from app.api.streams.schemas import TERMINAL_EVENTS, heartbeat
+from app.api.streams.schemas import TERMINAL_EVENTS, WireEvent, heartbeat
 from app.errors import ValidationError
 
 __all__ = ["SSE_HEADERS", "StreamsController"]
@@ -64,11 +64,20 @@ def _resume_point(last_event_id: str | None, session: uuid.UUID | None) -> int |
     return int(match.group(2))
 
 
+def _joined(batch: list[WireEvent]) -> bytes:
+    """A batch of events as one chunk (each event's SSE form is encoded once, shared by every subscriber)."""
+    return batch[0].sse if len(batch) == 1 else b"".join([wire.sse for wire in batch])
+
+
 async def _events(layer: StreamLayer, client: StreamClient) -> AsyncIterator[bytes]:
     try:
         yield _OPENING
         async for batch in client.batches():
-            yield b"".join(wire.sse for wire in batch) if batch else heartbeat().sse
+            if not batch:
+                yield heartbeat().sse
+                continue
+            yield _joined(batch)
+            client.written(batch)  # resumed once the server has written the chunk
     finally:
         layer.release(client)
 
@@ -79,7 +88,8 @@ async def _tell_events(layer: StreamLayer, client: StreamClient, request_id: str
             if not batch:
                 yield _KEEP_ALIVE
                 continue
-            yield b"".join(wire.sse for wire in batch)
+            yield _joined(batch)
+            client.written(batch)
             if any(wire.request_id == request_id and wire.name in TERMINAL_EVENTS for wire in batch):
                 return
     finally:

@@ -141,6 +141,7 @@ class _Connection:
         async for batch in client.batches():
             for wire in batch:
                 await self.socket.send_text(wire.text)
+            client.written(batch)
         if client.dropped:
             await self.socket.close(CLOSE_SLOW, "too slow: events were dropped (see the reset event)")
         elif client.ended is not None:

@@ -74,7 +74,10 @@ def sync_detailed(
     duration (`iris_tell_duration_seconds`, a histogram by team), live
     processes by state (`iris_processes`), tells waiting in session
     queues by team (`iris_queued_tells`), open streams by kind
-    (`iris_stream_subscribers`: websocket, sse, tell_stream), refusals of
+    (`iris_stream_subscribers`: websocket, sse, tell_stream), the time
+    from a live event's publication to the end of each subscriber's
+    socket write of it (`iris_stream_delivery_seconds`, a histogram) and
+    to the last subscriber's (`iris_stream_fanout_seconds`), refusals of
     the rate limits (`iris_rate_limited_total`) and failed
     authentications by reason (`iris_auth_failures_total`), plus the
     server process's own (`process_*`, `python_*`). Counters count from
@@ -114,7 +117,10 @@ def sync(
     duration (`iris_tell_duration_seconds`, a histogram by team), live
     processes by state (`iris_processes`), tells waiting in session
     queues by team (`iris_queued_tells`), open streams by kind
-    (`iris_stream_subscribers`: websocket, sse, tell_stream), refusals of
+    (`iris_stream_subscribers`: websocket, sse, tell_stream), the time
+    from a live event's publication to the end of each subscriber's
+    socket write of it (`iris_stream_delivery_seconds`, a histogram) and
+    to the last subscriber's (`iris_stream_fanout_seconds`), refusals of
     the rate limits (`iris_rate_limited_total`) and failed
     authentications by reason (`iris_auth_failures_total`), plus the
     server process's own (`process_*`, `python_*`). Counters count from
@@ -150,7 +156,10 @@ async def asyncio_detailed(
     duration (`iris_tell_duration_seconds`, a histogram by team), live
     processes by state (`iris_processes`), tells waiting in session
     queues by team (`iris_queued_tells`), open streams by kind
-    (`iris_stream_subscribers`: websocket, sse, tell_stream), refusals of
+    (`iris_stream_subscribers`: websocket, sse, tell_stream), the time
+    from a live event's publication to the end of each subscriber's
+    socket write of it (`iris_stream_delivery_seconds`, a histogram) and
+    to the last subscriber's (`iris_stream_fanout_seconds`), refusals of
     the rate limits (`iris_rate_limited_total`) and failed
     authentications by reason (`iris_auth_failures_total`), plus the
     server process's own (`process_*`, `python_*`). Counters count from
@@ -188,7 +197,10 @@ async def asyncio(
     duration (`iris_tell_duration_seconds`, a histogram by team), live
     processes by state (`iris_processes`), tells waiting in session
     queues by team (`iris_queued_tells`), open streams by kind
-    (`iris_stream_subscribers`: websocket, sse, tell_stream), refusals of
+    (`iris_stream_subscribers`: websocket, sse, tell_stream), the time
+    from a live event's publication to the end of each subscriber's
+    socket write of it (`iris_stream_delivery_seconds`, a histogram) and
+    to the last subscriber's (`iris_stream_fanout_seconds`), refusals of
     the rate limits (`iris_rate_limited_total`) and failed
     authentications by reason (`iris_auth_failures_total`), plus the
     server process's own (`process_*`, `python_*`). Counters count from
