@@ -11,9 +11,10 @@ default:
 setup:
     @{{bin}}/python -c "import app, claude_agent_sdk, litestar; print('Iris', app.__version__, 'is set up')"
 
-# Start the server on a config file (host and port from its api section).
-serve config="config.example.yaml":
-    {{bin}}/python -m app serve --config {{config}}
+# Start the server on config.example.yaml, or --config PATH; --host, --port (0: a free one); --help.
+[positional-arguments]
+serve *args:
+    exec {{bin}}/python -m app serve --config config.example.yaml "$@"
 
 # The whole test suite: lint, type checks, import layers, generated-code drift, then pytest.
 test *args: lint check-gen
@@ -40,9 +41,16 @@ gen:
 check-gen:
     {{bin}}/python scripts/gen.py --check
 
-# Benchmarks: Iris against driving the SDK directly, in one run.
-bench:
-    {{bin}}/python bench/engine.py
+# Benchmarks: Iris over REST and MCP against driving the SDK directly (latency, CPU, wake, memory), in one run.
+bench: bench-wire
+
+# The wire benchmark: the same tells through the bare SDK, Iris's REST API and /mcp; wakes; RSS per session.
+bench-wire tells="60" wakes="20" sessions="20":
+    {{bin}}/python bench/wire.py --tells {{tells}} --wakes {{wakes}} --sessions {{sessions}}
+
+# The engine in-process (no HTTP) against the SDK, and 8 teams x 20 tells concurrent vs sequential.
+bench-engine tells="60" wakes="5":
+    {{bin}}/python bench/engine.py --tells {{tells}} --wakes {{wakes}}
 
 # MCP: send_message over /mcp vs a REST tell (p50 ratio), and alpha -> beta through Claude Code vs two REST tells.
 bench-mcp tells="60" chains="10":
@@ -52,9 +60,10 @@ bench-mcp tells="60" chains="10":
 soak clients="50" seconds="120":
     {{bin}}/python bench/soak.py --clients {{clients}} --seconds {{seconds}}
 
-# A local demo: the server on the example config, its teams answered by a local model stand-in.
-demo:
-    {{bin}}/python -m app demo
+# A local demo: the example config in a temporary IRIS_HOME, teams answered by a model stand-in; prints a key.
+[positional-arguments]
+demo *args:
+    exec {{bin}}/python -m app demo "$@"
 
 # A longer schemathesis run against the app in-process (every phase; more examples and stateful steps).
 fuzz examples="150" steps="20" scenarios="40":

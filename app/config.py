@@ -81,6 +81,16 @@ class RateLimitConfig(_Section):
     max_requests: Annotated[int, msgspec.Meta(ge=1)] = 100
 
 
+AuthSuccessAudit = Literal["all", "first-per-key-per-minute", "none"]
+
+
+class AuditConfig(_Section):
+    """What the audit log keeps of routine events."""
+
+    auth_success: AuthSuccessAudit = "first-per-key-per-minute"
+    """`auth_success` rows: every one, the first of each key in any minute, or none (refusals are always kept)."""
+
+
 class MetricsConfig(_Section):
     """`GET /metrics`, the Prometheus text format."""
 
@@ -114,6 +124,7 @@ class ApiConfig(_Section):
     """Concurrent WebSocket, SSE and streamed-tell streams per key (per client address when auth is off)."""
     cors: CorsConfig = msgspec.field(default_factory=CorsConfig)
     rate_limit: RateLimitConfig = msgspec.field(default_factory=RateLimitConfig)
+    audit: AuditConfig = msgspec.field(default_factory=AuditConfig)
     metrics: MetricsConfig = msgspec.field(default_factory=MetricsConfig)
     tls: TlsConfig | None = None
 

@@ -10,8 +10,11 @@ import yaml
 
 __all__ = ["SPEC_PATH", "read_spec", "spec_document"]
 
-SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi" / "iris.yaml"
-"""The contract, `openapi/iris.yaml` at the repository root."""
+_PACKAGED = Path(__file__).resolve().with_name("iris.yaml")
+"""Where an installed wheel carries the contract (the build copies `openapi/iris.yaml` there)."""
+
+SPEC_PATH = _PACKAGED if _PACKAGED.is_file() else _PACKAGED.parents[1] / "openapi" / "iris.yaml"
+"""The contract: `openapi/iris.yaml` at the repository root, or its copy inside an installed wheel."""
 
 
 def read_spec(path: str | Path = SPEC_PATH) -> dict[str, Any]:

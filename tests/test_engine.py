@@ -88,7 +88,7 @@ async def test_bad_input_is_rejected(engine: Engine) -> None:
         await engine.tell("nobody", "hi")
     with pytest.raises(TeamNotFoundError) as error:
         await engine.tell("alpha", "hi", from_team="stranger")
-    assert error.value.details == {"fromTeam": "stranger"}
+    assert error.value.details == {"fromTeam": "stranger", "configuredTeams": ["alpha", "beta"]}
     for message in ("", "a\x00b", "x" * (1024 * 1024 + 1)):
         with pytest.raises(ValidationError):
             await engine.tell("alpha", message)
@@ -355,7 +355,7 @@ async def test_wake_all_status_teams_report_cache(engine: Engine) -> None:
         await engine.tell("alpha", f"note {i}")
     page = await engine.report("alpha", limit=2)
     assert [history(t.response) for t in page.tells] == [5, 3] and page.next_cursor
-    assert page.tells[0].messages and any(m["type"] == "result" for m in page.tells[0].messages)
+    assert page.tells[0].messages and any(m.data["type"] == "result" for m in page.tells[0].messages)
     rest = await engine.read_cache(page.session.session_id, limit=2, cursor=page.next_cursor)
     assert [history(t.response) for t in rest.tells] == [1] and rest.next_cursor is None
     assert await engine.clear_cache(page.session.session_id) == 3

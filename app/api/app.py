@@ -143,6 +143,6 @@ def create_app(config: IrisConfig | None = None, *, guards: Sequence[Guard] | No
             *streams_plugins(config, auth.stream_access(), guards=guards),
             MetricsPlugin(config.api.metrics, guards),  # after the streams: it reads their subscriber counts
             IrisCLIPlugin(commands=[mcp_commands]),  # `litestar iris mcp ...`
-            ServePlugin(),  # `litestar run`: the checks and HTTP protocol of `python -m app serve`
+            ServePlugin(config),  # `litestar run`: the checks, HTTP protocol and address of `python -m app serve`
         ],
     )

@@ -256,7 +256,9 @@ class ClaudeMessage(Struct):
             description="Claude Code's message type (system, assistant, user, result, stream_event, ...)."
         ),
     ]
-    timestamp: datetime
+    timestamp: Annotated[
+        datetime, Meta(description="When Iris received the message from Claude Code.")
+    ]
     data: Annotated[
         dict[str, Any], Meta(description="The message as Claude Code emitted it.")
     ]
@@ -982,7 +984,7 @@ TeamName: TypeAlias = Annotated[
     str,
     Meta(
         description="A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with\n`.` or `-`. As a caller (`fromTeam`, `from`), `external` names the\nreserved caller for non-team clients.\n",
-        examples=["backend"],
+        examples=["alpha"],
         max_length=64,
         min_length=1,
         pattern="^[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}$",

@@ -5,8 +5,10 @@
 oversized head costs neither memory nor event-loop time and is answered 431 before any authentication. It also
 answers malformed requests (a bad request line, a bad header, invalid chunked encoding) and refused WebSocket
 handshakes (`IrisWebSocketProtocol`) in the contract's error shape instead of uvicorn's plain text.
-`python -m app serve` runs uvicorn with it; for `litestar run`, `ServePlugin` applies the same checks and puts
-the protocol in place (see `ServePlugin.server_lifespan`). When the server begins a graceful stop, the protocol
+`python -m app serve` runs uvicorn with it (`IrisServer`, on a socket bound before the app starts: `listen_socket`),
+and says where things are once it listens (`where_lines`); for `litestar run`, `ServePlugin` applies the same
+checks, puts the protocol in place (see `ServePlugin.server_lifespan`) and makes the config's `api.host` and
+`api.port` that command's defaults. When the server begins a graceful stop, the protocol
 stops the engine at once (`Engine.begin_shutdown`), so a caller waiting on a tell gets its answer instead of
 holding the stop until uvicorn gives up on its connection.
 """
@@ -15,14 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import ipaddress
 import os
+import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import click
 import httptools
+import uvicorn
 from litestar import Litestar
 from litestar.plugins import CLIPlugin
 from uvicorn.config import HTTP_PROTOCOLS
@@ -36,7 +42,7 @@ from websockets.http11 import Response as WebSocketResponse
 from app.api.errors import error_body, error_name
 from app.api.hardening import SECURITY_HEADERS
 from app.api.models import ErrorName
-from app.config import ApiConfig, IrisConfig
+from app.config import ApiConfig, IrisConfig, iris_home
 from app.engine import Engine
 from app.engine.instance import server_running
 from app.errors import ConfigurationError
@@ -44,11 +50,15 @@ from app.errors import ConfigurationError
 __all__ = [
     "PROTOCOL_PATH",
     "IrisHttpProtocol",
+    "IrisServer",
     "IrisWebSocketProtocol",
     "ServePlugin",
+    "base_url",
     "check_serving",
     "is_loopback",
+    "listen_socket",
     "serving_problem",
+    "where_lines",
 ]
 
 PROTOCOL_PATH = f"{__name__}:IrisHttpProtocol"
@@ -88,6 +98,68 @@ def check_serving(config: IrisConfig, host: str | None, *, command: bool = True)
     problem = serving_problem(config, host, command=command)
     if problem:
         raise ConfigurationError(problem, {"key": "api.requireAuth" if "requireAuth" in problem else "api.enabled"})
+
+
+# ----------------------------------------------------------------------------- where it listens
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to `host:port` (port 0: a free one), for uvicorn to listen on; OSError with a one-line
+    reason when it cannot be bound (the port in use, an address this machine does not have)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as error:
+        raise OSError(error.errno, f"cannot listen on {host}: the host is not known ({error.strerror})") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            reason = (
+                f"port {port} on {host} is already in use (another server?): stop it, "
+                "or choose another port with --port (--port 0 picks a free one)"
+            )
+        else:
+            reason = f"cannot listen on {host} port {port}: {error.strerror or error}"
+        raise OSError(error.errno, reason) from None
+    return sock  # not inheritable: a Claude Code process outliving a killed server must not hold the port
+
+
+def base_url(api: ApiConfig) -> str:
+    """The server's address as a client writes it (`http://127.0.0.1:1615`)."""
+    host = f"[{api.host}]" if ":" in api.host else api.host
+    return f"{'https' if api.tls else 'http'}://{host}:{api.port}"
+
+
+def where_lines(config: IrisConfig) -> list[str]:
+    """Where things are, as the server logs them once it listens: its URLs, the config file, IRIS_HOME, the teams."""
+    url = base_url(config.api)
+    teams = ", ".join(config.teams)
+    return [
+        f"Iris is listening on {url}",
+        f"  API:        {url}/api",
+        f"  Swagger UI: {url}/schema/swagger",
+        f"  MCP:        {url}/mcp",
+        f"  config:     {Path(config.source).resolve() if config.source else '(none)'}",
+        f"  IRIS_HOME:  {iris_home()}",
+        f"  teams:      {len(config.teams)}" + (f" ({teams})" if teams else ""),
+    ]
+
+
+class IrisServer(uvicorn.Server):
+    """uvicorn's server, calling `on_listening` once it accepts connections (after the app's startup)."""
+
+    def __init__(self, config: UvicornConfig, on_listening: Callable[[], None] | None = None) -> None:
+        super().__init__(config)
+        self.on_listening = on_listening
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start the app, listen, then call `on_listening`."""
+        await super().startup(sockets)
+        if self.started and not self.should_exit and self.on_listening is not None:
+            self.on_listening()
 
 
 # ----------------------------------------------------------------------------- the HTTP protocol
@@ -299,13 +371,30 @@ class IrisHttpProtocol(HttpToolsProtocol):
 
 
 class ServePlugin(CLIPlugin):
-    """`litestar run` serves Iris as `python -m app serve` does: the same checks, the same HTTP protocol."""
+    """`litestar run` serves Iris as `python -m app serve` does: the same checks, the same HTTP protocol, and the
+    config's `api.host` and `api.port` unless `--host`/`--port` (or `LITESTAR_HOST`/`LITESTAR_PORT`) say otherwise."""
 
-    __slots__ = ()
+    __slots__ = ("config",)
+
+    def __init__(self, config: IrisConfig | None = None) -> None:
+        self.config = config
 
     def on_cli_init(self, cli: click.Group) -> None:
-        """No commands of its own (`litestar iris` is `IrisCLIPlugin`'s)."""
-        return None
+        """No commands of its own (`litestar iris` is `IrisCLIPlugin`'s). `litestar run`'s `--host` and `--port`
+        default to the config's `api.host` and `api.port`, and its worker count (`--wc`, also `--workers`) takes any
+        number, so that more than one is refused with Iris's reason rather than a range error."""
+        run = cli.commands.get("run")
+        if run is None:
+            return
+        defaults = {"host": self.config.api.host, "port": self.config.api.port} if self.config is not None else {}
+        for param in run.params:
+            if param.name in defaults:
+                param.default = defaults[param.name]
+            elif param.name == "wc" and isinstance(param, click.Option):
+                if "--workers" not in param.opts:
+                    param.opts.append("--workers")
+                param.type = click.IntRange(min=1)
+                param.help = "HTTP workers: Iris serves with one (its Claude Code processes live in it)"
 
     @contextlib.contextmanager
     def server_lifespan(self, app: Litestar) -> Iterator[None]:
@@ -318,7 +407,7 @@ class ServePlugin(CLIPlugin):
         if (params.get("wc") or 1) > 1:
             raise click.ClickException(
                 "Iris runs in one process per config (its Claude Code processes live in it): "
-                "drop --web-concurrency, or use `python -m app serve`"
+                "drop --workers/--web-concurrency, or use `python -m app serve`"
             )
         config = app.state.config
         if context is None:

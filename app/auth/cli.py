@@ -14,16 +14,27 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+import litestar.cli  # noqa: F401  (Litestar's rich-click settings: the same help and error style as `litestar`)
 import msgspec
+from rich_click import RichCommand, RichGroup
 
 from app.auth.audit import AUDIT_EVENTS, AuditLog, AuditRecord
-from app.auth.keys import ADMIN, ENVS, PERMISSIONS, ROLES, KeyRecord
+from app.auth.keys import ADMIN, ENVS, KEY_ID_PATTERN, KEY_ID_PREFIX, PERMISSIONS, ROLES, KeyRecord
 from app.auth.store import KeyStore
 from app.clock import utcnow
 from app.config import ApiConfig, find_config_file, iris_home, load_config
-from app.errors import IrisError
+from app.errors import IrisError, NotFoundError
 
-__all__ = ["IrisCLIPlugin", "Stores", "iris", "load_stores", "resolve_config_path", "scoped_admin_warning"]
+__all__ = [
+    "IrisCLIPlugin",
+    "Stores",
+    "fail",
+    "iris",
+    "load_stores",
+    "resolve_config_path",
+    "run_async",
+    "scoped_admin_warning",
+]
 
 T = TypeVar("T")
 
@@ -71,58 +82,46 @@ def load_stores(explicit: str | None = None, env: Mapping[str, str] | None = Non
 # ----------------------------------------------------------------------------- errors
 
 
-def _fail(message: str) -> NoReturn:
+def fail(message: str) -> NoReturn:
     """Print one line on stderr and exit with status 1."""
     line = " ".join(message.split())
     click.echo(f"error: {line}", err=True)
     raise click.exceptions.Exit(1)
 
 
-class _OneLineParse(click.Command):
-    """A command whose usage errors are one line and exit status 1."""
+class _Group(RichGroup):
+    """A group in Litestar's rich style (usage errors: rich, status 2); no subcommand shows the help, status 0."""
+
+    command_class = RichCommand
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Parse, turning a usage error into one line and status 1."""
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            _fail(error.format_message())
-
-
-class _Group(click.Group):
-    """A group whose usage errors are one line and exit status 1; no subcommand shows the help."""
-
-    command_class = _OneLineParse
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Parse (no arguments: the help, status 0), turning a usage error into one line and status 1."""
+        """Parse; no arguments at all: the help on stdout and status 0."""
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
             click.echo(ctx.get_help())
             ctx.exit(0)
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            _fail(error.format_message())
+        return super().parse_args(ctx, args)
 
 
 class _IrisGroup(_Group):
-    """The top group: every failure below it (usage, store, config, anything) becomes one line and status 1."""
+    """The top group: a usage error is Litestar's (status 2); any other failure (store, config, anything) is one
+    line on stderr and status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the subcommand; any failure is one line on stderr and status 1, never a traceback."""
+        """Run the subcommand; a failure is one line on stderr and status 1, never a traceback."""
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.UsageError):
             raise
         except click.ClickException as error:
-            _fail(error.format_message())
+            fail(error.format_message())
         except IrisError as error:
-            _fail(error.message)
+            fail(error.message)
         except Exception as error:
-            _fail(f"{type(error).__name__}: {error}")
+            fail(f"{type(error).__name__}: {error}")
 
 
-def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a command's coroutine to its end."""
     # Litestar's CLI configures logging at INFO; the migration check's chatter is not the command's output.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     return asyncio.run(factory())
@@ -232,16 +231,16 @@ def generate(
 ) -> None:
     """Create a key for NAME (--role or --permissions; neither: viewer). The key is printed once."""
     if role is not None and permissions is not None:
-        _fail("give --role or --permissions, not both")
+        raise click.UsageError("give --role or --permissions, not both")
     stores = _stores()
     scope = _split(teams)
     if teams is not None and not scope:
-        _fail("--teams: expected at least one team name")
+        raise click.BadParameter("expected at least one team name", param_hint="'--teams'")
     if scope is not None and stores.teams is not None:
         unknown = [t for t in scope if t not in stores.teams]
         if unknown:
             configured = ", ".join(stores.teams) or "none"
-            _fail(f"--teams: {unknown[0]} is not a configured team (configured: {configured})")
+            fail(f"--teams: {unknown[0]} is not a configured team (configured: {configured})")
 
     if scope and (role == ADMIN or ADMIN in (_split(permissions) or [])):
         click.echo(scoped_admin_warning(scope), err=True)
@@ -257,8 +256,8 @@ def generate(
                 teams=scope,
             )
 
-    created = _run(create)
-    _run(lambda: audit_key_change(stores, "key_created", created.record, {"command": "key generate"}))
+    created = run_async(create)
+    run_async(lambda: audit_key_change(stores, "key_created", created.record, {"command": "key generate"}))
     if as_json:
         click.echo(_json(created.view()))
         return
@@ -299,7 +298,7 @@ def list_command(active: bool, as_json: bool) -> None:
         async with KeyStore(stores.key_store_path) as store:
             return (await store.list_keys(active=True if active else None)).items
 
-    records = _run(read)
+    records = run_async(read)
     now = utcnow()
     if as_json:
         click.echo(_json([r.view(now) for r in records]))
@@ -331,23 +330,38 @@ def list_command(active: bool, as_json: bool) -> None:
 @click.argument("key_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the revoked key's record as JSON.")
 def revoke(key_id: str, as_json: bool) -> None:
-    """Revoke the key with public id ID (or a unique prefix of its hash); it stops working at once."""
+    """Revoke the key with public id ID (or a unique prefix of the id or of its hash); it stops working at once."""
     stores = _stores()
 
     async def run() -> Any:
         async with KeyStore(stores.key_store_path) as store:
-            return await store.revoke(key_id)
+            return await store.revoke(await _complete_id(store, key_id.strip()))
 
-    result = _run(run)
+    result = run_async(run)
     r = result.record
     if result.newly_revoked:
-        _run(lambda: audit_key_change(stores, "key_revoked", r, {"command": "key revoke"}))
+        run_async(lambda: audit_key_change(stores, "key_revoked", r, {"command": "key revoke"}))
     if as_json:
         click.echo(_json(r.view(utcnow())))
     elif result.newly_revoked:
         click.echo(f"Revoked key {r.id} ({r.name}).")
     else:
         click.echo(f"Key {r.id} ({r.name}) was already revoked at {_time(r.revoked_at)}.")
+
+
+async def _complete_id(store: KeyStore, ref: str) -> str:
+    """The whole public id a unique prefix such as `k_7Hq` stands for; anything else is returned as it is."""
+    if not ref.startswith(KEY_ID_PREFIX) or len(ref) <= len(KEY_ID_PREFIX) or KEY_ID_PATTERN.fullmatch(ref):
+        return ref
+    matches = [r for r in (await store.list_keys()).items if r.id.startswith(ref)]
+    if not matches:
+        raise NotFoundError(f"No key whose id starts with {ref}", {"keyId": ref})
+    if len(matches) > 1:
+        listed = ", ".join(f"{r.id} ({r.name})" for r in sorted(matches, key=lambda r: r.id))
+        raise NotFoundError(
+            f"Ambiguous: {len(matches)} keys' ids start with {ref}: {listed}; give more characters", {"keyId": ref}
+        )
+    return matches[0].id
 
 
 @iris.command("audit")
@@ -369,7 +383,7 @@ def audit(since: str | None, event: str | None, key_id: str | None, limit: int, 
         finally:
             await log.close()
 
-    entries = _run(read)
+    entries = run_async(read)
     if as_json:
         click.echo(_json([e.view() for e in entries]))
         return

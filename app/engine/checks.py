@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from app.config import EXTERNAL, IrisConfig, TeamConfig
 from app.errors import TeamNotFoundError, ValidationError
@@ -34,11 +35,25 @@ def check_command(config: IrisConfig, message: str) -> None:
         )
 
 
+def unknown_team(
+    config: IrisConfig, name: str, field_name: str = "team", visible: Callable[[str], bool] | None = None
+) -> TeamNotFoundError:
+    """The error for a team that is not configured: it names `field_name` and lists the configured teams (those
+    `visible` admits, for a caller who may see only some)."""
+    configured = [team for team in config.teams if visible is None or visible(team)]
+    listed = ", ".join(configured) or "none"
+    if field_name == "fromTeam":
+        text = f"fromTeam {name!r} is not a configured team (omit it, or use {EXTERNAL!r}; configured: {listed})"
+    else:
+        text = f"Team {name!r} is not configured (configured: {listed})"
+    return TeamNotFoundError(text, {field_name: name, "configuredTeams": configured})
+
+
 def known_team(config: IrisConfig, name: str, field_name: str = "team") -> TeamConfig:
     """The configured team of that name (TeamNotFoundError naming `field_name` otherwise)."""
     team = config.team(name)
     if team is None:
-        raise TeamNotFoundError(f"Team {name!r} is not configured", {field_name: name})
+        raise unknown_team(config, name, field_name)
     return team
 
 
@@ -46,10 +61,7 @@ def known_caller(config: IrisConfig, from_team: str | None) -> str:
     """The caller: `external` when none is given, else a configured team (TeamNotFoundError otherwise)."""
     caller = from_team or EXTERNAL
     if caller != EXTERNAL and caller not in config.teams:
-        raise TeamNotFoundError(
-            f"fromTeam {caller!r} is not a configured team (omit it, or use {EXTERNAL!r})",
-            {"fromTeam": caller},
-        )
+        raise unknown_team(config, caller, "fromTeam")
     return caller
 
 

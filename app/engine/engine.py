@@ -15,6 +15,7 @@ from app.config import IrisConfig
 from app.db.store import Store
 from app.engine import restart
 from app.engine.checks import allowed_command, check_command, check_message, check_timeout, known_caller, known_team
+from app.engine.credentials import teams_without_credentials
 from app.engine.events import EventHub
 from app.engine.instance import InstanceLock
 from app.engine.logs import LogBuffer, LogEntry
@@ -124,6 +125,15 @@ class Engine:
         health = self._pool.tick(lambda: self._publish.health(self._reads.health()))
         self._ticker = asyncio.create_task(health, name="iris-ticker")
         log.info("engine started with %d teams", len(self.config.teams))
+        missing = teams_without_credentials(self.config)
+        if missing:
+            log.warning(
+                "no model credentials for %s %s: their tells will fail until ANTHROPIC_API_KEY is set (in the "
+                "server's environment or a team's env) or Claude Code is logged in; ./dev demo runs the example "
+                "teams on a local model stand-in",
+                "team" if len(missing) == 1 else "teams",
+                ", ".join(missing),
+            )
 
     async def shutdown(self) -> None:
         """Cancel the running tells (reason `shutdown`), put every process to sleep, close the store, release its

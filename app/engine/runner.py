@@ -257,11 +257,20 @@ class Runner:
                     tell.partial.append(item.text)
                     self._publish.tell_chunk(tell, item.text)
                 continue
-            tell.keep(item)
-            self._publish.cache_message(tell, item.data)
+            tell.keep(item, self._publish.cache_message(tell, item.data))
             if item.result is not None:
-                tell.finish_from_result(item.result)
+                tell.finish_from_result(item.result, await self._spent_before(runtime))
+                if item.result.cost_usd is not None:
+                    runtime.spent_usd = item.result.cost_usd
                 return
+
+    async def _spent_before(self, runtime: SessionRuntime) -> float:
+        """The session's running cost before this turn: as Claude Code last reported it in this run, else the
+        session's stored total (a resumed Claude Code carries its session's cost on)."""
+        if runtime.spent_usd is None:
+            record = await self._store.get_session(runtime.session_id)
+            runtime.spent_usd = record.cost_usd if record is not None else 0.0
+        return runtime.spent_usd
 
     async def _next_message(self, process: ClaudeProcess, sid: str, stall_ms: int) -> Chunk | Said | Exited:
         """The process's next message, or `TimeoutError` after `stall_ms` of silence (the stall watchdog).

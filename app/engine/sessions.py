@@ -42,6 +42,8 @@ class SessionRuntime:
     spawn_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_used: float = field(default_factory=time.monotonic)
     last_activity: datetime.datetime | None = None
+    spent_usd: float | None = None
+    """Claude Code's running cost of the session as it last reported it (None: not yet known in this run)."""
     deleting: asyncio.Event | None = None
     """Set while the session is being deleted (the event is set once it is gone): it takes no new work."""
 

@@ -8,6 +8,7 @@ import datetime
 import enum
 import uuid
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,8 @@ class FailureKind(enum.StrEnum):
     """The tell's team left the config."""
     CLAUDE_ERROR = "claude_error"
     """Claude Code's own result was an error."""
+    NO_CREDENTIALS = "no_credentials"
+    """Claude Code had no model credentials (no API key, not logged in): the model API refused it."""
     PROCESS_EXITED = "process_exited"
     """Claude Code exited during the tell."""
     PROCESS_ERROR = "process_error"
@@ -82,6 +85,16 @@ class Failure:
     def not_started(cls, error: IrisError) -> Failure:
         """A tell no process could be had for: the engine's error, named, is its reason."""
         return cls(_NOT_STARTED.get(error.kind, FailureKind.START_FAILED), f"{error.name}: {error.message}")
+
+
+def no_credentials(team: str) -> Failure:
+    """The failure of a tell whose Claude Code had no model credentials, with how to give it some."""
+    return Failure.of(
+        FailureKind.NO_CREDENTIALS,
+        f"team {team!r} has no model credentials, so Claude Code could not reach the model: set ANTHROPIC_API_KEY "
+        "in the server's environment or in the team's env (or log Claude Code in), or run ./dev demo to try Iris "
+        "on a local model stand-in",
+    )
 
 
 def team_removed(team: str) -> Failure:
@@ -150,6 +163,16 @@ def check_chain(chain: Chain, session_id: uuid.UUID | None, from_team: str, team
         )
 
 
+@dataclass(frozen=True, slots=True)
+class KeptMessage:
+    """One raw message of a tell as kept in memory: as Claude Code emitted it, its session sequence number and
+    when Iris received it."""
+
+    data: dict[str, Any]
+    seq: int | None
+    at: datetime.datetime
+
+
 @dataclass(slots=True)
 class Usage:
     """Token counts of a tell."""
@@ -175,6 +198,30 @@ class Usage:
             number("cache_creation_input_tokens"),
         )
 
+    @classmethod
+    def total(cls, parts: Iterable[Usage]) -> Usage:
+        """The sum of several usages."""
+        total = cls()
+        for part in parts:
+            total.input_tokens += part.input_tokens
+            total.output_tokens += part.output_tokens
+            total.cache_read_input_tokens += part.cache_read_input_tokens
+            total.cache_creation_input_tokens += part.cache_creation_input_tokens
+        return total
+
+    @property
+    def tokens(self) -> int:
+        """Every token counted."""
+        return self.input_tokens + self.output_tokens + self.cache_read_input_tokens + self.cache_creation_input_tokens
+
+
+def turn_cost(total: float | None, spent_before: float) -> float | None:
+    """One turn's cost from the session's running total Claude Code reports after it (a total below what was spent
+    before means Claude Code started counting afresh: all of it is the turn's)."""
+    if total is None:
+        return None
+    return max(0.0, total - spent_before) if total >= spent_before - 1e-9 else total
+
 
 @dataclass(eq=False)
 class Tell:
@@ -196,7 +243,7 @@ class Tell:
     usage: Usage | None = None
     num_turns: int | None = None
     exit_code: int | None = None
-    messages: deque[dict[str, Any]] = field(default_factory=deque)
+    messages: deque[KeptMessage] = field(default_factory=deque)
     message_limit: int = 200
     partial: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -211,6 +258,12 @@ class Tell:
     """The tells this one waits under, root first, ending with its parent."""
     cancel_failure: Failure | None = None
     """Why it is being cancelled, when not at a caller's request (its parent tell ended)."""
+    _calls: dict[str, Usage] = field(default_factory=dict, repr=False)
+    """The usage of each model call of the turn, by message id (an interrupted turn's result reports none)."""
+    _key_source: str | None = field(default=None, repr=False)
+    """Where Claude Code took its model credentials from this turn, as its init message said."""
+    _auth_failed: bool = field(default=False, repr=False)
+    """Claude Code said the model API did not authenticate it this turn."""
 
     @property
     def link(self) -> Link:
@@ -237,18 +290,25 @@ class Tell:
             return "".join(self.partial)
         return "\n".join(self.texts)
 
-    def keep(self, said: Said) -> None:
-        """Remember a message (up to the bound) and collect its text."""
+    def keep(self, said: Said, seq: int | None = None) -> None:
+        """Remember a message (up to the bound) with its session sequence number, and collect its text."""
         if self.message_limit:
-            self.messages.append(said.data)
+            self.messages.append(KeptMessage(said.data, seq, said.at))
             if len(self.messages) > self.message_limit:
                 self.messages.popleft()
+        if said.key_source is not None:
+            self._key_source = said.key_source
+        self._auth_failed = self._auth_failed or said.auth_failed
+        if said.data.get("type") == "assistant" and isinstance(said.data.get("usage"), dict):
+            self._calls[str(said.data.get("message_id") or len(self._calls))] = Usage.from_result(said.data["usage"])
         self.texts.extend(said.texts)
 
-    def finish_from_result(self, result: Result) -> None:
-        """End the tell from Claude Code's final `result` message."""
-        self.cost_usd = result.cost_usd
-        self.usage = Usage.from_result(result.usage)
+    def finish_from_result(self, result: Result, spent_before: float = 0.0) -> None:
+        """End the tell from Claude Code's final `result` message; `spent_before` is the session's running cost
+        before this turn (Claude Code reports the session's total, not the turn's)."""
+        self.cost_usd = turn_cost(result.cost_usd, spent_before)
+        usage = Usage.from_result(result.usage)
+        self.usage = usage if usage.tokens or not self._calls else Usage.total(self._calls.values())
         self.num_turns = result.num_turns
         text = result.text if result.text is not None else "\n".join(self.texts)
         self.response = text
@@ -256,6 +316,9 @@ class Tell:
         if aborted:
             interrupted = Failure.of(FailureKind.CANCELLED, "interrupted at the caller's request")
             self.end(TellStatus.CANCELLED, self.cancel_failure or interrupted)
+        elif result.is_error and self._auth_failed and self._key_source == "none":
+            self.is_error = True
+            self.end(TellStatus.FAILED, no_credentials(self.team))
         elif result.is_error:
             self.is_error = True
             reported = text or f"Claude Code reported an error ({result.subtype})"

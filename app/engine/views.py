@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.db.models import SessionRecord, TellRecord
-from app.engine.tells import Chain, Failure, FailureKind, Tell, Usage, stored_chain
+from app.engine.tells import Chain, Failure, FailureKind, KeptMessage, Tell, Usage, stored_chain
 
 ProcessState = Literal["spawning", "idle", "processing", "terminating", "stopped"]
 
@@ -34,7 +34,7 @@ class TellView:
     usage: Usage | None
     num_turns: int | None
     exit_code: int | None
-    messages: tuple[dict[str, Any], ...] | None = None
+    messages: tuple[KeptMessage, ...] | None = None
     parent_request_id: uuid.UUID | None = None
     """The tell whose Claude Code made this one through Iris's tools, if any."""
     chain: Chain = ()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every Iris HTTP endpoint with curl (the WebSocket is in node-client.js), in a sensible order.
 #
-#   IRIS_URL=http://127.0.0.1:1615 IRIS_API_KEY=iris_sk_... IRIS_TEAM=backend ./curl-examples.sh
+#   IRIS_URL=http://127.0.0.1:1615 IRIS_API_KEY=iris_sk_... IRIS_TEAM=alpha ./curl-examples.sh
 #
 # IRIS_API_KEY needs the admin role for the key and audit endpoints at the end. Exits non-zero on
 # the first failure (curl --fail-with-body prints the server's error body). Needs curl 7.76+.

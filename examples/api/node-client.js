@@ -3,7 +3,7 @@
 // then a tell streamed over the WebSocket, and a session subscription that follows the events.
 //
 //   cd examples/api && npm ci
-//   IRIS_URL=http://127.0.0.1:1615 IRIS_API_KEY=iris_sk_... IRIS_TEAM=backend node node-client.js
+//   IRIS_URL=http://127.0.0.1:1615 IRIS_API_KEY=iris_sk_... IRIS_TEAM=alpha node node-client.js
 //
 // Node 20 has no global WebSocket: the `ws` package provides it (browsers need nothing).
 // Exits non-zero on any failure.

@@ -3,7 +3,7 @@
 a typed error, and streamed tells over SSE and the WebSocket.
 
     pip install ./clients/python
-    IRIS_URL=http://127.0.0.1:1615 IRIS_API_KEY=iris_sk_... IRIS_TEAM=backend python examples/api/python-client.py
+    IRIS_URL=http://127.0.0.1:1615 IRIS_API_KEY=iris_sk_... IRIS_TEAM=alpha python examples/api/python-client.py
 
 Exits non-zero on any failure.
 """

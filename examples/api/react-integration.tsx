@@ -14,7 +14,7 @@ declare const process: { env: Record<string, string | undefined> };
 
 const IRIS_URL = process.env.IRIS_URL ?? "http://127.0.0.1:1615";
 const IRIS_API_KEY = process.env.IRIS_API_KEY ?? "";
-const IRIS_TEAM = process.env.IRIS_TEAM ?? "backend";
+const IRIS_TEAM = process.env.IRIS_TEAM ?? "alpha";
 
 export type TellPhase = "connecting" | "ready" | "streaming" | "done" | "failed";
 

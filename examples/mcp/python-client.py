@@ -2,7 +2,7 @@
 """Iris over MCP with the official `mcp` client: list the tools, tell a team with `send_message`, print the answer.
 
     pip install "mcp>=2.3,<3"   # the official MCP SDK (Iris itself depends on it)
-    IRIS_URL=http://127.0.0.1:1615 IRIS_API_KEY=iris_sk_... IRIS_TEAM=backend python examples/mcp/python-client.py
+    IRIS_URL=http://127.0.0.1:1615 IRIS_API_KEY=iris_sk_... IRIS_TEAM=alpha python examples/mcp/python-client.py
 
 The key needs `team:tell` (the `operator` role). Exits non-zero on any failure, a refused tool call included.
 """

@@ -300,7 +300,10 @@ def test_report_cache_read_and_clear(client: httpx.Client) -> None:
             client.post("/api/teams/tell", json={"toTeam": "gamma", "fromTeam": "gamma", "message": f"note {i}"}),
             m.TellResponse,
         )
-    report = body(client.get("/api/teams/gamma/report", params={"fromTeam": "gamma", "limit": 2}), m.SessionReport)
+    report = body(
+        client.get("/api/teams/gamma/report", params={"fromTeam": "gamma", "limit": 2, "includeMessages": "true"}),
+        m.SessionReport,
+    )
     assert [history(t.response) for t in report.items] == [5, 3] and report.next_cursor
     assert report.session.message_count == 3 and report.session.totals.cost_usd > 0
     assert report.session.state == "idle" and report.session.launch_command

@@ -120,7 +120,7 @@ def test_the_body_is_decoded_once_per_request(client: TestClient[Any], monkeypat
     monkeypatch.setattr(msgspec.json, "decode", counting)
     answer = client.post("/api/teams/tell", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 404, answer.text  # the handler read the body: the team is unknown
-    assert answer.json()["details"] == {"toTeam": "nobody"}
+    assert answer.json()["details"] == {"toTeam": "nobody", "configuredTeams": ["alpha"]}
     assert len(decoded) == 1
 
 

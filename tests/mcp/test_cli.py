@@ -204,23 +204,44 @@ BAD_INPUT = [
     ("install", "--teams", "gamma"),
     ("install", "--teams", ","),
     ("install", "--name", "two words"),
-    ("install", "--role", "root"),
-    ("install", "--scope", "local"),
     ("install", "--url", "ftp://example.org/mcp"),
     ("install", "--claude", "/nonexistent/claude"),
-    ("install", "--bogus"),
     ("uninstall",),
+    ("stdio", "--url", "not a url"),
+]
+
+USAGE_ERRORS = [
+    ("install", "--role", "root"),
+    ("install", "--scope", "local"),
+    ("install", "--bogus"),
     ("uninstall", "--scope", "everywhere"),
     ("stdio",),
-    ("stdio", "--url", "not a url"),
     ("frobnicate",),
 ]
+
+
+def usage_error(result: Result | subprocess.CompletedProcess[str]) -> str:
+    """Litestar's usage-error style: status 2, the usage line, then the message in a box, on stderr."""
+    code = result.exit_code if isinstance(result, Result) else result.returncode
+    assert code == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    assert lines[0].startswith("Usage: ") and lines[1].startswith("╭─ Error ─") and lines[-1].startswith("╰─"), lines
+    assert "Traceback" not in result.stderr and "iris_sk_" not in result.stderr
+    return result.stderr
 
 
 @pytest.mark.parametrize("args", BAD_INPUT, ids=[" ".join(a) for a in BAD_INPUT])
 def test_bad_input_is_one_line_and_status_1(live: Iris, claude_home: Path, args: tuple[str, ...]) -> None:
     before = len(keys(live))
     one_line_error(run(live, *args))
+    assert len(keys(live)) == before
+
+
+@pytest.mark.parametrize("args", USAGE_ERRORS, ids=[" ".join(a) for a in USAGE_ERRORS])
+def test_a_usage_error_is_litestars_and_status_2(live: Iris, claude_home: Path, args: tuple[str, ...]) -> None:
+    before = len(keys(live))
+    usage_error(run(live, *args))
     assert len(keys(live)) == before
 
 
@@ -268,7 +289,8 @@ def test_litestar_iris_mcp_through_the_app(live: Iris, claude_home: Path) -> Non
     removed = litestar("uninstall", "--name", "fleet-cli")
     assert removed.returncode == 0, removed.stderr
     assert user_entry(claude_home, "fleet-cli") is None
-    one_line_error(litestar("install", "--role", "root"))
+    assert "Invalid value for '--role'" in usage_error(litestar("install", "--role", "root"))
+    one_line_error(litestar("install", "--teams", "gamma"))
 
 
 # ----------------------------------------------------------------------------- the stdio bridge

@@ -1,6 +1,6 @@
 """The hand-written contract, served as is, and Swagger UI served from the app's own files (no CDN).
 
-- `/schema/openapi.yaml`: the file `openapi/iris.yaml`, byte for byte.
+- `/schema/openapi.yaml`: the file `openapi/iris.yaml` (in an installed wheel, its copy `app/iris.yaml`), byte for byte.
 - `/schema/openapi.json`: the same document as JSON.
 - `/schema/swagger`: Swagger UI (its assets come from the `swagger-ui-bundle-v2` package), with "Authorize"
   for a bearer key. The page points "Try it out" at the server it was loaded from.

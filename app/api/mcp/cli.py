@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+from rich_click import RichCommand, RichGroup
 
 from app.auth.cli import Stores, audit_key_change, load_stores, scoped_admin_warning
 from app.auth.keys import ADMIN, ROLES, KeyRecord
@@ -124,8 +125,10 @@ def _run(coroutine: Any) -> Any:
 # ----------------------------------------------------------------------------- commands
 
 
-class _McpGroup(click.Group):
-    """`mcp`: no subcommand shows the help (status 0)."""
+class _McpGroup(RichGroup):
+    """`mcp`, in Litestar's rich style: no subcommand shows the help (status 0)."""
+
+    command_class = RichCommand
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Show the help when no subcommand is given."""

@@ -15,7 +15,7 @@ from app.api.permissions.mappers import decision_response, permission_request
 from app.api.routing import operation
 from app.auth.permissions import pair_in_scope
 from app.engine import Engine
-from app.errors import TeamNotFoundError
+from app.engine.checks import unknown_team
 
 __all__ = ["PermissionsController", "key_id"]
 
@@ -46,7 +46,7 @@ class PermissionsController(Controller):
     ) -> m.PermissionPage:
         """Pending requests, oldest (closest to their deadline) first."""
         if team is not None and engine.config.team(team) is None:
-            raise TeamNotFoundError(f"Team {team!r} is not configured", {"team": team})
+            raise unknown_team(engine.config, team)
         from_team = caller(engine, from_team)
         key = key_of(request)  # a key limited to some teams sees only the requests of pairs within its scope
         pending = [

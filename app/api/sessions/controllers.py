@@ -115,7 +115,7 @@ class SessionsController(Controller):
         engine: Engine,
         team: TeamPath,
         from_team: FromTeamQuery = None,
-        include_messages: IncludeMessagesQuery = True,
+        include_messages: IncludeMessagesQuery = False,
         cursor: CursorQuery = None,
         limit: LimitQuery = 50,
     ) -> m.SessionReport:

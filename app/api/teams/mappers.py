@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime
 from typing import Any
 
 import msgspec
@@ -11,7 +9,7 @@ import msgspec
 from app.api import models as m
 from app.api.convert import to_model
 from app.clock import utcnow
-from app.engine.tells import Chain, Usage
+from app.engine.tells import Chain, KeptMessage, Usage
 from app.engine.views import SessionView, TeamInfo, TellView
 
 __all__ = ["chain", "claude_message", "process_info", "team_info", "tell_response", "usage"]
@@ -43,25 +41,15 @@ def chain(links: Chain) -> list[m.TellLink] | msgspec.UnsetType:
     ]
 
 
-def claude_message(data: dict[str, Any], index: int, fallback_time: datetime.datetime) -> m.ClaudeMessage:
-    """One cached raw Claude Code message.
-
-    The engine keeps each message as Claude Code emitted it; `seq` and `timestamp` are taken from the message
-    when the engine recorded them, else its position in the tell and the tell's start.
-    """
-    seq = data.get("seq")
-    stamp = data.get("timestamp")
-    timestamp = fallback_time
-    if isinstance(stamp, datetime.datetime):
-        timestamp = stamp
-    elif isinstance(stamp, str):
-        with contextlib.suppress(ValueError):
-            timestamp = datetime.datetime.fromisoformat(stamp)
+def claude_message(kept: KeptMessage, index: int) -> m.ClaudeMessage:
+    """One cached raw Claude Code message: as Claude Code emitted it, with the session sequence number it was
+    published with (else its position in the tell) and when Iris received it (to the millisecond, as streamed)."""
+    data, at = kept.data, kept.at
     subtype = data.get("subtype")
     return m.ClaudeMessage(
-        seq=seq if isinstance(seq, int) and seq >= 0 else index,
+        seq=kept.seq if kept.seq is not None and kept.seq >= 0 else index,
         type=str(data.get("type") or "unknown"),
-        timestamp=timestamp,
+        timestamp=at.replace(microsecond=at.microsecond // 1000 * 1000),
         data=data,
         subtype=subtype if isinstance(subtype, str) else msgspec.UNSET,
     )
@@ -74,8 +62,7 @@ def tell_response(view: TellView, *, include_messages: bool = False) -> m.TellRe
         duration = int((utcnow() - view.started_at).total_seconds() * 1000)
     messages: list[m.ClaudeMessage] | msgspec.UnsetType = msgspec.UNSET
     if include_messages:
-        start = view.started_at or view.queued_at
-        messages = [claude_message(data, i, start) for i, data in enumerate(view.messages or ())]
+        messages = [claude_message(kept, i) for i, kept in enumerate(view.messages or ())]
     return m.TellResponse(
         from_=view.from_team,
         to=view.team,

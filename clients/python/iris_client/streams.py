@@ -512,7 +512,7 @@ class IrisWebSocket:
     ::
 
         async with IrisWebSocket.connect(client) as ws:
-            async for event in ws.tell({"toTeam": "backend", "message": "hi"}):
+            async for event in ws.tell({"toTeam": "alpha", "message": "hi"}):
                 ...
             await ws.subscribe_session(session_id)
             async for event in ws:            # everything subscribed to

@@ -6,7 +6,7 @@
  * parameter, body and response is checked against the contract at compile time:
  *
  *     const iris = createIrisClient({ baseUrl: "http://127.0.0.1:1615", apiKey: process.env.IRIS_API_KEY });
- *     const { data, error } = await iris.POST("/api/teams/tell", { body: { toTeam: "backend", message: "hi" } });
+ *     const { data, error } = await iris.POST("/api/teams/tell", { body: { toTeam: "alpha", message: "hi" } });
  *     const tell = unwrap(await iris.GET("/api/requests/{requestId}", { params: { path: { requestId } } }));
  *
  * Streams (SSE with resume, WebSocket) are in `./streams.ts`, also exported here.

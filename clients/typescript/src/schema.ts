@@ -364,8 +364,9 @@ export interface paths {
          * The pair's session and its tells, newest first
          * @description The pair's primary session (ids, counters, totals, launch command) and
          *     one page of its tell records, newest first, each with its cached
-         *     messages unless `includeMessages=false`. 404 `SessionNotFoundError`
-         *     when the pair has no session.
+         *     raw messages (each with the time Iris received it) only when
+         *     `includeMessages=true`. 404 `SessionNotFoundError` when the pair has
+         *     no session.
          */
         get: operations["sessionReport"];
         put?: never;
@@ -518,7 +519,10 @@ export interface paths {
          *     duration (`iris_tell_duration_seconds`, a histogram by team), live
          *     processes by state (`iris_processes`), tells waiting in session
          *     queues by team (`iris_queued_tells`), open streams by kind
-         *     (`iris_stream_subscribers`: websocket, sse, tell_stream), refusals of
+         *     (`iris_stream_subscribers`: websocket, sse, tell_stream), the time
+         *     from a live event's publication to the end of each subscriber's
+         *     socket write of it (`iris_stream_delivery_seconds`, a histogram) and
+         *     to the last subscriber's (`iris_stream_fanout_seconds`), refusals of
          *     the rate limits (`iris_rate_limited_total`) and failed
          *     authentications by reason (`iris_auth_failures_total`), plus the
          *     server process's own (`process_*`, `python_*`). Counters count from
@@ -732,7 +736,7 @@ export interface components {
          * @description A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
          *     `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
          *     reserved caller for non-team clients.
-         * @example backend
+         * @example alpha
          */
         TeamName: string;
         /**
@@ -976,7 +980,10 @@ export interface components {
             /** @description Claude Code's message type (system, assistant, user, result, stream_event, ...). */
             type: string;
             subtype?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When Iris received the message from Claude Code.
+             */
             timestamp: string;
             /** @description The message as Claude Code emitted it. */
             data: {
@@ -995,8 +1002,11 @@ export interface components {
          *     `responseTimeout`), `process_exited` (Claude Code exited; its exit
          *     code and the last lines of its stderr), `process_error` (Claude Code
          *     could not be written to), the error that kept its process from
-         *     starting (`ProcessError`, `TimeoutError`), and `internal_error`. A
-         *     failed turn has Claude Code's own error text instead. `response` is
+         *     starting (`ProcessError`, `TimeoutError`), `internal_error`, and
+         *     `no_credentials` (the team's Claude Code has no model credentials: no
+         *     API key in its environment or the team's `env`, not logged in; the
+         *     reason says how to give it some). Any other failed turn has Claude
+         *     Code's own error text instead. `response` is
          *     the partial text so far while running. A tell a team made from inside
          *     one of its own tells (through Iris's MCP tools) has `parentRequestId`
          *     and `chain`; cancelling a tell cancels the tells it waits on (reason
@@ -1800,8 +1810,8 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "from": "frontend",
-                 *       "to": "backend",
+                 *       "from": "beta",
+                 *       "to": "alpha",
                  *       "message": "Which endpoints return user profiles?",
                  *       "response": "GET /api/users/{id} and GET /api/me.",
                  *       "duration": 5821,
@@ -1838,8 +1848,8 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "from": "frontend",
-                 *       "to": "backend",
+                 *       "from": "beta",
+                 *       "to": "alpha",
                  *       "message": "Run the test suite and tell me what fails.",
                  *       "timestamp": "2025-01-16T12:40:00.000Z",
                  *       "requestId": "8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a",
@@ -1912,7 +1922,9 @@ export interface components {
             };
         };
         /**
-         * @description TeamNotFoundError (a team or caller not configured),
+         * @description TeamNotFoundError (a team or caller not configured; `details` names
+         *     the field, `team` or `fromTeam`, and `configuredTeams` lists the
+         *     configured teams),
          *     SessionNotFoundError (no such session, or none for the pair where one
          *     is required), RequestNotFoundError (unknown tell request id) or
          *     NotFoundError (unknown permission request, key or path).
@@ -1925,11 +1937,15 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "TeamNotFoundError",
-                 *       "message": "Team not found: backnd",
+                 *       "message": "Team 'no-such-team' is not configured (configured: alpha, beta)",
                  *       "statusCode": 404,
                  *       "timestamp": 1737030896789,
                  *       "details": {
-                 *         "team": "backnd"
+                 *         "team": "no-such-team",
+                 *         "configuredTeams": [
+                 *           "alpha",
+                 *           "beta"
+                 *         ]
                  *       }
                  *     }
                  */
@@ -1952,17 +1968,16 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "TellCycleError",
-                 *       "message": "gamma → alpha already waits in this chain, so the tell would wait on itself: gamma → alpha, alpha → beta, beta → gamma",
+                 *       "message": "beta → alpha already waits in this chain, so the tell would wait on itself: beta → alpha, alpha → beta",
                  *       "statusCode": 409,
                  *       "timestamp": 1737030896789,
                  *       "details": {
                  *         "reason": "cycle",
-                 *         "from": "gamma",
+                 *         "from": "beta",
                  *         "to": "alpha",
                  *         "chain": [
-                 *           "gamma → alpha",
-                 *           "alpha → beta",
-                 *           "beta → gamma"
+                 *           "beta → alpha",
+                 *           "alpha → beta"
                  *         ],
                  *         "maxTellDepth": 8
                  *       }
@@ -1984,7 +1999,7 @@ export interface components {
                  *       "statusCode": 408,
                  *       "timestamp": 1737030896789,
                  *       "details": {
-                 *         "team": "backend",
+                 *         "team": "alpha",
                  *         "timeoutMs": 30000
                  *       }
                  *     }
@@ -2103,7 +2118,7 @@ export interface components {
                  *       "statusCode": 500,
                  *       "timestamp": 1737030896789,
                  *       "details": {
-                 *         "team": "backend",
+                 *         "team": "alpha",
                  *         "exitCode": 1
                  *       }
                  *     }
@@ -2196,8 +2211,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "toTeam": "backend",
-                 *       "fromTeam": "frontend",
+                 *       "toTeam": "alpha",
+                 *       "fromTeam": "beta",
                  *       "message": "Which endpoints return user profiles?",
                  *       "timeout": 30000
                  *     }
@@ -2231,7 +2246,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "toTeam": "backend",
+                 *       "toTeam": "alpha",
                  *       "message": "Summarise the open TODOs in src/api.",
                  *       "timeout": 0
                  *     }
@@ -2265,8 +2280,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "toTeam": "backend",
-                 *       "fromTeam": "frontend",
+                 *       "toTeam": "alpha",
+                 *       "fromTeam": "beta",
                  *       "message": "Run the test suite and tell me what fails."
                  *     }
                  */
@@ -2297,7 +2312,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "toTeam": "backend",
+                 *       "toTeam": "alpha",
                  *       "message": "Explain the retry logic in client.py."
                  *     }
                  */
@@ -2351,7 +2366,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "fromTeam": "frontend",
+                 *       "fromTeam": "beta",
                  *       "dropQueued": true
                  *     }
                  */
@@ -2367,8 +2382,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *       "cancelled": true,
                      *       "requestId": "8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a",
@@ -2412,8 +2427,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "oldSessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *       "newSessionId": "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
                      *     }
@@ -2454,8 +2469,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *       "deleted": true,
                      *       "transcriptDeleted": true,
@@ -2487,7 +2502,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "fromTeam": "frontend"
+                 *       "fromTeam": "beta"
                  *     }
                  */
                 "application/json": components["schemas"]["ForkRequest"];
@@ -2502,11 +2517,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "sessionId": "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "forkedFrom": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
-                     *       "command": "cd '/srv/teams/backend' && claude --resume 6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *       "command": "cd '/srv/iris/examples/teams/alpha' && claude --resume 6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
                      *     }
                      */
                     "application/json": components["schemas"]["ForkResponse"];
@@ -2537,7 +2552,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "fromTeam": "frontend"
+                 *       "fromTeam": "beta"
                  *     }
                  */
                 "application/json": components["schemas"]["WakeRequest"];
@@ -2552,8 +2567,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *       "pid": 48213,
                      *       "status": "awake",
@@ -2589,7 +2604,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "fromTeam": "frontend"
+                 *       "fromTeam": "beta"
                  *     }
                  */
                 "application/json": components["schemas"]["WakeRequest"];
@@ -2604,8 +2619,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *       "status": "waking",
                      *       "pid": null
@@ -2638,7 +2653,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "fromTeam": "frontend",
+                 *       "fromTeam": "beta",
                  *       "force": false
                  *     }
                  */
@@ -2654,8 +2669,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *       "status": "asleep",
                      *       "pid": 48213,
@@ -2688,7 +2703,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "fromTeam": "frontend",
+                 *       "fromTeam": "beta",
                  *       "timeout": -1
                  *     }
                  */
@@ -2720,7 +2735,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "fromTeam": "frontend",
+                 *       "fromTeam": "beta",
                  *       "parallel": true
                  *     }
                  */
@@ -2736,26 +2751,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "fromTeam": "frontend",
+                     *       "fromTeam": "beta",
                      *       "parallel": true,
                      *       "duration": 731,
                      *       "results": [
                      *         {
-                     *           "team": "backend",
+                     *           "team": "alpha",
                      *           "status": "awake",
                      *           "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *           "pid": 48213,
                      *           "duration": 402
                      *         },
                      *         {
-                     *           "team": "docs",
-                     *           "status": "already_awake",
-                     *           "sessionId": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
-                     *           "pid": 47110,
-                     *           "duration": 0
-                     *         },
-                     *         {
-                     *           "team": "mobile",
+                     *           "team": "beta",
                      *           "status": "failed",
                      *           "sessionId": null,
                      *           "pid": null,
@@ -2767,9 +2775,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "summary": {
-                     *         "total": 3,
+                     *         "total": 2,
                      *         "awake": 1,
-                     *         "alreadyAwake": 1,
+                     *         "alreadyAwake": 0,
                      *         "failed": 1
                      *       }
                      *     }
@@ -2812,10 +2820,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "fromTeam": "frontend",
+                     *       "fromTeam": "beta",
                      *       "items": [
                      *         {
-                     *           "team": "backend",
+                     *           "team": "alpha",
                      *           "status": "awake",
                      *           "state": "processing",
                      *           "pid": 48213,
@@ -2827,7 +2835,7 @@ export interface operations {
                      *           "idleTimeRemaining": null
                      *         },
                      *         {
-                     *           "team": "docs",
+                     *           "team": "beta",
                      *           "status": "asleep",
                      *           "state": "stopped",
                      *           "pid": null,
@@ -2859,7 +2867,7 @@ export interface operations {
                 /** @description The caller; a configured team, or `external` (the default). */
                 fromTeam?: components["parameters"]["FromTeamQuery"];
                 /** @description Include each tell's cached raw messages. */
-                includeMessages?: components["parameters"]["IncludeMessages"];
+                includeMessages?: boolean;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
@@ -2882,12 +2890,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "session": {
                      *         "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
-                     *         "team": "backend",
-                     *         "fromTeam": "frontend",
+                     *         "team": "alpha",
+                     *         "fromTeam": "beta",
                      *         "forkedFrom": null,
                      *         "createdAt": "2025-01-16T09:00:00Z",
                      *         "lastUsedAt": "2025-01-16T12:34:56.789Z",
@@ -2910,8 +2918,8 @@ export interface operations {
                      *       },
                      *       "items": [
                      *         {
-                     *           "from": "frontend",
-                     *           "to": "backend",
+                     *           "from": "beta",
+                     *           "to": "alpha",
                      *           "message": "Which endpoints return user profiles?",
                      *           "response": "GET /api/users/{id} and GET /api/me.",
                      *           "duration": 5821,
@@ -2985,17 +2993,17 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "name": "backend",
-                     *           "path": "/srv/teams/backend",
-                     *           "description": "The API service",
-                     *           "color": "#3366FF",
-                     *           "model": "sonnet",
-                     *           "grantPermission": "ask",
-                     *           "idleTimeout": 3600000,
+                     *           "name": "alpha",
+                     *           "path": "/srv/iris/examples/teams/alpha",
+                     *           "description": "Writes and reviews Python code",
+                     *           "color": "#4F46E5",
+                     *           "model": null,
+                     *           "grantPermission": "yes",
+                     *           "idleTimeout": 1800000,
                      *           "processes": [
                      *             {
                      *               "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
-                     *               "fromTeam": "frontend",
+                     *               "fromTeam": "beta",
                      *               "pid": 48213,
                      *               "state": "idle",
                      *               "messageCount": 12,
@@ -3043,8 +3051,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "from": "frontend",
-                     *       "to": "backend",
+                     *       "from": "beta",
+                     *       "to": "alpha",
                      *       "message": "Run the test suite and tell me what fails.",
                      *       "response": "Running pytest: 120 passed so far",
                      *       "duration": 8123,
@@ -3099,7 +3107,7 @@ export interface operations {
                      *           "logger": "iris.pool",
                      *           "message": "process ready",
                      *           "context": {
-                     *             "team": "backend",
+                     *             "team": "alpha",
                      *             "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *             "pid": 48213
                      *           }
@@ -3245,17 +3253,17 @@ export interface operations {
                     /**
                      * @example # HELP iris_tells_total Tells that ended, by final status and team.
                      *     # TYPE iris_tells_total counter
-                     *     iris_tells_total{status="completed",team="backend"} 12.0
-                     *     iris_tells_total{status="failed",team="backend"} 1.0
-                     *     iris_tells_total{status="cancelled",team="backend"} 0.0
-                     *     iris_tells_total{status="stalled",team="backend"} 0.0
+                     *     iris_tells_total{status="completed",team="alpha"} 12.0
+                     *     iris_tells_total{status="failed",team="alpha"} 1.0
+                     *     iris_tells_total{status="cancelled",team="alpha"} 0.0
+                     *     iris_tells_total{status="stalled",team="alpha"} 0.0
                      *     # HELP iris_tell_duration_seconds Time from a tell's start (its queueing, if it never started) to its end, by team.
                      *     # TYPE iris_tell_duration_seconds histogram
-                     *     iris_tell_duration_seconds_bucket{le="1.0",team="backend"} 2.0
-                     *     iris_tell_duration_seconds_bucket{le="10.0",team="backend"} 11.0
-                     *     iris_tell_duration_seconds_bucket{le="+Inf",team="backend"} 13.0
-                     *     iris_tell_duration_seconds_count{team="backend"} 13.0
-                     *     iris_tell_duration_seconds_sum{team="backend"} 75.8
+                     *     iris_tell_duration_seconds_bucket{le="1.0",team="alpha"} 2.0
+                     *     iris_tell_duration_seconds_bucket{le="10.0",team="alpha"} 11.0
+                     *     iris_tell_duration_seconds_bucket{le="+Inf",team="alpha"} 13.0
+                     *     iris_tell_duration_seconds_count{team="alpha"} 13.0
+                     *     iris_tell_duration_seconds_sum{team="alpha"} 75.8
                      *     # HELP iris_rate_limited_total Requests and stream messages refused by a rate limit (429).
                      *     # TYPE iris_rate_limited_total counter
                      *     iris_rate_limited_total 0.0
@@ -3270,7 +3278,7 @@ export interface operations {
                      *     iris_processes{state="terminating"} 0.0
                      *     # HELP iris_queued_tells Tells waiting in session queues, by team.
                      *     # TYPE iris_queued_tells gauge
-                     *     iris_queued_tells{team="backend"} 1.0
+                     *     iris_queued_tells{team="alpha"} 1.0
                      *     # HELP iris_stream_subscribers Open event streams, by kind.
                      *     # TYPE iris_stream_subscribers gauge
                      *     iris_stream_subscribers{kind="websocket"} 1.0
@@ -3314,12 +3322,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "items": [
                      *         {
-                     *           "from": "frontend",
-                     *           "to": "backend",
+                     *           "from": "beta",
+                     *           "to": "alpha",
                      *           "message": "Which endpoints return user profiles?",
                      *           "response": "GET /api/users/{id} and GET /api/me.",
                      *           "duration": 5821,
@@ -3413,8 +3421,8 @@ export interface operations {
                      *           "permissionId": "c0ffee00-1234-4abc-9def-0123456789ab",
                      *           "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
                      *           "requestId": "8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a",
-                     *           "team": "backend",
-                     *           "fromTeam": "frontend",
+                     *           "team": "alpha",
+                     *           "fromTeam": "beta",
                      *           "toolName": "Bash",
                      *           "toolInput": {
                      *             "command": "rm -rf build/"
@@ -3469,8 +3477,8 @@ export interface operations {
                      * @example {
                      *       "permissionId": "c0ffee00-1234-4abc-9def-0123456789ab",
                      *       "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
-                     *       "team": "backend",
-                     *       "fromTeam": "frontend",
+                     *       "team": "alpha",
+                     *       "fromTeam": "beta",
                      *       "decision": "deny",
                      *       "reason": "Do not delete build artefacts on the shared runner.",
                      *       "decidedAt": "2025-01-16T12:35:12.345Z",
@@ -3525,8 +3533,8 @@ export interface operations {
                      *             "team:wake"
                      *           ],
                      *           "teams": [
-                     *             "backend",
-                     *             "docs"
+                     *             "alpha",
+                     *             "beta"
                      *           ],
                      *           "env": "prod",
                      *           "createdAt": "2025-01-10T08:00:00Z",
@@ -3566,8 +3574,8 @@ export interface operations {
                  *       "expiresInDays": 90,
                  *       "env": "prod",
                  *       "teams": [
-                 *         "backend",
-                 *         "docs"
+                 *         "alpha",
+                 *         "beta"
                  *       ]
                  *     }
                  */
@@ -3594,8 +3602,8 @@ export interface operations {
                      *         "team:wake"
                      *       ],
                      *       "teams": [
-                     *         "backend",
-                     *         "docs"
+                     *         "alpha",
+                     *         "beta"
                      *       ],
                      *       "env": "prod",
                      *       "createdAt": "2025-01-10T08:00:00Z",
@@ -3643,8 +3651,8 @@ export interface operations {
                      *         "team:wake"
                      *       ],
                      *       "teams": [
-                     *         "backend",
-                     *         "docs"
+                     *         "alpha",
+                     *         "beta"
                      *       ],
                      *       "env": "prod",
                      *       "createdAt": "2025-01-10T08:00:00Z",
@@ -3709,8 +3717,8 @@ export interface operations {
                      *           "details": {
                      *             "operation": "tell"
                      *           },
-                     *           "team": "backend",
-                     *           "fromTeam": "frontend"
+                     *           "team": "alpha",
+                     *           "fromTeam": "beta"
                      *         }
                      *       ],
                      *       "nextCursor": "WzkwMjExXQ"
@@ -3753,7 +3761,7 @@ export interface operations {
                 content: {
                     /**
                      * @example event: process:spawned
-                     *     data: {"event":"process:spawned","data":{"team":"backend","fromTeam":"frontend","sessionId":"3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01","pid":48213}}
+                     *     data: {"event":"process:spawned","data":{"team":"alpha","fromTeam":"beta","sessionId":"3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01","pid":48213}}
                      *
                      *     event: cache:message
                      *     id: 3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01:40

@@ -438,7 +438,7 @@ interface TellWaiter {
  * One WebSocket connection to `/ws` that re-establishes itself and its subscriptions.
  *
  *     const socket = await IrisSocket.connect({ url: "http://127.0.0.1:1615", apiKey, createWebSocket });
- *     for await (const event of socket.tell({ toTeam: "backend", message: "hi" })) { ... }
+ *     for await (const event of socket.tell({ toTeam: "alpha", message: "hi" })) { ... }
  *     socket.subscribeSession(sessionId);
  *     const off = socket.onEvent((event) => console.log(event.event));
  *     socket.close();

@@ -22,7 +22,7 @@ class ClaudeMessage:
     Attributes:
         seq (int): The session event sequence number it was published with.
         type_ (str): Claude Code's message type (system, assistant, user, result, stream_event, ...).
-        timestamp (datetime.datetime):
+        timestamp (datetime.datetime): When Iris received the message from Claude Code.
         data (ClaudeMessageData): The message as Claude Code emitted it.
         subtype (str | Unset):
     """

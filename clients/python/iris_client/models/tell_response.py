@@ -32,8 +32,11 @@ class TellResponse:
     `responseTimeout`), `process_exited` (Claude Code exited; its exit
     code and the last lines of its stderr), `process_error` (Claude Code
     could not be written to), the error that kept its process from
-    starting (`ProcessError`, `TimeoutError`), and `internal_error`. A
-    failed turn has Claude Code's own error text instead. `response` is
+    starting (`ProcessError`, `TimeoutError`), `internal_error`, and
+    `no_credentials` (the team's Claude Code has no model credentials: no
+    API key in its environment or the team's `env`, not logged in; the
+    reason says how to give it some). Any other failed turn has Claude
+    Code's own error text instead. `response` is
     the partial text so far while running. A tell a team made from inside
     one of its own tells (through Iris's MCP tools) has `parentRequestId`
     and `chain`; cancelling a tell cancels the tells it waits on (reason

@@ -15,7 +15,7 @@ def _get_kwargs(
     team: str,
     *,
     from_team: str | Unset = UNSET,
-    include_messages: bool | Unset = True,
+    include_messages: bool | Unset = False,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     from_team: str | Unset = UNSET,
-    include_messages: bool | Unset = True,
+    include_messages: bool | Unset = False,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[Error | SessionReport]:
@@ -111,8 +111,9 @@ def sync_detailed(
 
      The pair's primary session (ids, counters, totals, launch command) and
     one page of its tell records, newest first, each with its cached
-    messages unless `includeMessages=false`. 404 `SessionNotFoundError`
-    when the pair has no session.
+    raw messages (each with the time Iris received it) only when
+    `includeMessages=true`. 404 `SessionNotFoundError` when the pair has
+    no session.
 
     Args:
         team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
@@ -122,7 +123,7 @@ def sync_detailed(
             with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
-        include_messages (bool | Unset):  Default: True.
+        include_messages (bool | Unset):  Default: False.
         limit (int | Unset): Page size.
         cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
             base64 without padding. The pattern is its form only; a listing accepts only the cursors
@@ -156,7 +157,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     from_team: str | Unset = UNSET,
-    include_messages: bool | Unset = True,
+    include_messages: bool | Unset = False,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Error | SessionReport | None:
@@ -164,8 +165,9 @@ def sync(
 
      The pair's primary session (ids, counters, totals, launch command) and
     one page of its tell records, newest first, each with its cached
-    messages unless `includeMessages=false`. 404 `SessionNotFoundError`
-    when the pair has no session.
+    raw messages (each with the time Iris received it) only when
+    `includeMessages=true`. 404 `SessionNotFoundError` when the pair has
+    no session.
 
     Args:
         team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
@@ -175,7 +177,7 @@ def sync(
             with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
-        include_messages (bool | Unset):  Default: True.
+        include_messages (bool | Unset):  Default: False.
         limit (int | Unset): Page size.
         cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
             base64 without padding. The pattern is its form only; a listing accepts only the cursors
@@ -204,7 +206,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     from_team: str | Unset = UNSET,
-    include_messages: bool | Unset = True,
+    include_messages: bool | Unset = False,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[Error | SessionReport]:
@@ -212,8 +214,9 @@ async def asyncio_detailed(
 
      The pair's primary session (ids, counters, totals, launch command) and
     one page of its tell records, newest first, each with its cached
-    messages unless `includeMessages=false`. 404 `SessionNotFoundError`
-    when the pair has no session.
+    raw messages (each with the time Iris received it) only when
+    `includeMessages=true`. 404 `SessionNotFoundError` when the pair has
+    no session.
 
     Args:
         team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
@@ -223,7 +226,7 @@ async def asyncio_detailed(
             with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
-        include_messages (bool | Unset):  Default: True.
+        include_messages (bool | Unset):  Default: False.
         limit (int | Unset): Page size.
         cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
             base64 without padding. The pattern is its form only; a listing accepts only the cursors
@@ -255,7 +258,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     from_team: str | Unset = UNSET,
-    include_messages: bool | Unset = True,
+    include_messages: bool | Unset = False,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Error | SessionReport | None:
@@ -263,8 +266,9 @@ async def asyncio(
 
      The pair's primary session (ids, counters, totals, launch command) and
     one page of its tell records, newest first, each with its cached
-    messages unless `includeMessages=false`. 404 `SessionNotFoundError`
-    when the pair has no session.
+    raw messages (each with the time Iris received it) only when
+    `includeMessages=true`. 404 `SessionNotFoundError` when the pair has
+    no session.
 
     Args:
         team (str): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting with
@@ -274,7 +278,7 @@ async def asyncio(
             with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
-        include_messages (bool | Unset):  Default: True.
+        include_messages (bool | Unset):  Default: False.
         limit (int | Unset): Page size.
         cursor (str | Unset): An opaque paging cursor (a previous page's nextCursor): URL-safe
             base64 without padding. The pattern is its form only; a listing accepts only the cursors
