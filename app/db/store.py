@@ -50,13 +50,18 @@ class TellRepository(SQLAlchemyAsyncRepository[TellRecord]):
 
 
 def _row(record: DeclarativeBase) -> dict[str, Any]:
-    """The column values set on a new ORM object, by column key (the rest take their column defaults)."""
+    """The column values set on a new ORM object, by column key (the rest take their column defaults); a primary
+    key left unset is made by its column's default and set on the object, as an ORM flush would."""
     values = record.__dict__
-    return {
-        attribute.columns[0].key: values[attribute.key]
-        for attribute in inspect(type(record)).column_attrs
-        if attribute.key in values
-    }
+    row = {}
+    for attribute in inspect(type(record)).column_attrs:
+        column = attribute.columns[0]
+        if attribute.key in values and (values[attribute.key] is not None or not column.primary_key):
+            row[column.key] = values[attribute.key]
+        elif column.primary_key and column.default is not None and column.default.is_callable:
+            row[column.key] = column.default.arg(None)
+            setattr(record, attribute.key, row[column.key])
+    return row
 
 
 class Store:

@@ -69,6 +69,7 @@ class Session:
     id: str
     events: list[dict[str, Any]] = field(default_factory=list)
     changed: asyncio.Event | None = None
+    loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def seq(self) -> int:
@@ -77,17 +78,22 @@ class Session:
     def add(self, name: str, **data: Any) -> dict[str, Any]:
         event = {"event": name, "data": {"sessionId": self.id, "seq": self.seq + 1, **data}}
         self.events.append(event)
-        if self.changed is not None:
-            self.changed.set()
+        if self.changed is not None:  # tests add events from their own thread: wake the server's loop safely
+            assert self.loop is not None
+            self.loop.call_soon_threadsafe(self.changed.set)
             self.changed = None
         return event
 
     def after(self, seq: int) -> list[dict[str, Any]]:
         return [e for e in self.events if e["data"]["seq"] > seq]
 
-    async def wait(self) -> None:
+    async def wait(self, seen: int) -> None:
+        """Until an event after `seen` is added (at once if one was added meanwhile)."""
         if self.changed is None:
             self.changed = asyncio.Event()
+            self.loop = asyncio.get_running_loop()
+        if self.seq > seen:  # checked after `changed` is set up: an `add` from another thread is never missed
+            return
         await self.changed.wait()
 
 
@@ -182,7 +188,7 @@ class FakeIris:
                             yield sse(event, f"{session.id}:{event['data']['seq']}")
                             sent = event["data"]["seq"]
                         try:
-                            await asyncio.wait_for(session.wait(), heartbeat_s)
+                            await asyncio.wait_for(session.wait(sent), heartbeat_s)
                         except TimeoutError:
                             beat = {"timestamp": "2025-01-16T12:00:00Z"}
                             yield sse({"event": "heartbeat", "data": beat})
@@ -223,7 +229,7 @@ class FakeIris:
                     for event in session.after(sent):
                         await send(event)
                         sent = event["data"]["seq"]
-                    await session.wait()
+                    await session.wait(sent)
 
             try:
                 while True:
