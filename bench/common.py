@@ -7,10 +7,12 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+import yaml
 
-__all__ = ["free_port", "make_key", "percentile", "wait_until_healthy"]
+__all__ = ["free_port", "make_key", "percentile", "server_config", "wait_until_healthy"]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -24,6 +26,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def server_config(root: Path, port: int, teams: dict[str, Any], *, max_processes: int, shutdown_grace: int) -> Path:
+    """`root/config.yaml` for a benchmark's server on `port`: auth, audit and a rate limit far above the run, its
+    stores under `root`."""
+    document = {
+        "settings": {"maxProcesses": max_processes, "shutdownGrace": shutdown_grace},
+        "api": {
+            "enabled": True,
+            "port": port,
+            "keyStorePath": str(root / "keys.db"),
+            "auditLogPath": str(root / "audit.db"),
+            "rateLimit": {"enabled": True, "maxRequests": 100_000_000},
+        },
+        "database": {"path": str(root / "iris.db")},
+        "teams": teams,
+    }
+    file = root / "config.yaml"
+    file.write_text(yaml.safe_dump(document))
+    return file
 
 
 def make_key(config: Path, name: str, role: str) -> str:

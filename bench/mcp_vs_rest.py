@@ -39,13 +39,12 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import httpx2  # noqa: E402
-import yaml  # noqa: E402
 from mcp.client.session import ClientSession  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 from mcp_types import TextContent  # noqa: E402
 
 from app.standin import ModelStandIn  # noqa: E402
-from bench.common import free_port, make_key, percentile, wait_until_healthy  # noqa: E402
+from bench.common import free_port, make_key, percentile, server_config, wait_until_healthy  # noqa: E402
 
 
 def tool_directive(message: str) -> str:
@@ -69,21 +68,7 @@ def write_config(root: Path, standin: ModelStandIn, port: int) -> Path:
         # ENABLE_TOOL_SEARCH=false: Claude Code lists the MCP tools to the model directly (the stand-in calls by name)
         env = {**standin.env(), "HOME": str(home), "ENABLE_TOOL_SEARCH": "false"}
         teams[team] = {"path": str(folder), "env": env}
-    document = {
-        "settings": {"maxProcesses": 6, "shutdownGrace": 2000},
-        "api": {
-            "enabled": True,
-            "port": port,
-            "keyStorePath": str(root / "keys.db"),
-            "auditLogPath": str(root / "audit.db"),
-            "rateLimit": {"enabled": True, "maxRequests": 100_000_000},
-        },
-        "database": {"path": str(root / "iris.db")},
-        "teams": teams,
-    }
-    file = root / "config.yaml"
-    file.write_text(yaml.safe_dump(document))
-    return file
+    return server_config(root, port, teams, max_processes=6, shutdown_grace=2000)
 
 
 def start(config: Path, root: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:

@@ -45,7 +45,6 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import httpx2  # noqa: E402
-import yaml  # noqa: E402
 from claude_agent_sdk import ClaudeSDKClient, ResultMessage  # noqa: E402
 from claude_agent_sdk.types import PermissionResultAllow  # noqa: E402
 from mcp.client.session import ClientSession  # noqa: E402
@@ -55,7 +54,7 @@ from app.api.mcp.dispatch import tools  # noqa: E402
 from app.config import load_config  # noqa: E402
 from app.engine.process import IrisTool, ToolAnswer, ToolContext, build_options  # noqa: E402
 from app.standin import ModelStandIn  # noqa: E402
-from bench.common import free_port, make_key, percentile, wait_until_healthy  # noqa: E402
+from bench.common import free_port, make_key, percentile, server_config, wait_until_healthy  # noqa: E402
 
 TELL_TEAM = "alpha"
 WAKE_TEAM = "beta"
@@ -137,21 +136,7 @@ def write_config(root: Path, standin: StandIn, port: int, sessions: int) -> Path
         folder = root / "projects" / team
         folder.mkdir(parents=True, exist_ok=True)
         teams[team] = {"path": str(folder), "env": standin.env()}
-    document = {
-        "settings": {"maxProcesses": sessions + 6, "shutdownGrace": 1000},
-        "api": {
-            "enabled": True,
-            "port": port,
-            "keyStorePath": str(root / "keys.db"),
-            "auditLogPath": str(root / "audit.db"),
-            "rateLimit": {"enabled": True, "maxRequests": 100_000_000},
-        },
-        "database": {"path": str(root / "iris.db")},
-        "teams": teams,
-    }
-    file = root / "config.yaml"
-    file.write_text(yaml.safe_dump(document))
-    return file
+    return server_config(root, port, teams, max_processes=sessions + 6, shutdown_grace=1000)
 
 
 class Bare:

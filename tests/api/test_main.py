@@ -25,6 +25,20 @@ def stderr(process: subprocess.Popen[bytes]) -> str:
     return process.communicate()[1].decode()
 
 
+def refusal(config_file: str, tmp_path: Path) -> str:
+    """The one line `python -m app serve --config config_file` prints before it exits with status 1."""
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "serve", "--config", config_file],
+        cwd=ROOT,
+        env=child_environment(tmp_path / "iris"),
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    [line] = done.stderr.decode().strip().splitlines()
+    return line
+
+
 def test_serve_uses_api_host_and_port_and_stops_cleanly(
     tmp_path: Path, standin: ModelStandIn, stopper: list[subprocess.Popen[bytes]]
 ) -> None:
@@ -91,31 +105,13 @@ def test_serve_refuses_configs_it_must_not_serve(
     tmp_path: Path, standin: ModelStandIn, api: dict[str, object], words: str
 ) -> None:
     config = write_config(tmp_path, standin, {"alpha": {}}, api=api)
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "serve", "--config", config.source],
-        cwd=ROOT,
-        env=child_environment(tmp_path / "iris"),
-        capture_output=True,
-        timeout=60,
-    )
-    assert done.returncode == 1
-    lines = done.stderr.decode().strip().splitlines()
-    assert len(lines) == 1 and words in lines[0]
+    assert words in refusal(config.source, tmp_path)
 
 
 def test_serve_with_a_bad_config_is_one_line_and_status_1(tmp_path: Path) -> None:
     file = tmp_path / "config.yaml"
     file.write_text(yaml.safe_dump({"teams": {"alpha": {"path": "missing-folder"}}}))
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "serve", "--config", str(file)],
-        cwd=ROOT,
-        env=child_environment(tmp_path / "iris"),
-        capture_output=True,
-        timeout=60,
-    )
-    assert done.returncode == 1
-    [line] = done.stderr.decode().strip().splitlines()
-    assert "teams.alpha.path" in line
+    assert "teams.alpha.path" in refusal(str(file), tmp_path)
 
 
 def test_litestar_run_from_the_repo_root(
@@ -186,15 +182,7 @@ def test_serve_on_a_port_in_use_is_one_line_and_touches_no_store(tmp_path: Path,
         taken.listen()
         port = taken.getsockname()[1]
         config = write_config(tmp_path, standin, {"alpha": {}}, api={"port": port})
-        done = subprocess.run(
-            [sys.executable, "-m", "app", "serve", "--config", config.source],
-            cwd=ROOT,
-            env=child_environment(tmp_path / "iris"),
-            capture_output=True,
-            timeout=60,
-        )
-    assert done.returncode == 1
-    [line] = done.stderr.decode().strip().splitlines()
+        line = refusal(config.source, tmp_path)
     assert f"port {port} on 127.0.0.1 is already in use" in line and "--port" in line
     assert not Path(config.database.path).exists()  # found before the migrations made the database
     assert not Path(config.api.key_store_path).exists()

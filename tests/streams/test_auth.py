@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,12 +21,14 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from app.api.streams import StreamAccess, StreamSettings, as_identity
+from app.auth.audit import AuditLog
 from app.auth.keys import KeyRecord
 from app.config import IrisConfig
 from app.errors import TooManyRequestsError
+from app.standin import ModelStandIn
 from tests.streams.conftest import conforms, sse_events
 from tests.streams.test_websocket import receive, send, until
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, write_config
 
 
 @dataclass(frozen=True)
@@ -195,3 +198,28 @@ async def test_websocket_tells_are_rate_limited_and_audited(
         assert error["data"]["error"] == "TooManyRequestsError"
     assert [(event, key) for event, key, _ in audited] == [("tell", "k_alphaop000")] * 2
     assert all(details["via"] == "websocket" and details["toTeam"] == "alpha" for _, _, details in audited)
+
+
+async def test_an_address_that_keeps_failing_over_the_websocket_is_refused_and_audited(
+    servers: Callable[..., LiveServer], tmp_path: Path, standin: ModelStandIn
+) -> None:
+    """Failed keys over `/ws` count against the address: once they are used up, every socket gets 4429 before its
+    key is looked at, and a `rate_limited` row; each failure before that its `auth_failure` row."""
+    limit = {"enabled": True, "maxRequests": 2}
+    config = write_config(tmp_path, standin, api={"requireAuth": True, "rateLimit": limit})
+    server = servers(config)
+    closes = []
+    for _ in range(4):
+        async with connect(server.ws_url, additional_headers={"Authorization": "Bearer iris_sk_wrong"}) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await ws.recv()
+            closes.append(closed.value.rcvd.code if closed.value.rcvd else None)
+    assert closes == [4401, 4401, 4429, 4429]
+    server.stop()  # which writes the audit rows still queued
+    async with AuditLog(config.api.audit_log_path) as log:
+        rows = [row for row in (await log.query(limit=50)).items if row.path == "/ws"]
+    assert [(row.event, row.status_code) for row in reversed(rows)] == [("auth_failure", 401)] * 2 + [
+        ("rate_limited", 429)
+    ] * 2
+    assert all(row.details == {"reason": "authentication failures"} for row in rows if row.event == "rate_limited")

@@ -152,14 +152,7 @@ class AuthServices:
     def _auth_blocked(self, client: str | None) -> None:
         blocked = self.limits.auth_blocked(client)
         if blocked is not None:
-            self.audit.record(
-                "rate_limited",
-                client_address=client,
-                method=WS_METHOD,
-                path=WS_PATH,
-                status_code=429,
-                details={"reason": "authentication failures"},
-            )
+            self._refused_for_failures(client)
             raise blocked.error(f"Too many failed authentications from this address; retry in {blocked.reset} s")
 
     async def _key_active(self, key_id: str) -> bool:
@@ -197,15 +190,19 @@ class AuthServices:
     def _auth_failed(self, client: str | None) -> None:
         decision = self.limits.auth_failed(client)
         if not decision.allowed:
-            self.audit.record(
-                "rate_limited",
-                client_address=client,
-                method=WS_METHOD,
-                path=WS_PATH,
-                status_code=429,
-                details={"reason": "authentication failures"},
-            )
+            self._refused_for_failures(client)
             raise decision.error("Too many failed authentications from this address")
+
+    def _refused_for_failures(self, client: str | None) -> None:
+        """The audit row of a socket refused because its address failed to authenticate too often."""
+        self.audit.record(
+            "rate_limited",
+            client_address=client,
+            method=WS_METHOD,
+            path=WS_PATH,
+            status_code=429,
+            details={"reason": "authentication failures"},
+        )
 
     def _rate_limit(self, key_id: str | None, client: str | None) -> None:
         decision = self.limits.hit(key_id=key_id, client_address=client)
