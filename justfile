@@ -33,13 +33,19 @@ lint:
     {{bin}}/lint-imports --no-logo  # the contracts in pyproject.toml: app/'s layers, no import cycles
     {{bin}}/python scripts/lint_spec.py
 
-# Regenerate code from openapi/iris.yaml: app/api/models.py, clients/python/iris_client, clients/typescript/src/schema.ts.
+# Regenerate code from openapi/iris.yaml (server models, both clients), then build the dashboard into app/api/dashboard/static.
 gen:
     {{bin}}/python scripts/gen.py
+    {{bin}}/python scripts/dashboard.py build
 
-# Fail when regenerating from the spec would change committed code (server models and both clients).
+# Fail when regenerating from the spec (server models, both clients) or rebuilding the dashboard would change committed code.
 check-gen:
     {{bin}}/python scripts/gen.py --check
+    {{bin}}/python scripts/dashboard.py --check
+
+# Run the dashboard's browser tests with their pictures of each page going to docs/screenshots/ (the README's).
+screenshots:
+    IRIS_SCREENSHOTS={{justfile_directory()}}/docs/screenshots {{bin}}/python -m pytest tests/dashboard -p no:cacheprovider -q
 
 # Benchmarks: Iris over REST and MCP against driving the SDK directly (latency, CPU, wake, memory), in one run.
 bench: bench-wire
@@ -55,6 +61,10 @@ bench-engine tells="60" wakes="5":
 # MCP: send_message over /mcp vs a REST tell (p50 ratio), and alpha -> beta through Claude Code vs two REST tells.
 bench-mcp tells="60" chains="10":
     {{bin}}/python bench/mcp_vs_rest.py --tells {{tells}} --chains {{chains}}
+
+# The dashboard: the first page's gzipped JavaScript, and the fleet view applying a burst of events in chromium.
+bench-dashboard teams="50" sessions="200" events="1000" rounds="2":
+    {{bin}}/python bench/dashboard.py --teams {{teams}} --sessions {{sessions}} --events {{events}} --rounds {{rounds}}
 
 # Soak: many clients, Claude Code processes killed at random, one server SIGKILL; prints lost, hung, orphans.
 soak clients="50" seconds="120":

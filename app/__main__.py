@@ -1,11 +1,13 @@
 """`python -m app serve [--config PATH] [--host HOST] [--port PORT]`: the API server on `api.host:api.port` (TLS when
 `api.tls` is set), with uvicorn on Iris's HTTP protocol (header limits, errors in the contract's shape; see
 `app.api.server`). The port is bound before anything else starts (one line and status 1 when it is taken; `--port
-0` picks a free one), and once the server listens it logs where things are.
+0` picks a free one), and so is the dashboard's own port when `dashboard.port` is set (`--port 0` frees that too);
+once the server listens it logs where things are, the dashboard included.
 
 `python -m app demo`: the same server on the example config in a temporary `IRIS_HOME` (removed when it stops),
 its teams answered by a local model stand-in (`app.standin`), so it runs offline with no Anthropic key. Once it
-listens it prints its addresses, an admin key for its own stores and a `curl` line that tells a team.
+listens it prints its addresses (the dashboard's with the key in the fragment: one click signs in), an admin key
+for its own stores and a `curl` line that tells a team.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 import os
 import shlex
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -67,8 +70,33 @@ def _with_api(config: IrisConfig, **changes: object) -> IrisConfig:
 
 
 def dashboard_url(config: IrisConfig) -> str | None:
-    """The dashboard's address for this server, when one is served (none is yet)."""
-    return None
+    """The dashboard's address on this server (`dashboard.path` on the API's own address; None when disabled)."""
+    from app.api.server import dashboard_urls
+
+    return next(iter(dashboard_urls(config)), None)
+
+
+def _bind_dashboard(config: IrisConfig, any_port: bool) -> tuple[IrisConfig, socket.socket | None]:
+    """The dashboard's own socket when `dashboard.port` is set (`any_port`: a free port, as `--port 0` asks),
+    and the config with the port it got; when the port moved, an origin `api.cors.origins` allowed for the
+    configured port is allowed for the new one too. OSError with a one-line reason when it cannot be bound."""
+    from app.api.server import dashboard_origin, listen_socket
+
+    dashboard = config.dashboard
+    if not dashboard.enabled or dashboard.port is None:
+        return config, None
+    try:
+        sock = listen_socket(dashboard.host, 0 if any_port else dashboard.port)
+    except OSError as error:
+        raise OSError(error.errno, f"dashboard.port: {error.strerror or error}") from None
+    before = dashboard_origin(config)
+    config = msgspec.structs.replace(
+        config, dashboard=msgspec.structs.replace(dashboard, port=int(sock.getsockname()[1]))
+    )
+    cors, after = config.api.cors, dashboard_origin(config)
+    if before in cors.origins and after is not None and after not in cors.origins:
+        config = _with_api(config, cors=msgspec.structs.replace(cors, origins=(*cors.origins, after)))
+    return config, sock
 
 
 def serve(
@@ -97,10 +125,18 @@ def serve(
         return _fail(error.strerror or str(error))
     with sock:
         config = _with_api(config, host=host, port=int(sock.getsockname()[1]))
+        try:
+            config, dashboard_socket = _bind_dashboard(config, any_port=port == 0)
+        except OSError as error:
+            return _fail(error.strerror or str(error))
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         from app.api.app import create_app
+        from app.api.dashboard.listener import listener_of
 
         app = create_app(config)
+        listener = listener_of(app)
+        if listener is not None and dashboard_socket is not None:
+            listener.socket = dashboard_socket  # it closes it when the server stops
         tls = config.api.tls
 
         def listening() -> None:
@@ -191,13 +227,14 @@ def demo_lines(config: IrisConfig, key: str, configured_limit: int) -> list[str]
         rate = f"{limit.max_requests} requests per key per {limit.window_ms // 60_000} minutes"
         if limit.max_requests != configured_limit:
             rate += f" (raised for the demo; {Path(config.source).name} says {configured_limit})"
-    dashboard = dashboard_url(config)
+    from app.api.server import dashboard_lines
+
     return [
         "",
         "Iris demo is ready: its teams answer from a local model stand-in (offline, no Anthropic key).",
         f"  URL:        {url}",
         f"  Swagger UI: {url}/schema/swagger  (Authorize with the key below)",
-        *([f"  dashboard:  {dashboard}"] if dashboard else []),
+        *dashboard_lines(config, f"#key={key}"),  # a fragment never reaches a server; the page stores the key
         f"  MCP:        {url}/mcp",
         f"  admin key:  {key}",
         "              (for this demo's own stores only; they are deleted when the demo stops)",
@@ -253,7 +290,9 @@ def demo(path: str | None, *, host: str | None = None, port: int | None = None) 
 def _address_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="the address to listen on (default: the config's api.host)")
     parser.add_argument(
-        "--port", type=_port, help="the port to listen on; 0 picks a free one and logs it (default: api.port)"
+        "--port",
+        type=_port,
+        help="the port to listen on; 0 picks a free one and logs it, for dashboard.port too (default: api.port)",
     )
 
 

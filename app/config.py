@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,6 +19,7 @@ __all__ = [
     "ApiConfig",
     "ChannelsConfig",
     "CorsConfig",
+    "DashboardConfig",
     "DatabaseConfig",
     "IrisConfig",
     "MetricsConfig",
@@ -99,6 +101,34 @@ class MetricsConfig(_Section):
     """Answer without a key (else the key needs `metrics:read`)."""
 
 
+class WebhookRetryConfig(_Section):
+    """When a webhook delivery that failed is tried again: exponential backoff with jitter, for `retryForMs`."""
+
+    first_delay_ms: Annotated[int, msgspec.Meta(ge=1, le=30_000)] = 5_000
+    """The wait before the first retry (at most 30 s)."""
+    factor: Annotated[float, msgspec.Meta(ge=1.0, le=10.0)] = 2.0
+    """Each later wait is this many times the one before (before jitter)."""
+    max_delay_ms: PositiveMs = 3_600_000
+    """No wait is longer than this."""
+    jitter: Annotated[float, msgspec.Meta(ge=0.0, le=0.5)] = 0.2
+    """Each wait is moved at random by up to this fraction of it, either way."""
+    retry_for_ms: PositiveMs = 90_000_000
+    """How long after its event a delivery is still tried (the last try at that mark); then it ends `failed`."""
+
+
+class WebhooksConfig(_Section):
+    """Signed webhook deliveries (`/api/webhooks`) and the hosts they may go to."""
+
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names, IP addresses or networks (CIDR) an endpoint URL may name; none: no endpoint can be registered.
+    A loopback, private or otherwise non-public address (named, or resolved from a name) must itself be listed."""
+    timeout_ms: Annotated[int, msgspec.Meta(ge=100, le=300_000)] = 10_000
+    """One attempt's deadline (connect, send, answer); past it the attempt failed and is retried."""
+    concurrency: Annotated[int, msgspec.Meta(ge=1, le=64)] = 4
+    """Attempts in flight per endpoint at once (a slow endpoint holds only its own)."""
+    retry: WebhookRetryConfig = msgspec.field(default_factory=WebhookRetryConfig)
+
+
 class TlsConfig(_Section):
     """Certificate and key files for HTTPS."""
 
@@ -126,7 +156,26 @@ class ApiConfig(_Section):
     rate_limit: RateLimitConfig = msgspec.field(default_factory=RateLimitConfig)
     audit: AuditConfig = msgspec.field(default_factory=AuditConfig)
     metrics: MetricsConfig = msgspec.field(default_factory=MetricsConfig)
+    webhooks: WebhooksConfig = msgspec.field(default_factory=WebhooksConfig)
     tls: TlsConfig | None = None
+
+
+DashboardPath = Annotated[str, msgspec.Meta(pattern=r"^(?:/[A-Za-z0-9._~-]+)+$")]
+RESERVED_PATHS = ("/api", "/ws", "/mcp", "/schema", "/metrics")
+"""The server's own paths, which `dashboard.path` may not be or lie under."""
+
+
+class DashboardConfig(_Section):
+    """The browser dashboard: served by the API server at `path`, and on a port of its own when `port` is set."""
+
+    enabled: bool = True
+    path: DashboardPath = "/dashboard"
+    """Where the API server serves it (`/dashboard` redirects to `/dashboard/`)."""
+    port: Port | None = None
+    """A second listener in the same process serving only the dashboard, at `/` and at `path` (None: none); the
+    page calls the API across origins, so its origin must be in `api.cors.origins`."""
+    host: str = "127.0.0.1"
+    """The second listener's address; a non-loopback one requires `api.requireAuth: true`, as `api.host` does."""
 
 
 class DatabaseConfig(_Section):
@@ -164,6 +213,12 @@ class TeamConfig(_Section):
     """Give the team's Claude Code Iris's own tools (MCP server `iris`), so it can tell other teams."""
     tell_teams: tuple[str, ...] | None = None
     """The teams its Iris tools may address (None: every team)."""
+    budget_usd: Annotated[float, msgspec.Meta(gt=0)] | None = None
+    """A cost budget in USD for the team's tells, every caller's together (None: no budget)."""
+    budget_period: Literal["day", "month", "total"] = "total"
+    """What the budget counts: the current UTC day, the current UTC month, or every tell ever."""
+    isolation: Literal["none", "worktree"] = "none"
+    """`worktree`: each session works in a git worktree of its own (the path must be in a git repository)."""
 
 
 class IrisConfig(_Section):
@@ -172,6 +227,7 @@ class IrisConfig(_Section):
     teams: dict[str, TeamConfig]
     settings: Settings = msgspec.field(default_factory=Settings)
     api: ApiConfig = msgspec.field(default_factory=ApiConfig)
+    dashboard: DashboardConfig = msgspec.field(default_factory=DashboardConfig)
     database: DatabaseConfig = msgspec.field(default_factory=DatabaseConfig)
     channels: ChannelsConfig = msgspec.field(default_factory=ChannelsConfig)
     source: str = ""
@@ -348,7 +404,23 @@ def parse_config(text: str, source: str, env: Mapping[str, str] | None = None) -
     return _resolve(config, source, env)
 
 
-def _validate_teams(config: IrisConfig, source: str) -> None:
+def _check_git_repository(source: str, name: str, path: Path, env: Mapping[str, str]) -> None:
+    """ConfigurationError naming the team when `isolation: worktree` cannot work: no `git` on PATH, or the team's
+    folder is not inside a git work tree (a `.git` folder or file in it or above it)."""
+    key = f"teams.{name}.isolation"
+    if shutil.which("git", path=env.get("PATH", os.defpath)) is None:
+        raise ConfigurationError(
+            f"{source}: {key}: team {name} asks for worktree isolation but `git` is not on PATH",
+            {"file": source, "key": key, "expected": "git on PATH for isolation: worktree"},
+        )
+    if not any((folder / ".git").exists() for folder in (path, *path.parents)):
+        raise ConfigurationError(
+            f"{source}: {key}: team {name} asks for worktree isolation but its path is not in a git repository",
+            {"file": source, "key": key, "expected": "a path inside a git repository for isolation: worktree"},
+        )
+
+
+def _validate_teams(config: IrisConfig, source: str, env: Mapping[str, str]) -> None:
     for name, team in config.teams.items():
         if name == EXTERNAL:
             raise ConfigurationError(
@@ -373,6 +445,9 @@ def _validate_teams(config: IrisConfig, source: str) -> None:
                 {"file": source, "key": f"teams.{name}.path", "expected": "a directory"},
             )
     for name, team in config.teams.items():
+        if team.isolation == "worktree":
+            _check_git_repository(source, name, Path(team.path), env)
+    for name, team in config.teams.items():
         for index, other in enumerate(team.tell_teams or ()):
             if other not in config.teams:
                 key = f"teams.{name}.tellTeams[{index}]"
@@ -388,6 +463,13 @@ def _validate_teams(config: IrisConfig, source: str) -> None:
                     f"{source}: api.tls.{key}: expected a readable file, `{getattr(api.tls, key)}` is not one",
                     {"file": source, "key": f"api.tls.{key}", "expected": "a file"},
                 )
+    dashboard = config.dashboard.path
+    reserved = next((p for p in RESERVED_PATHS if dashboard == p or dashboard.startswith(p + "/")), None)
+    if reserved is not None:
+        raise ConfigurationError(
+            f"{source}: dashboard.path: `{dashboard}` is the server's own {reserved}: choose another path",
+            {"file": source, "key": "dashboard.path", "expected": f"a path outside {', '.join(RESERVED_PATHS)}"},
+        )
     if config.channels.backend == "redis" and not config.channels.url:
         raise ConfigurationError(
             f"{source}: channels.url: expected a redis URL when channels.backend is redis",
@@ -419,7 +501,7 @@ def _resolve(config: IrisConfig, source: str, env: Mapping[str, str]) -> IrisCon
     )
     database = msgspec.structs.replace(config.database, path=data_path(config.database.path))
     resolved = msgspec.structs.replace(config, teams=teams, api=api, database=database, source=str(source))
-    _validate_teams(resolved, source)
+    _validate_teams(resolved, source, env)
     return resolved
 
 

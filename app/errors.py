@@ -10,6 +10,7 @@ class ErrorKind(enum.StrEnum):
     """What went wrong, in Iris's terms (the API maps each kind to its HTTP status)."""
 
     INVALID = "invalid"
+    OVER_BUDGET = "over_budget"
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
@@ -92,6 +93,13 @@ class TellCycleError(IrisError):
     chain would be deeper than `settings.maxTellDepth`; `details` names the chain."""
 
     kind = ErrorKind.CONFLICT
+
+
+class BudgetExceededError(IrisError):
+    """A tell would start over a cost budget (its key's or its team's); `details` names the budget, its period and
+    when it resets."""
+
+    kind = ErrorKind.OVER_BUDGET
 
 
 class TimeoutError(IrisError):

@@ -8,8 +8,8 @@ from typing import Any
 
 __all__ = ["REDACTED", "holds_key", "redact", "redact_value"]
 
-# Anything that starts like a key (even malformed or truncated) and any bearer credential.
-_SECRET = re.compile(r"iris_sk_[A-Za-z0-9_\-]*", re.IGNORECASE)
+# Anything that starts like a key (even malformed or truncated; not one already redacted) and any bearer credential.
+_SECRET = re.compile(r"iris_sk_(?!\[REDACTED\])[A-Za-z0-9_\-]*", re.IGNORECASE)
 _BEARER = re.compile(r"(\bbearer\s+)[^\s\"',;]+", re.IGNORECASE)
 _EITHER = re.compile(r"iris_sk_|bearer\s", re.IGNORECASE)
 """Found wherever either of the two above could match: text without it is returned as it is, unscanned."""

@@ -17,6 +17,11 @@ Directives (tokens in the text the user typed; the reply otherwise echoes it):
 - ``#iris:TOOL JSON`` -> a tool_use of Iris's MCP tool ``mcp__iris__TOOL`` with the JSON object (rest of the
   text) as its input, answered like ``#bash``; only when the request offers that tool (else the text
   ``not offered: mcp__iris__TOOL``), and only a JSON object (else ``not a JSON object: ...``)
+- ``#cost:USD``     -> the echo, with a usage record that makes Claude Code count the request as costing USD
+  (output tokens only, at the output price of the request's model; see ``OUTPUT_PRICES``)
+- ``#json:JSON``    -> the structured answer JSON (rest of the text): a ``StructuredOutput`` tool_use with it when
+  the request offers that tool (Claude Code asked for structured output), else the JSON as the text
+- ``#model``        -> one text block ``model: <the request's model>``
 """
 
 from __future__ import annotations
@@ -45,7 +50,17 @@ Block = dict[str, Any]
 
 _DIRECTIVE = re.compile(
     r"#(slow):(\d+):(\d+)|#(hang)\b|#(status):(\d{3})|#(cut)\b|#(blocks):(\d+)|#(bash):|#(read):|#(iris):(\w+)"
+    r"|#(cost):(\d+(?:\.\d+)?)|#(json):|#(model)\b"
 )
+OUTPUT_PRICES = (
+    ("claude-haiku-5-5", 0.5e-6),
+    ("claude-sonnet-5-5", 10e-6),
+    ("haiku-4-5", 5e-6),
+    ("sonnet-4-5", 15e-6),
+    ("", 20e-6),
+)
+"""USD per output token by what the request's model name holds, as the bundled Claude Code counts them (measured:
+its default model, and any name it does not know, cost the last row's)."""
 _ERROR_TYPES = {
     400: "invalid_request_error",
     401: "authentication_error",
@@ -73,6 +88,8 @@ class Reply:
     delay_s: float = 0.0
     fault: Literal["hang", "cut"] | None = None
     status: int = 200
+    cost_usd: float | None = None
+    """Report usage that costs this much (``#cost``)."""
 
 
 def _last_user_content(body: Body) -> list[Block]:
@@ -146,9 +163,15 @@ def plan_reply(body: Body) -> Reply:
         return Reply(echo, chunks=4, fault="cut")
     if name == "blocks":
         return Reply([_text(f"block {i}") for i in range(1, int(args[0]) + 1)])
+    if name == "cost":
+        return Reply(echo, cost_usd=float(args[0]))
+    if name == "model":
+        return Reply([_text(f"model: {body.get('model')}")])
     rest = text[match.end() :].strip()
     if name == "iris":
         return _iris_tool_use(body, args[0], rest)
+    if name == "json":
+        return _structured(body, rest)
     tool_input = {"file_path": rest} if name == "read" else {"command": rest, "description": "run"}
     return Reply([_tool_use("Read" if name == "read" else "Bash", tool_input)], stop_reason="tool_use")
 
@@ -171,6 +194,25 @@ def _iris_tool_use(body: Body, tool: str, rest: str) -> Reply:
     if not isinstance(tool_input, dict):
         return Reply([_text(f"not a JSON object: {rest[:200]}")])
     return Reply([_tool_use(name, tool_input)], stop_reason="tool_use")
+
+
+def _structured(body: Body, rest: str) -> Reply:
+    """The structured answer `rest`: a `StructuredOutput` tool use when the request offers it, else the text."""
+    offered = {t.get("name") for t in body.get("tools") or [] if isinstance(t, dict)}
+    try:
+        value = json.loads(rest)
+    except ValueError:
+        value = None
+    if "StructuredOutput" not in offered or not isinstance(value, dict):
+        return Reply([_text(rest)])
+    return Reply([_tool_use("StructuredOutput", value)], stop_reason="tool_use")
+
+
+def output_tokens_costing(cost_usd: float, model: str | None) -> int:
+    """How many output tokens of `model` Claude Code counts as costing `cost_usd`."""
+    name = (model or "").lower()
+    price = next(per_token for part, per_token in OUTPUT_PRICES if part in name)
+    return max(1, round(cost_usd / price))
 
 
 def _estimate_tokens(value: Any) -> int:
@@ -366,14 +408,15 @@ class ModelStandIn:
             "content": reply.blocks,
             "stop_reason": reply.stop_reason,
             "stop_sequence": None,
-            "usage": self._usage(body, output_tokens=_estimate_tokens(reply.blocks)),
+            "usage": self._usage(body, output_tokens=_output_tokens(body, reply), reply=reply),
         }
 
     @staticmethod
-    def _usage(body: Body, output_tokens: int) -> dict[str, int]:
-        """A usage record with estimated input tokens."""
+    def _usage(body: Body, output_tokens: int, reply: Reply | None = None) -> dict[str, int]:
+        """A usage record with estimated input tokens (none for a reply that sets its cost)."""
+        priced = reply is not None and reply.cost_usd is not None
         return {
-            "input_tokens": _estimate_tokens([body.get("system"), body.get("messages")]),
+            "input_tokens": 0 if priced else _estimate_tokens([body.get("system"), body.get("messages")]),
             "output_tokens": output_tokens,
             "cache_creation_input_tokens": 0,
             "cache_read_input_tokens": 0,
@@ -398,7 +441,7 @@ class ModelStandIn:
     async def _events(self, body: Body, reply: Reply) -> AsyncIterator[bytes]:
         """The server-sent events that stream a reply, faults included."""
         start = self._message(body, reply)
-        start.update(content=[], stop_reason=None, usage=self._usage(body, output_tokens=1))
+        start.update(content=[], stop_reason=None, usage=self._usage(body, output_tokens=1, reply=reply))
         yield _sse({"type": "message_start", "message": start})
         yield _sse({"type": "ping"})
         sent = 0
@@ -417,10 +460,15 @@ class ModelStandIn:
         if reply.fault == "cut":
             raise _DropConnection
         delta = {"stop_reason": reply.stop_reason, "stop_sequence": None}
-        yield _sse(
-            {"type": "message_delta", "delta": delta, "usage": {"output_tokens": _estimate_tokens(reply.blocks)}}
-        )
+        yield _sse({"type": "message_delta", "delta": delta, "usage": {"output_tokens": _output_tokens(body, reply)}})
         yield _sse({"type": "message_stop"})
+
+
+def _output_tokens(body: Body, reply: Reply) -> int:
+    """The output tokens a reply reports: what costs its `cost_usd`, else an estimate from its blocks."""
+    if reply.cost_usd is not None:
+        return output_tokens_costing(reply.cost_usd, body.get("model"))
+    return _estimate_tokens(reply.blocks)
 
 
 def _block_events(index: int, block: Block, chunks: int) -> Iterator[dict[str, Any]]:

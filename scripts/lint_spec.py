@@ -13,7 +13,8 @@ Checks, in order:
      events known; x-iris-mcp-tool snake_case, unique, and only on operations
      that need a permission short of admin and answer JSON (no streams); an example on every
      request body and response; closed request objects; the Error shape on
-     every non-2xx response; 401/403/429/500 on authenticated operations, 413
+     every non-2xx response; 401/403/429/500 on authenticated operations (403
+     not on those any valid key may use), 413
      on operations with a body; limit/cursor on every paged listing; links
      resolve;
   4. schemathesis loads it and builds its stateful test machine (links).
@@ -200,8 +201,9 @@ def _closed_objects(spec: dict[str, Any], schema: Any, where: str, problems: lis
 
 def check_conventions(spec: dict[str, Any], problems: list[str]) -> int:
     tags = {t["name"] for t in spec.get("tags", [])}
-    # x-iris-permission: one of the Permission enum's values, or `none` (unauthenticated routes only)
-    permissions = {*spec["components"]["schemas"]["Permission"]["enum"], "none"}
+    # x-iris-permission: one of the Permission enum's values, `none` (unauthenticated routes only) or
+    # `authenticated` (any valid key)
+    permissions = {*spec["components"]["schemas"]["Permission"]["enum"], "none", "authenticated"}
     op_ids: dict[str, str] = {}
     global_security = spec.get("security")
     count = 0
@@ -244,7 +246,8 @@ def check_conventions(spec: dict[str, Any], problems: list[str]) -> int:
                 if "400" not in responses:
                     problems.append(f"{label}: has a body but no 400")
             if authenticated:
-                for code in ("401", "403", "429"):
+                needed = ("401", "429") if perm == "authenticated" else ("401", "403", "429")  # any key passes
+                for code in needed:
                     if code not in responses:
                         problems.append(f"{label}: authenticated but no {code}")
             if "500" not in responses:

@@ -128,7 +128,9 @@ def test_serving_the_example_config_without_a_key(bare: Path, tmp_path: Path) ->
     port = free_port()
     iris_home = tmp_path / "iris"
     env = {
-        **child_environment(iris_home, HOME=str(bare), IRIS_PORT=str(port), **QUIET),
+        **child_environment(
+            iris_home, HOME=str(bare), IRIS_PORT=str(port), IRIS_DASHBOARD_PORT=str(free_port()), **QUIET
+        ),
         "IRIS_CONFIG_PATH": str(ROOT / "config.example.yaml"),
     }
     for name in UNSET:

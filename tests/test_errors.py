@@ -33,6 +33,7 @@ STATUSES = {
     "ProcessError": 500,
     "ConfigurationError": 500,
     "TellCycleError": 409,
+    "BudgetExceededError": 402,
     "ProcessPoolLimitError": 503,
 }
 """The status the contract gives each error class."""

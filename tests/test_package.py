@@ -1,4 +1,5 @@
-"""`pip install .` gives a wheel that serves everything on its own: the contract, Swagger UI and the `iris` command.
+"""`pip install .` gives a wheel that serves everything on its own: the contract, Swagger UI, the dashboard and the
+`iris` command.
 
 The wheel is built offline from the working tree (hatchling comes from the dev extra) and installed without its
 dependencies into a fresh venv that sees this venv's packages but not the repository; the server then runs from
@@ -94,6 +95,9 @@ def test_the_wheel_carries_the_contract_and_the_iris_command(installed: Installe
         assert "iris = app.__main__:main" in wheel.read(entry_points).decode().splitlines()
     assert not {name for name in names if name.startswith(("openapi/", "tests/", "app/iris.yml"))}
     assert {"app/db/migrations/script.py.mako", "app/auth/migrations/keys/script.py.mako"} <= names
+    built = {p.relative_to(ROOT).as_posix() for p in (ROOT / "app/api/dashboard/static").rglob("*") if p.is_file()}
+    assert "app/api/dashboard/static/index.html" in built and built <= names  # the dashboard's committed build
+    assert not {name for name in names if name.startswith("dashboard/")}  # its sources stay out
 
 
 def test_the_installed_app_comes_from_the_venv_and_reads_its_own_contract(installed: Installed) -> None:
@@ -149,6 +153,9 @@ def test_the_installed_iris_serves_health_the_contract_and_swagger_ui(installed:
             assert spec.status_code == 200 and spec.content == CONTRACT.read_bytes()
             document = client.get("/schema/openapi.json")
             assert document.status_code == 200 and document.json()["info"] == yaml.safe_load(spec.content)["info"]
+            dashboard = client.get("/dashboard/")
+            index = ROOT / "app" / "api" / "dashboard" / "static" / "index.html"
+            assert dashboard.status_code == 200 and dashboard.content == index.read_bytes()
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,4 +1,5 @@
-"""The Litestar application: one engine per app, the REST controllers under /api, MCP at /mcp, and the docs.
+"""The Litestar application: one engine per app, the REST controllers under /api, MCP at /mcp, the docs and the
+dashboard (at `dashboard.path`, and on `dashboard.port` when set: `app.api.dashboard`).
 
 `create_app(config)` builds it; `litestar run` from the repository root finds it through `app/app.py`, and
 `python -m app serve` runs it with uvicorn on `api.host:api.port`. Both apply the same checks and serve it with
@@ -22,6 +23,8 @@ from app.api.auth.guards import auth_guard
 from app.api.auth.hooks import auth_response_hook
 from app.api.auth.state import AuthServices
 from app.api.cache.controllers import CacheController
+from app.api.dashboard.controllers import dashboard_router
+from app.api.dashboard.listener import DashboardListener
 from app.api.deps import provide_engine
 from app.api.docs.controllers import DocsController
 from app.api.errors import MAX_BODY_BYTES, exception_handlers
@@ -37,6 +40,7 @@ from app.api.sessions.controllers import SessionsController
 from app.api.status.controllers import StatusController, TeamStatusController
 from app.api.streams import streams_plugins
 from app.api.teams.controllers import RequestController, TeamsController
+from app.api.webhooks.controllers import WebhooksController
 from app.auth.cli import IrisCLIPlugin
 from app.config import IrisConfig, default_config_path, find_config_file, load_config
 from app.config_watch import ConfigWatcher
@@ -57,6 +61,7 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     PermissionsController,
     KeysController,
     AuditController,
+    WebhooksController,
 )
 """Every REST controller, mounted under /api. Each route's `opt` names its operation, permission and statuses."""
 
@@ -129,12 +134,14 @@ def create_app(config: IrisConfig | None = None, *, guards: Sequence[Guard] | No
         guards = (auth_guard,)
     auth = AuthServices(config)
     mcp = McpEndpoint()
+    dashboard = DashboardListener(config)
+    pages = [dashboard_router(config)] if config.dashboard.enabled else []
     return Litestar(
-        route_handlers=[api_router(guards), DocsController, mcp.route()],
+        route_handlers=[api_router(guards), DocsController, mcp.route(), *pages],
         dependencies={"engine": Provide(provide_engine, sync_to_thread=False)},
         exception_handlers=exception_handlers,
-        lifespan=[_lifespan(config, auth), mcp.lifespan],
-        state=State({"config": config, "config_error": None, "auth": auth}),
+        lifespan=[_lifespan(config, auth), mcp.lifespan, dashboard.lifespan],
+        state=State({"config": config, "config_error": None, "auth": auth, "dashboard": dashboard}),
         before_send=[security_headers, cors_refusals, auth_response_hook],
         cors_config=cors_config(config.api.cors),
         request_max_body_size=MAX_BODY_BYTES,

@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 
 import msgspec
 
-__all__ = ["to_model"]
+from app.api import models as m
+from app.engine.budgets import BudgetState
+from app.engine.logs import LogEntry
+
+__all__ = ["budget", "log_record", "to_model"]
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -30,3 +34,29 @@ def _values(view: Any) -> dict[str, Any]:
     if isinstance(view, msgspec.Struct):
         return msgspec.structs.asdict(view)
     return {item.name: getattr(view, item.name) for item in dataclasses.fields(view)}
+
+
+def budget(state: BudgetState) -> m.Budget:
+    """A cost budget and its spend this period."""
+    return m.Budget(
+        limit_usd=state.budget.limit_usd,
+        period=m.BudgetPeriod(state.budget.period),
+        spent_usd=round(max(0.0, state.spent_usd), 6),
+        period_start=state.period_start,
+        resets_at=state.resets_at,
+    )
+
+
+_LEVELS = {member.value for member in m.LogLevel}
+
+
+def log_record(entry: LogEntry) -> m.LogRecord:
+    """One structured log record (its level made one of the contract's, so no plain copy)."""
+    level = entry.level if entry.level in _LEVELS else ("debug" if entry.level.startswith("level") else "info")
+    return m.LogRecord(
+        timestamp=entry.timestamp,
+        level=m.LogLevel(level),
+        logger=entry.logger,
+        message=entry.message,
+        context=dict(entry.context) if entry.context else msgspec.UNSET,
+    )

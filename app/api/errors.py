@@ -75,6 +75,7 @@ ANSWERS: Mapping[ErrorKind, Answer] = MappingProxyType(
     {
         ErrorKind.INVALID: Answer(400),
         ErrorKind.UNAUTHORIZED: Answer(401),
+        ErrorKind.OVER_BUDGET: Answer(402),
         ErrorKind.FORBIDDEN: Answer(403),
         ErrorKind.NOT_FOUND: Answer(404),
         ErrorKind.METHOD_NOT_ALLOWED: Answer(405),

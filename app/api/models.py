@@ -39,6 +39,26 @@ class ApiKey(Struct):
     last_used_at: datetime | None = field(name="lastUsedAt")
     usage_count: Annotated[int, Meta(ge=0)] = field(name="usageCount")
     active: Annotated[bool, Meta(description="Neither revoked nor expired.")]
+    spent_usd: (
+        Annotated[
+            float,
+            Meta(
+                description="What the tells this key started have cost, in the budget's period (all time without a budget).",
+                ge=0.0,
+            ),
+        ]
+        | UnsetType
+    ) = field(name="spentUsd", default=UNSET)
+    budget: (
+        Annotated[
+            Budget,
+            Meta(
+                description="The key's cost budget and its spend this period (null without one)."
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
 
 
 class ApiKeyPage(Struct):
@@ -97,6 +117,9 @@ class AuditEventType(StrEnum):
     compact = "compact"
     cache_clear = "cache_clear"
     permission_decision = "permission_decision"
+    webhook_created = "webhook_created"
+    webhook_deleted = "webhook_deleted"
+    webhook_redelivered = "webhook_redelivered"
 
 
 class AuditPage(Struct):
@@ -111,6 +134,64 @@ class AuthMessage(Struct, tag_field="event", tag="auth"):
 class AwakeStatus(StrEnum):
     awake = "awake"
     asleep = "asleep"
+
+
+class Budget(Struct):
+    limit_usd: Annotated[float, Meta(gt=0.0)] = field(name="limitUsd")
+    period: BudgetPeriod
+    spent_usd: Annotated[float, Meta(ge=0.0)] = field(name="spentUsd")
+    period_start: (
+        Annotated[
+            datetime,
+            Meta(description="Where the period began (null for a total budget)."),
+        ]
+        | None
+    ) = field(name="periodStart")
+    resets_at: (
+        Annotated[
+            datetime,
+            Meta(
+                description="When the spend starts again from 0 (null for a total budget)."
+            ),
+        ]
+        | None
+    ) = field(name="resetsAt")
+
+
+class BudgetKind(StrEnum):
+    key = "key"
+    team = "team"
+
+
+class BudgetPeriod(StrEnum):
+    day = "day"
+    month = "month"
+    total = "total"
+
+
+class BudgetReached(Struct):
+    budget: BudgetKind
+    limit_usd: float = field(name="limitUsd")
+    spent_usd: float = field(name="spentUsd")
+    period: BudgetPeriod
+    resets_at: datetime | None = field(name="resetsAt")
+    timestamp: datetime
+    key_id: KeyId | UnsetType = field(name="keyId", default=UNSET)
+    key_name: str | UnsetType = field(name="keyName", default=UNSET)
+    team: (
+        Annotated[
+            TeamName,
+            Meta(
+                description="The team of a team budget; for a key budget, the team of the tell that reached it."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    request_id: RequestId | UnsetType = field(name="requestId", default=UNSET)
+
+
+class BudgetReachedEvent(Struct, tag_field="event", tag="budget:reached"):
+    data: BudgetReached
 
 
 class CacheMessage(Struct):
@@ -158,6 +239,16 @@ class CacheUnsubscribe(Struct):
 
 class CacheUnsubscribeMessage(Struct, tag_field="event", tag="cache:unsubscribe"):
     data: CacheUnsubscribe
+
+
+CallbackUrl: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Where this tell's webhook events go: the URL of a registered webhook\nendpoint (`POST /api/webhooks`) that the key may use (within its team\nscope, its team filter covering the tell's pair), exactly as it was\nregistered; the endpoint gets the tell's events it subscribed to,\nsigned with its secret. Anything else is 400 naming `callbackUrl`.\n",
+        max_length=2048,
+        min_length=8,
+    ),
+]
 
 
 class CancelRequest(Struct):
@@ -309,6 +400,43 @@ class CreateKeyRequest(Struct):
         ]
         | UnsetType
     ) = UNSET
+    budget_usd: (
+        Annotated[
+            float,
+            Meta(
+                description="A cost budget in US dollars for the tells this key starts (default none); a tell that would start over it is refused with 402.",
+                gt=0.0,
+                le=1000000.0,
+            ),
+        ]
+        | UnsetType
+    ) = field(name="budgetUsd", default=UNSET)
+    budget_period: BudgetPeriod | UnsetType = field(name="budgetPeriod", default=UNSET)
+
+
+class CreateWebhookRequest(Struct):
+    url: WebhookUrl
+    events: Annotated[list[WebhookEventType], Meta(min_length=1)]
+    teams: (
+        Annotated[
+            list[TeamName],
+            Meta(
+                description="Only events about these teams (a caller → team pair whose team is\none of them and whose caller is `external` or one of them; a key\nbudget's event only without a filter). Absent - every team.\n",
+                min_length=1,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    callbacks_only: (
+        Annotated[
+            bool,
+            Meta(
+                description="Tell events (`tell.*`, `permission.requested`) only of the tells\nthat name this endpoint as their `callbackUrl`; other events as\nsubscribed.\n"
+            ),
+        ]
+        | UnsetType
+    ) = field(name="callbacksOnly", default=False)
+    description: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
 
 
 class CreatedApiKey(Struct):
@@ -327,6 +455,70 @@ class CreatedApiKey(Struct):
     env: KeyEnv | None
     created_at: datetime = field(name="createdAt")
     expires_at: datetime | None = field(name="expiresAt")
+    budget: (
+        Annotated[
+            Budget,
+            Meta(
+                description="The key's cost budget, nothing spent yet (null without one)."
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+
+
+class CreatedWebhook(Struct):
+    id: WebhookId
+    url: WebhookUrl
+    events: list[WebhookEventType]
+    teams: list[TeamName] | None
+    callbacks_only: bool = field(name="callbacksOnly")
+    description: str | None
+    created_at: datetime = field(name="createdAt")
+    created_by: KeyId | None = field(name="createdBy")
+    secret: Annotated[
+        str,
+        Meta(
+            description="The Standard Webhooks signing secret; store it now, it cannot be shown again.",
+            pattern="^whsec_[A-Za-z0-9+/]+={0,2}$",
+        ),
+    ]
+
+
+class CurrentKey(Struct):
+    authenticated: Annotated[
+        bool,
+        Meta(
+            description="Whether a key was checked (false only with `api.requireAuth` false)."
+        ),
+    ]
+    id: KeyId | None
+    name: str | None
+    role: (
+        Annotated[
+            KeyRole,
+            Meta(
+                description="The preset it was created with (null for explicit permissions, or without a key)."
+            ),
+        ]
+        | None
+    )
+    permissions: Annotated[
+        list[Permission],
+        Meta(description="What it may do (`admin` holds every permission)."),
+    ]
+    teams: (
+        Annotated[list[TeamName], Meta(description="Team scope (null - every team).")]
+        | None
+    )
+    env: KeyEnv | None
+    created_at: datetime | None = field(name="createdAt")
+    expires_at: (
+        Annotated[datetime, Meta(description="When it stops working (null - never).")]
+        | None
+    ) = field(name="expiresAt")
+    last_used_at: datetime | None = field(name="lastUsedAt")
+    usage_count: Annotated[int, Meta(ge=0)] = field(name="usageCount")
 
 
 Cursor: TypeAlias = Annotated[
@@ -382,6 +574,19 @@ class DeleteSessionResponse(Struct):
     tells_deleted: Annotated[
         int, Meta(description="Tell records deleted with the session.", ge=0)
     ] = field(name="tellsDeleted")
+    worktree: (
+        Annotated[
+            WorktreeCleanup,
+            Meta(
+                description="What became of the session's git worktree (teams whose isolation is `worktree`; absent if it had none)."
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+
+
+DeliveryId: TypeAlias = Annotated[UUID, Meta(description="A webhook delivery's id.")]
 
 
 class Error(Struct):
@@ -421,6 +626,7 @@ class ErrorName(StrEnum):
     internal_server_error = "InternalServerError"
     process_pool_limit_error = "ProcessPoolLimitError"
     tell_cycle_error = "TellCycleError"
+    budget_exceeded_error = "BudgetExceededError"
 
 
 class ForkRequest(Struct):
@@ -542,6 +748,26 @@ class LogRecord(Struct):
     context: dict[str, Any] | UnsetType = UNSET
 
 
+class LogRecordEvent(Struct, tag_field="event", tag="log:record"):
+    data: LogRecord
+
+
+class LogsSubscribe(Struct):
+    level: LogLevel
+
+
+class LogsSubscribeMessage(Struct, tag_field="event", tag="logs:subscribe"):
+    data: LogsSubscribe
+
+
+class LogsUnsubscribe(Struct):
+    pass
+
+
+class LogsUnsubscribeMessage(Struct, tag_field="event", tag="logs:unsubscribe"):
+    data: LogsUnsubscribe | UnsetType = UNSET
+
+
 Message: TypeAlias = Annotated[
     str,
     Meta(
@@ -551,6 +777,14 @@ Message: TypeAlias = Annotated[
         pattern="^[^\\x00]*$",
     ),
 ]
+
+
+class Option(StrEnum):
+    max_turns = "maxTurns"
+    max_budget_usd = "maxBudgetUsd"
+    append_system_prompt = "appendSystemPrompt"
+    output_schema = "outputSchema"
+    budget = "budget"
 
 
 PageLimit: TypeAlias = Annotated[int, Meta(description="Page size.", ge=1, le=500)]
@@ -569,6 +803,7 @@ class Permission(StrEnum):
     status_read = "status:read"
     debug_read = "debug:read"
     metrics_read = "metrics:read"
+    webhook_manage = "webhook:manage"
     admin = "admin"
 
 
@@ -709,6 +944,10 @@ class ProcessInfo(Struct):
     )
 
 
+class ProcessRestart(Struct):
+    options: Annotated[list[Option], Meta(min_length=1)]
+
+
 class ProcessSpawned(Struct):
     team: TeamName
     from_team: TeamName = field(name="fromTeam")
@@ -773,6 +1012,16 @@ class RebootResponse(Struct):
         | None
     ) = field(name="oldSessionId")
     new_session_id: SessionId = field(name="newSessionId")
+    worktree: (
+        Annotated[
+            WorktreeCleanup,
+            Meta(
+                description="What became of the old session's git worktree (teams whose isolation is `worktree`; absent if it had none)."
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
 
 
 RequestId: TypeAlias = Annotated[
@@ -834,6 +1083,16 @@ class SessionInfo(Struct):
         | None
         | UnsetType
     ) = field(name="launchCommand", default=UNSET)
+    worktree: (
+        Annotated[
+            Worktree,
+            Meta(
+                description="The session's git worktree (teams whose isolation is `worktree`; absent when it has none yet)."
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
 
 
 class SessionReport(Struct):
@@ -978,6 +1237,24 @@ class TeamInfo(Struct):
         ]
         | UnsetType
     ) = UNSET
+    sessions: (
+        Annotated[
+            list[TeamSession],
+            Meta(
+                description="Stored sessions, asleep or awake (only with includeSessions=true):\nat most `sessionLimit`, the live ones and then the most recently\nactive first, listed oldest first.\n"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    sessions_truncated: (
+        Annotated[
+            bool,
+            Meta(
+                description="The team has more sessions than `sessions` lists (only with includeSessions=true)."
+            ),
+        ]
+        | UnsetType
+    ) = field(name="sessionsTruncated", default=UNSET)
 
 
 TeamName: TypeAlias = Annotated[
@@ -995,6 +1272,57 @@ TeamName: TypeAlias = Annotated[
 class TeamPage(Struct):
     items: list[TeamInfo]
     next_cursor: Cursor | None = field(name="nextCursor")
+
+
+class TeamSession(Struct):
+    session_id: SessionId = field(name="sessionId")
+    from_team: TeamName = field(name="fromTeam")
+    forked_from: (
+        Annotated[
+            SessionId,
+            Meta(
+                description="The session it was forked from (null for a pair's own session)."
+            ),
+        ]
+        | None
+    ) = field(name="forkedFrom")
+    state: ProcessState
+    pid: Annotated[int, Meta(ge=1)] | None
+    queue_length: Annotated[int, Meta(ge=0)] = field(name="queueLength")
+    idle_time_remaining: (
+        Annotated[
+            int,
+            Meta(
+                description="Milliseconds before the idle process is put to sleep (null when asleep or busy).",
+                ge=0,
+            ),
+        ]
+        | None
+    ) = field(name="idleTimeRemaining")
+    message_count: Annotated[int, Meta(ge=0)] = field(name="messageCount")
+    tell_count: Annotated[
+        int,
+        Meta(
+            description="Its stored tell records (`clearCache` removes the finished ones).",
+            ge=0,
+        ),
+    ] = field(name="tellCount")
+    last_activity: datetime | None = field(name="lastActivity")
+    cost_usd: Annotated[
+        float,
+        Meta(
+            description="What its tells have cost so far in USD (the sum of their\n`costUsd`, kept when their records are cleared; the session\nreport's `totals.costUsd`).\n",
+            ge=0.0,
+        ),
+    ] = field(name="costUsd")
+    created_at: datetime = field(name="createdAt")
+    seq: Annotated[
+        int,
+        Meta(
+            description="The session's newest event sequence number when it was read:\n`costUsd` and `messageCount` count every tell whose `tell:complete`\nor `tell:error` has a `seq` at or below it, and none above. Follow\nthe session from here with `afterSeq` set to it.\n",
+            ge=0,
+        ),
+    ]
 
 
 class TeamStatus(Struct):
@@ -1022,6 +1350,25 @@ class TeamStatus(Struct):
         ]
         | None
     ) = field(name="idleTimeRemaining")
+    worktree: (
+        Annotated[
+            Worktree,
+            Meta(
+                description="The pair's session's git worktree (teams whose isolation is `worktree`; absent when it has none yet)."
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+    budget: (
+        Annotated[
+            Budget,
+            Meta(
+                description="The team's cost budget (`budgetUsd` in its config) and its spend this period; absent without one."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 class TeamStatusPage(Struct):
@@ -1048,6 +1395,17 @@ class TellAccepted(Struct):
 
 class TellAcceptedEvent(Struct, tag_field="event", tag="tell:accepted"):
     data: TellAccepted
+
+
+TellAppendSystemPrompt: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Text appended to Claude Code's system prompt for this tell (in place of the team's `appendSystemPrompt`). Taken only at start.",
+        max_length=65536,
+        min_length=1,
+        pattern="^[^\\x00]*$",
+    ),
+]
 
 
 class TellChunk(Struct):
@@ -1113,6 +1471,45 @@ TellChain: TypeAlias = Annotated[
 ]
 
 
+TellMaxBudgetUsd: TypeAlias = Annotated[
+    float,
+    Meta(
+        description="Stop this tell once it has cost this many US dollars (Claude Code's `--max-budget-usd`); it then ends `failed` with a `budget_exceeded` reason. A key's or team's budget caps it further. Taken only at start.",
+        gt=0.0,
+        le=10000.0,
+    ),
+]
+
+
+TellMaxTurns: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="At most this many agentic turns for this tell (the team's `maxTurns` otherwise); beyond it the tell ends `failed`. Taken only at start: see `processRestart`.",
+        ge=1,
+        le=1000,
+    ),
+]
+
+
+TellModel: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="The model for this tell (a Claude Code model name or alias, e.g. `sonnet`); the team's `model` otherwise. Switched in the running process (no restart); the next tell without one goes back to the team's.",
+        max_length=128,
+        min_length=1,
+        pattern="^[A-Za-z0-9][A-Za-z0-9._:@\\[\\]-]*$",
+    ),
+]
+
+
+TellOutputSchema: TypeAlias = Annotated[
+    Any,
+    Meta(
+        description="A JSON Schema (draft 2020-12) of a JSON object, which the final answer must satisfy (without a `type`, `type: object` is implied; another `type`, or a schema that is not valid, is a 400 naming `outputSchema`). Claude Code is asked for structured output (`--json-schema`) and the answer is returned parsed as `output`. An answer that is not JSON valid against it ends the tell `failed` with an `output_invalid` reason naming what is wrong. Taken only at start."
+    ),
+]
+
+
 class TellQueued(Struct):
     request_id: RequestId = field(name="requestId")
     seq: Annotated[int, Meta(ge=0)]
@@ -1140,6 +1537,18 @@ class TellRequest(Struct):
     from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
     timeout: TellTimeout | UnsetType = 0
     session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+    callback_url: CallbackUrl | UnsetType = field(name="callbackUrl", default=UNSET)
+    model: TellModel | UnsetType = UNSET
+    max_turns: TellMaxTurns | UnsetType = field(name="maxTurns", default=UNSET)
+    max_budget_usd: TellMaxBudgetUsd | UnsetType = field(
+        name="maxBudgetUsd", default=UNSET
+    )
+    append_system_prompt: TellAppendSystemPrompt | UnsetType = field(
+        name="appendSystemPrompt", default=UNSET
+    )
+    output_schema: TellOutputSchema | UnsetType = field(
+        name="outputSchema", default=UNSET
+    )
 
 
 class TellResponse(Struct):
@@ -1192,6 +1601,18 @@ class TellResponse(Struct):
         name="parentRequestId", default=UNSET
     )
     chain: TellChain | UnsetType = UNSET
+    output: (
+        Annotated[
+            Any,
+            Meta(
+                description="The final answer parsed as JSON, valid against the tell's `outputSchema` (only for a completed tell that had one)."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    process_restart: ProcessRestart | UnsetType = field(
+        name="processRestart", default=UNSET
+    )
 
 
 class TellStartMessage(Struct, tag_field="event", tag="tell:start"):
@@ -1206,6 +1627,8 @@ ClientMessage: TypeAlias = Annotated[
     | ProcessUnsubscribeMessage
     | SystemSubscribeMessage
     | SystemUnsubscribeMessage
+    | LogsSubscribeMessage
+    | LogsUnsubscribeMessage
     | TellStartMessage,
     Meta(description="Any client → server WebSocket message."),
 ]
@@ -1216,6 +1639,18 @@ class TellStartRequest(Struct):
     message: Message
     from_team: TeamName | UnsetType = field(name="fromTeam", default=UNSET)
     session_id: SessionId | UnsetType = field(name="sessionId", default=UNSET)
+    callback_url: CallbackUrl | UnsetType = field(name="callbackUrl", default=UNSET)
+    model: TellModel | UnsetType = UNSET
+    max_turns: TellMaxTurns | UnsetType = field(name="maxTurns", default=UNSET)
+    max_budget_usd: TellMaxBudgetUsd | UnsetType = field(
+        name="maxBudgetUsd", default=UNSET
+    )
+    append_system_prompt: TellAppendSystemPrompt | UnsetType = field(
+        name="appendSystemPrompt", default=UNSET
+    )
+    output_schema: TellOutputSchema | UnsetType = field(
+        name="outputSchema", default=UNSET
+    )
 
 
 class TellStarted(Struct):
@@ -1243,8 +1678,10 @@ ServerEvent: TypeAlias = Annotated[
     | ProcessTerminatedEvent
     | ProcessErrorEvent
     | HealthCheckEvent
+    | BudgetReachedEvent
     | PermissionRequestEvent
     | PermissionResolvedEvent
+    | LogRecordEvent
     | ResetEvent
     | StreamErrorEvent
     | HeartbeatEvent,
@@ -1271,6 +1708,13 @@ TellTimeout: TypeAlias = Annotated[
         le=3600000,
     ),
 ]
+
+
+class Type(StrEnum):
+    tell_completed = "tell.completed"
+    tell_failed = "tell.failed"
+    tell_stalled = "tell.stalled"
+    tell_cancelled = "tell.cancelled"
 
 
 class Usage(Struct):
@@ -1360,6 +1804,227 @@ class WakeResponse(Struct):
 class WakeStatus(StrEnum):
     awake = "awake"
     already_awake = "already_awake"
+
+
+class Webhook(Struct):
+    id: WebhookId
+    url: WebhookUrl
+    events: list[WebhookEventType]
+    teams: (
+        Annotated[list[TeamName], Meta(description="Team filter (null - every team).")]
+        | None
+    )
+    callbacks_only: bool = field(name="callbacksOnly")
+    description: str | None
+    created_at: datetime = field(name="createdAt")
+    created_by: (
+        Annotated[
+            KeyId,
+            Meta(
+                description="The public id of the key that registered it (null when authentication is off)."
+            ),
+        ]
+        | None
+    ) = field(name="createdBy")
+
+
+class WebhookAttempt(Struct):
+    at: datetime
+    status_code: (
+        Annotated[
+            int, Meta(description="The endpoint's HTTP status (null - no answer came).")
+        ]
+        | None
+    ) = field(name="statusCode")
+    duration_ms: Annotated[int, Meta(ge=0)] = field(name="durationMs")
+    error: (
+        Annotated[
+            str,
+            Meta(
+                description="Why it did not succeed (a timeout, a refused connection, a status), without secrets."
+            ),
+        ]
+        | None
+    )
+
+
+class WebhookBudgetEvent(Struct):
+    type: Literal["budget.reached"]
+    timestamp: datetime
+    data: BudgetReached
+
+
+class WebhookDelivery(Struct):
+    id: DeliveryId
+    webhook_id: WebhookId = field(name="webhookId")
+    message_id: Annotated[
+        str,
+        Meta(
+            description="The `webhook-id` header of every attempt (a redelivery keeps it)."
+        ),
+    ] = field(name="messageId")
+    event: WebhookEventType
+    status: WebhookDeliveryStatus
+    team: TeamName | None
+    request_id: (
+        Annotated[RequestId, Meta(description="The tell it is about, if any.")] | None
+    ) = field(name="requestId")
+    created_at: datetime = field(name="createdAt")
+    next_attempt_at: (
+        Annotated[
+            datetime,
+            Meta(
+                description="When it is tried next (null once it is no longer pending)."
+            ),
+        ]
+        | None
+    ) = field(name="nextAttemptAt")
+    attempts: Annotated[
+        list[WebhookAttempt], Meta(description="Every attempt, oldest first.")
+    ]
+
+
+class WebhookDeliveryPage(Struct):
+    items: list[WebhookDelivery]
+    next_cursor: Cursor | None = field(name="nextCursor")
+
+
+class WebhookDeliveryStatus(StrEnum):
+    pending = "pending"
+    delivered = "delivered"
+    dropped = "dropped"
+    failed = "failed"
+
+
+class WebhookEventType(StrEnum):
+    tell_completed = "tell.completed"
+    tell_failed = "tell.failed"
+    tell_stalled = "tell.stalled"
+    tell_cancelled = "tell.cancelled"
+    permission_requested = "permission.requested"
+    process_terminated = "process.terminated"
+    budget_reached = "budget.reached"
+
+
+WebhookId: TypeAlias = Annotated[UUID, Meta(description="A webhook endpoint's id.")]
+
+
+class WebhookPage(Struct):
+    items: list[Webhook]
+    next_cursor: Cursor | None = field(name="nextCursor")
+
+
+class WebhookPermission(Struct):
+    permission_id: PermissionId = field(name="permissionId")
+    session_id: SessionId = field(name="sessionId")
+    request_id: RequestId | None = field(name="requestId")
+    from_: TeamName = field(name="from")
+    to: TeamName
+    tool: str
+    input: dict[str, Any]
+    created_at: datetime = field(name="createdAt")
+    expires_at: datetime | None = field(name="expiresAt")
+
+
+class WebhookPermissionEvent(Struct):
+    type: Literal["permission.requested"]
+    timestamp: datetime
+    data: WebhookPermission
+
+
+class WebhookProcess(Struct):
+    session_id: SessionId = field(name="sessionId")
+    from_: TeamName = field(name="from")
+    to: TeamName
+    reason: str
+    exit_code: int | None = field(name="exitCode")
+
+
+class WebhookProcessEvent(Struct):
+    type: Literal["process.terminated"]
+    timestamp: datetime
+    data: WebhookProcess
+
+
+class WebhookTell(Struct):
+    request_id: RequestId = field(name="requestId")
+    session_id: SessionId = field(name="sessionId")
+    from_: TeamName = field(name="from")
+    to: TeamName
+    status: TellStatus
+    reason: str | None
+    response: str | None
+    is_error: bool = field(name="isError")
+    duration_ms: int | None = field(name="durationMs")
+    cost_usd: float | None = field(name="costUsd")
+
+
+class WebhookTellEvent(Struct):
+    type: Type
+    timestamp: datetime
+    data: WebhookTell
+
+
+WebhookUrl: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="An http or https URL whose host `api.webhooks.allowedHosts` allows.",
+        examples=["https://hooks.example.com/iris"],
+        max_length=2048,
+        min_length=8,
+        pattern="^[hH][tT][tT][pP][sS]?://[^\\s]+$",
+    ),
+]
+
+
+class Worktree(Struct):
+    branch: str
+    path: Annotated[
+        str,
+        Meta(
+            description="The worktree's folder, relative to IRIS_HOME (`worktrees/<team>/<short session id>`)."
+        ),
+    ]
+    base: Annotated[
+        str,
+        Meta(
+            description="The commit the branch started from (the team's HEAD, or a fork's parent's branch head)."
+        ),
+    ]
+    head: Annotated[str, Meta(description="The commit the worktree is at now.")]
+    dirty: Annotated[
+        bool,
+        Meta(
+            description="Whether it has uncommitted changes (tracked or untracked files)."
+        ),
+    ]
+    untracked_files: Annotated[int, Meta(ge=0)] = field(name="untrackedFiles")
+    diff_stat: Annotated[
+        str,
+        Meta(
+            description="`git diff --stat <base>` in the worktree: committed and uncommitted changes of tracked files."
+        ),
+    ] = field(name="diffStat")
+    files_changed: Annotated[int, Meta(ge=0)] = field(name="filesChanged")
+    insertions: Annotated[int, Meta(ge=0)]
+    deletions: Annotated[int, Meta(ge=0)]
+
+
+class WorktreeCleanup(Struct):
+    branch: str
+    path: Annotated[
+        str, Meta(description="The worktree's folder, relative to IRIS_HOME.")
+    ]
+    outcome: WorktreeOutcome
+    reason: (
+        Annotated[str, Meta(description="Why something was kept.")] | None | UnsetType
+    ) = UNSET
+
+
+class WorktreeOutcome(StrEnum):
+    removed = "removed"
+    kept = "kept"
+    branch_kept = "branchKept"
 
 
 class WsAuth(Struct):

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from app.auth.keys import AUTHENTICATED
 from app.spec import SPEC_PATH, read_spec, spec_document
 
 __all__ = [
+    "AUTHENTICATED",
     "EVERY",
     "PUBLIC",
     "Message",
@@ -98,7 +100,7 @@ class Operation:
     path: str
     """The contract's template (`/api/teams/{team}/wake`)."""
     permission: str
-    """The permission it needs (`PUBLIC` for none)."""
+    """The permission it needs (`PUBLIC` for none, `AUTHENTICATED` for any valid key)."""
     audit: str | None
     """The audit event of the row it writes (None: a read, not audited)."""
     names: Names
@@ -183,7 +185,7 @@ def load(path: str | Path = SPEC_PATH) -> Table:
 def build(spec: Mapping[str, Any]) -> Table:
     """The table of a parsed OpenAPI document (ValueError naming what is missing or malformed)."""
     schemas = spec.get("components", {}).get("schemas", {})
-    permissions = {*schemas.get("Permission", {}).get("enum", ()), PUBLIC}
+    permissions = {*schemas.get("Permission", {}).get("enum", ()), PUBLIC, AUTHENTICATED}
     events = set(schemas.get("AuditEventType", {}).get("enum", ()))
 
     def permission(where: str, value: object) -> str:

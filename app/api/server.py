@@ -55,6 +55,9 @@ __all__ = [
     "ServePlugin",
     "base_url",
     "check_serving",
+    "dashboard_lines",
+    "dashboard_origin",
+    "dashboard_urls",
     "is_loopback",
     "listen_socket",
     "serving_problem",
@@ -90,6 +93,9 @@ def serving_problem(
     if not api.require_auth and (host is None or not is_loopback(host)):
         where = f"{option} {host} is not a loopback address" if host is not None else "the address is not known"
         return f"{where} and api.requireAuth is false: refusing to serve"
+    dashboard = config.dashboard
+    if dashboard.enabled and dashboard.port is not None and not api.require_auth and not is_loopback(dashboard.host):
+        return f"dashboard.host {dashboard.host} is not a loopback address and api.requireAuth is false: refusing"
     return None
 
 
@@ -97,7 +103,9 @@ def check_serving(config: IrisConfig, host: str | None, *, command: bool = True)
     """ConfigurationError when `config` must not be served on `host` (see `serving_problem`)."""
     problem = serving_problem(config, host, command=command)
     if problem:
-        raise ConfigurationError(problem, {"key": "api.requireAuth" if "requireAuth" in problem else "api.enabled"})
+        key = "dashboard.host" if problem.startswith("dashboard.host") else None
+        key = key or ("api.requireAuth" if "requireAuth" in problem else "api.enabled")
+        raise ConfigurationError(problem, {"key": key})
 
 
 # ----------------------------------------------------------------------------- where it listens
@@ -133,6 +141,32 @@ def base_url(api: ApiConfig) -> str:
     return f"{'https' if api.tls else 'http'}://{host}:{api.port}"
 
 
+def dashboard_origin(config: IrisConfig) -> str | None:
+    """The origin of the dashboard's own port as a browser writes it (`http://localhost:3100` for a loopback
+    `dashboard.host`), or None when it has none."""
+    dashboard = config.dashboard
+    if not dashboard.enabled or dashboard.port is None:
+        return None
+    host = "localhost" if is_loopback(dashboard.host) else dashboard.host
+    return f"{'https' if config.api.tls else 'http'}://{f'[{host}]' if ':' in host else host}:{dashboard.port}"
+
+
+def dashboard_urls(config: IrisConfig) -> list[str]:
+    """The dashboard's addresses: at `dashboard.path` on the API's address, then on its own port when set (none
+    when it is disabled)."""
+    if not config.dashboard.enabled:
+        return []
+    own = dashboard_origin(config)
+    return [f"{base_url(config.api)}{config.dashboard.path}/", *([f"{own}/"] if own else [])]
+
+
+def dashboard_lines(config: IrisConfig, fragment: str = "") -> list[str]:
+    """Where the dashboard is, as `serve` and `demo` print it, each address + `fragment`."""
+    urls = dashboard_urls(config)
+    own = "  (its own port: api.cors.origins must allow its origin)"
+    return [f"  dashboard:  {url}{fragment}{own if index else ''}" for index, url in enumerate(urls)]
+
+
 def where_lines(config: IrisConfig) -> list[str]:
     """Where things are, as the server logs them once it listens: its URLs, the config file, IRIS_HOME, the teams."""
     url = base_url(config.api)
@@ -141,6 +175,7 @@ def where_lines(config: IrisConfig) -> list[str]:
         f"Iris is listening on {url}",
         f"  API:        {url}/api",
         f"  Swagger UI: {url}/schema/swagger",
+        *dashboard_lines(config),
         f"  MCP:        {url}/mcp",
         f"  config:     {Path(config.source).resolve() if config.source else '(none)'}",
         f"  IRIS_HOME:  {iris_home()}",

@@ -64,6 +64,9 @@ AUDIT_EVENTS: tuple[str, ...] = (
     "compact",
     "cache_clear",
     "permission_decision",
+    "webhook_created",
+    "webhook_deleted",
+    "webhook_redelivered",
 )
 """Every event type, in the contract's order (its `AuditEventType`)."""
 

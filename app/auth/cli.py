@@ -19,10 +19,21 @@ import msgspec
 from rich_click import RichCommand, RichGroup
 
 from app.auth.audit import AUDIT_EVENTS, AuditLog, AuditRecord
-from app.auth.keys import ADMIN, ENVS, KEY_ID_PATTERN, KEY_ID_PREFIX, PERMISSIONS, ROLES, KeyRecord
-from app.auth.store import KeyStore
+from app.auth.keys import (
+    ADMIN,
+    BUDGET_PERIODS,
+    ENVS,
+    KEY_ID_PATTERN,
+    KEY_ID_PREFIX,
+    MAX_BUDGET_USD,
+    PERMISSIONS,
+    ROLES,
+    KeyRecord,
+)
+from app.auth.store import KeyStore, key_spend
 from app.clock import utcnow
-from app.config import ApiConfig, find_config_file, iris_home, load_config
+from app.config import ApiConfig, DatabaseConfig, find_config_file, iris_home, load_config
+from app.db.store import Store
 from app.errors import IrisError, NotFoundError
 
 __all__ = [
@@ -52,6 +63,8 @@ class Stores:
     teams: tuple[str, ...] | None
     """The configured teams (None without a config file)."""
     config: Path | None
+    database_url: str | None = None
+    """The sessions store, which keeps what each key's tells cost (None: not known)."""
 
 
 def resolve_config_path(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Path | None:
@@ -68,7 +81,10 @@ def load_stores(explicit: str | None = None, env: Mapping[str, str] | None = Non
     if path is None:
         api = ApiConfig()
         home = iris_home(env)
-        return Stores(home / api.key_store_path, home / api.audit_log_path, api.audit_retention_days, None, None)
+        database = f"sqlite+aiosqlite:///{home / DatabaseConfig().path}"
+        return Stores(
+            home / api.key_store_path, home / api.audit_log_path, api.audit_retention_days, None, None, database
+        )
     config = load_config(path, env)
     return Stores(
         Path(config.api.key_store_path),
@@ -76,6 +92,7 @@ def load_stores(explicit: str | None = None, env: Mapping[str, str] | None = Non
         config.api.audit_retention_days,
         tuple(config.teams),
         path,
+        config.database_url,
     )
 
 
@@ -219,6 +236,19 @@ def key_group() -> None:
 @click.option("--expires", type=click.IntRange(1, 3650), default=None, metavar="DAYS", help="Days until it expires.")
 @click.option("--env", "key_env", type=click.Choice(list(ENVS)), default=None, help="Environment tag in the key.")
 @click.option("--teams", default=None, metavar="A,B", help="The only teams the key may address (default all).")
+@click.option(
+    "--budget-usd",
+    type=click.FloatRange(min=0, min_open=True, max=MAX_BUDGET_USD),
+    default=None,
+    metavar="USD",
+    help="A cost budget for the tells the key starts: one that would start over it is refused (402).",
+)
+@click.option(
+    "--budget-period",
+    type=click.Choice(list(BUDGET_PERIODS)),
+    default=None,
+    help="What the budget counts: the UTC day, the UTC month, or everything (total, the default).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new key and its record as JSON.")
 def generate(
     name: str,
@@ -227,11 +257,15 @@ def generate(
     expires: int | None,
     key_env: str | None,
     teams: str | None,
+    budget_usd: float | None,
+    budget_period: str | None,
     as_json: bool,
 ) -> None:
     """Create a key for NAME (--role or --permissions; neither: viewer). The key is printed once."""
     if role is not None and permissions is not None:
         raise click.UsageError("give --role or --permissions, not both")
+    if budget_period is not None and budget_usd is None:
+        raise click.UsageError("--budget-period needs --budget-usd")
     stores = _stores()
     scope = _split(teams)
     if teams is not None and not scope:
@@ -254,6 +288,8 @@ def generate(
                 expires_in_days=expires,
                 env=key_env,
                 teams=scope,
+                budget_usd=budget_usd,
+                budget_period=budget_period,
             )
 
     created = run_async(create)
@@ -265,7 +301,7 @@ def generate(
     click.echo(created.key)
     click.echo(
         f"Created key {r.id} ({r.name}): {_grants(r)}; teams: {', '.join(r.teams) if r.teams else 'all'}; "
-        f"expires: {_time(r.expires_at) if r.expires_at else 'never'}. "
+        f"expires: {_time(r.expires_at) if r.expires_at else 'never'}; budget: {_budget(r)}. "
         "Store the key now: it is not shown again.",
         err=True,
     )
@@ -281,6 +317,31 @@ def scoped_admin_warning(teams: Sequence[str]) -> str:
         "team or act as its caller, create a key without --teams or wider than its own, see or revoke keys that "
         "reach other teams, or read audit entries about other teams or about no team."
     )
+
+
+def _budget(r: KeyRecord, spent_usd: float | None = None) -> str:
+    """A key's budget in a few words (`$5.00/day`, with `$1.2345 of ` what it has spent when known), or `none`."""
+    if r.budget_usd is None:
+        return "none"
+    per = {"day": "/day", "month": "/month"}.get(r.budget_period or "total", " total")
+    spent = f"${spent_usd:.4f} of " if spent_usd is not None else ""
+    return f"{spent}${r.budget_usd:.2f}{per}"
+
+
+async def _spend(stores: Stores, records: Sequence[KeyRecord]) -> dict[str, float]:
+    """What each key's tells have cost (in its budget's period, or ever), read from the sessions store; nothing
+    when that store cannot be read."""
+    if stores.database_url is None:
+        return {}
+    spend = Store(stores.database_url)
+    try:
+        await spend.open()
+        return {record.id: await key_spend(spend, record) for record in records}
+    except Exception as error:  # the keys are still listed, their spend as unknown
+        click.echo(f"warning: what the keys spent could not be read: {type(error).__name__}", err=True)
+        return {}
+    finally:
+        await spend.close()
 
 
 def _grants(r: KeyRecord) -> str:
@@ -299,9 +360,10 @@ def list_command(active: bool, as_json: bool) -> None:
             return (await store.list_keys(active=True if active else None)).items
 
     records = run_async(read)
+    spent = run_async(lambda: _spend(stores, records)) if records else {}
     now = utcnow()
     if as_json:
-        click.echo(_json([r.view(now) for r in records]))
+        click.echo(_json([r.view(now, spent.get(r.id)) for r in records]))
         return
     if not records:
         click.echo("No keys." if not active else "No active keys.")
@@ -318,12 +380,14 @@ def list_command(active: bool, as_json: bool) -> None:
             _time(r.expires_at),
             _time(r.last_used_at),
             str(r.usage_count),
+            f"${spent[r.id]:.4f}" if r.id in spent else "-",
+            _budget(r),
             r.status(now),
         ]
         for r in records
     ]
     headers = ["ID", "NAME", "ROLE", "PERMISSIONS", "TEAMS", "ENV", "CREATED", "EXPIRES", "LAST USED", "USES"]
-    click.echo(_table([*headers, "STATUS"], rows))
+    click.echo(_table([*headers, "SPENT", "BUDGET", "STATUS"], rows))
 
 
 @key_group.command("revoke")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import string
@@ -14,11 +15,13 @@ from typing import Literal
 
 import msgspec
 
+from app.clock import utc_period
 from app.errors import ValidationError
 from app.redact import REDACTED, holds_key, redact, redact_value
 
 __all__ = [
     "ADMIN",
+    "AUTHENTICATED",
     "BASE62",
     "ENVS",
     "KEY_ID_PATTERN",
@@ -49,6 +52,9 @@ __all__ = [
 ]
 
 ADMIN = "admin"
+AUTHENTICATED = "authenticated"
+"""What an operation any valid key may use needs (`x-iris-permission: authenticated`): every key holds it; it is
+never granted, listed or stored."""
 PERMISSIONS: tuple[str, ...] = (
     "team:tell",
     "team:wake",
@@ -62,6 +68,7 @@ PERMISSIONS: tuple[str, ...] = (
     "status:read",
     "debug:read",
     "metrics:read",
+    "webhook:manage",
     ADMIN,
 )
 """Every permission, in the contract's order (`admin` implies every other). `metrics:read` (`GET /metrics`, every
@@ -166,9 +173,10 @@ def role_permissions(role: str) -> tuple[str, ...]:
 
 
 def grants(permissions: Iterable[str], permission: str) -> bool:
-    """Whether a set of permissions includes `permission` (`admin` includes every one)."""
+    """Whether a set of permissions includes `permission` (`admin` includes every one; every set includes
+    `AUTHENTICATED`)."""
     held = set(permissions)
-    return ADMIN in held or permission in held
+    return permission == AUTHENTICATED or ADMIN in held or permission in held
 
 
 def validate_name(name: str) -> str:
@@ -198,6 +206,30 @@ def validate_teams(teams: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(names)
 
 
+BUDGET_PERIODS = ("day", "month", "total")
+MAX_BUDGET_USD = 1_000_000.0
+
+
+def validate_budget(budget_usd: float | None, budget_period: str | None) -> str | None:
+    """The budget's period (`total` unless given) when a budget is given, None without one; ValidationError naming
+    the field for a budget out of range, an unknown period, or a period without a budget."""
+    if budget_usd is None:
+        if budget_period is not None:
+            raise ValidationError("budgetPeriod needs budgetUsd", {"field": "budgetPeriod"})
+        return None
+    if not (math.isfinite(budget_usd) and 0 < budget_usd <= MAX_BUDGET_USD):
+        raise ValidationError(
+            f"budgetUsd: expected more than 0 and at most {MAX_BUDGET_USD:g} USD, got {budget_usd}",
+            {"field": "budgetUsd"},
+        )
+    period = budget_period or "total"
+    if period not in BUDGET_PERIODS:
+        raise ValidationError(
+            f"budgetPeriod: expected one of {', '.join(BUDGET_PERIODS)}, got {period!r}", {"field": "budgetPeriod"}
+        )
+    return period
+
+
 def _utc(value: datetime.datetime | None) -> datetime.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=datetime.UTC)
@@ -219,6 +251,10 @@ class KeyRecord:
     revoked_at: datetime.datetime | None = None
     last_used_at: datetime.datetime | None = None
     usage_count: int = 0
+    budget_usd: float | None = None
+    """A cost budget in USD for the tells it starts (None: none)."""
+    budget_period: str | None = None
+    """`day`, `month` (UTC) or `total`, with a budget."""
 
     def has(self, permission: str) -> bool:
         """Whether the key holds the permission (`admin` holds all)."""
@@ -247,8 +283,17 @@ class KeyRecord:
         """A copy with `count` more uses, last at `at`."""
         return replace(self, last_used_at=at, usage_count=self.usage_count + count)
 
-    def view(self, now: datetime.datetime) -> KeyView:
-        """The key as it is shown (never the key or its hash), `active` as of `now`."""
+    def budget_view(self, now: datetime.datetime, spent_usd: float) -> KeyBudgetView | None:
+        """The key's budget in the period holding `now`, with `spent_usd` spent in it (None: it has no budget)."""
+        if self.budget_usd is None:
+            return None
+        start, resets = utc_period(self.budget_period or "total", now)
+        return KeyBudgetView(self.budget_usd, self.budget_period or "total", round(spent_usd, 6), start, resets)
+
+    def view(self, now: datetime.datetime, spent_usd: float | None = None) -> KeyView:
+        """The key as it is shown (never the key or its hash), `active` as of `now`, with what its tells have cost
+        in its budget's period (`spent_usd`, when known)."""
+        budget = self.budget_view(now, spent_usd) if spent_usd is not None else None
         return KeyView(
             id=self.id,
             name=self.name,
@@ -262,11 +307,23 @@ class KeyRecord:
             last_used_at=self.last_used_at,
             usage_count=self.usage_count,
             active=self.active(now),
+            spent_usd=round(spent_usd, 6) if spent_usd is not None else None,
+            budget=budget,
         )
 
 
-class KeyView(msgspec.Struct, frozen=True, rename="camel"):
-    """A key as callers see it (the contract's `ApiKey`, field for field)."""
+class KeyBudgetView(msgspec.Struct, frozen=True, rename="camel"):
+    """A key's cost budget and its spend this period (the contract's `Budget`)."""
+
+    limit_usd: float
+    period: str
+    spent_usd: float
+    period_start: datetime.datetime | None
+    resets_at: datetime.datetime | None
+
+
+class KeyView(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
+    """A key as callers see it (the contract's `ApiKey`, field for field; None `spentUsd`, `budget` left out)."""
 
     id: str
     name: str
@@ -280,6 +337,9 @@ class KeyView(msgspec.Struct, frozen=True, rename="camel"):
     last_used_at: datetime.datetime | None
     usage_count: int
     active: bool
+    spent_usd: float | None = None
+    """What its tells have cost in its budget's period (all time without one); None when not read."""
+    budget: KeyBudgetView | None = None
 
 
 class CreatedKeyView(msgspec.Struct, frozen=True, rename="camel"):
@@ -294,6 +354,7 @@ class CreatedKeyView(msgspec.Struct, frozen=True, rename="camel"):
     env: str | None
     created_at: datetime.datetime
     expires_at: datetime.datetime | None
+    budget: KeyBudgetView | None = None
 
     def __repr__(self) -> str:
         return f"CreatedKeyView(key={REDACTED!r}, id={self.id!r})"
@@ -322,4 +383,5 @@ class CreatedKey:
             env=r.env,
             created_at=r.created_at,
             expires_at=r.expires_at,
+            budget=r.budget_view(r.created_at, 0.0),
         )

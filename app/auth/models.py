@@ -7,7 +7,7 @@ from typing import Any
 
 from advanced_alchemy.base import DefaultBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 KEYS_BIND = "iris_keys"
@@ -47,6 +47,10 @@ class ApiKeyRow(KeysBase):
     revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
     last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
     usage_count: Mapped[int] = mapped_column(Integer, default=0)
+    budget_usd: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """A cost budget in USD for the tells the key starts (null: none)."""
+    budget_period: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    """`day`, `month` (UTC) or `total`, with a budget."""
 
 
 class AuditRow(AuditBase):

@@ -39,12 +39,14 @@ from app.auth.keys import (
     new_key_id,
     normalize_permissions,
     role_permissions,
+    validate_budget,
     validate_name,
     validate_teams,
 )
 from app.auth.models import ApiKeyRow
-from app.clock import utcnow
+from app.clock import utc_period, utcnow
 from app.cursors import decode_cursor, encode_cursor, foreign_cursor
+from app.db.store import Store
 from app.errors import NotFoundError, ValidationError
 
 __all__ = ["MIN_HASH_PREFIX", "AuthOutcome", "KeyStore", "RevokeResult"]
@@ -96,6 +98,12 @@ class RevokeResult:
     newly_revoked: bool
 
 
+async def key_spend(spend: Store, record: KeyRecord, now: datetime.datetime | None = None) -> float:
+    """What the tells a key started have cost, in USD: in its budget's current period, or ever without a budget."""
+    since, _resets = utc_period(record.budget_period or "total", now) if record.budget_usd is not None else (None, None)
+    return await spend.spent(key_id=record.id, since=since)
+
+
 def _record(row: ApiKeyRow) -> KeyRecord:
     return KeyRecord(
         id=row.id,
@@ -109,6 +117,8 @@ def _record(row: ApiKeyRow) -> KeyRecord:
         revoked_at=row.revoked_at,
         last_used_at=row.last_used_at,
         usage_count=row.usage_count,
+        budget_usd=row.budget_usd,
+        budget_period=row.budget_period,
     )
 
 
@@ -170,8 +180,12 @@ class KeyStore:
         expires_in_days: int | None = None,
         env: str | None = None,
         teams: Iterable[str] | None = None,
+        budget_usd: float | None = None,
+        budget_period: str | None = None,
     ) -> CreatedKey:
-        """Create a key from a role or explicit permissions (neither: viewer); the plain key is returned only here."""
+        """Create a key from a role or explicit permissions (neither: viewer), with an optional cost budget for the
+        tells it starts (per `budget_period`: day, month or total, the default); the plain key is returned only
+        here."""
         validate_name(name)
         if role is not None and permissions is not None:
             raise ValidationError("give a role or permissions, not both", {"field": "role"})
@@ -188,6 +202,7 @@ class KeyStore:
         if env is not None and env not in ENVS:
             raise ValidationError(f"env: expected one of {', '.join(ENVS)}, got {env!r}", {"field": "env"})
         scope = validate_teams(teams)
+        budget_period = validate_budget(budget_usd, budget_period)
         now = self.clock()
         expires = now + datetime.timedelta(days=expires_in_days) if expires_in_days is not None else None
         plain = generate_key(env)
@@ -205,6 +220,8 @@ class KeyStore:
                 revoked_at=None,
                 last_used_at=None,
                 usage_count=0,
+                budget_usd=budget_usd,
+                budget_period=budget_period,
             )
             try:
                 async with self._session() as db:

@@ -66,6 +66,29 @@ class TellRecord(UUIDBase):
     """The tell whose Claude Code made this one through Iris's tools (null for a tell from outside)."""
     chain: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonB, nullable=True)
     """The tells it waited under, root first, ending with its parent (`requestId`, `sessionId`, `from`, `to`)."""
+    key_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The public id of the API key that started it (null: authentication off, or a tell from inside a tell)."""
+    options: Mapped[dict[str, Any] | None] = mapped_column(JsonB, nullable=True)
+    """Its per-tell options (`model`, `maxTurns`, `maxBudgetUsd`, `appendSystemPrompt`, `outputSchema`), if any."""
+    output: Mapped[Any] = mapped_column(JsonB, nullable=True)
+    """Its final answer parsed as JSON, for a tell with an `outputSchema` that completed."""
+    restarted_for: Mapped[list[str] | None] = mapped_column(JsonB, nullable=True)
+    """The start-only options for which its session's process was restarted (with `--resume`) before it ran."""
+    callback_webhook_id: Mapped[UUID | None] = mapped_column(nullable=True)
+    """The webhook endpoint its `callbackUrl` named: its events go there too."""
+
+
+class SpendRecord(UUIDBase):
+    """What one tell cost, kept for cost budgets when tell records are cleared. `id` is the tell's request id."""
+
+    __tablename__ = "iris_spend"
+    __table_args__ = (Index("ix_iris_spend_team_at", "team", "at"), Index("ix_iris_spend_key_at", "key_id", "at"))
+
+    at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    """When the tell ended."""
+    team: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    cost_usd: Mapped[float] = mapped_column(Float)
 
 
 class ProcessRecord(UUIDBase):

@@ -9,18 +9,19 @@ from uuid import UUID
 
 from advanced_alchemy.config import AsyncSessionConfig, SQLAlchemyAsyncConfig
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import Executable, Table, bindparam, delete, event, insert, inspect, select, update
+from sqlalchemy import Executable, Table, bindparam, delete, event, func, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from app.db.migrate import sqlite_pragmas, upgrade_async
-from app.db.models import ProcessRecord, SessionRecord, TellRecord
+from app.db.models import ProcessRecord, SessionRecord, SpendRecord, TellRecord
 
 UNFINISHED = ("queued", "running")
 
 _SESSIONS = cast(Table, SessionRecord.__table__)
 _TELLS = cast(Table, TellRecord.__table__)
 _PROCESSES = cast(Table, ProcessRecord.__table__)
+_SPEND = cast(Table, SpendRecord.__table__)
 _ID = "row_id"
 """The parameter naming the row of the prebuilt statements below (their other parameters are the columns)."""
 _INSERT_TELL = insert(_TELLS)
@@ -33,6 +34,7 @@ _ADD_TO_SESSION = _UPDATE_SESSION.values(
     output_tokens=_SESSIONS.c.output_tokens + bindparam("add_output_tokens"),
 )
 _INSERT_PROCESS = insert(_PROCESSES)
+_INSERT_SPEND = insert(_SPEND)
 _UPDATE_PROCESS = update(_PROCESSES).where(_PROCESSES.c.id == bindparam(_ID))
 _DELETE_PROCESS = delete(_PROCESSES).where(_PROCESSES.c.id == bindparam(_ID))
 
@@ -173,6 +175,23 @@ class Store:
                 statement = statement.where(SessionRecord.team == team)
             return list((await db.execute(statement)).scalars())
 
+    async def sessions_with_tell_counts(self, teams: list[str]) -> list[tuple[SessionRecord, int]]:
+        """The sessions of these teams, oldest first, each with how many tell records it has (one grouped query)."""
+        counts = (
+            select(TellRecord.session_id, func.count().label("tells"))
+            .where(TellRecord.team.in_(teams))
+            .group_by(TellRecord.session_id)
+            .subquery()
+        )
+        statement = (
+            select(SessionRecord, func.coalesce(counts.c.tells, 0))
+            .outerjoin(counts, counts.c.session_id == SessionRecord.id)
+            .where(SessionRecord.team.in_(teams))
+            .order_by(SessionRecord.created_at)
+        )
+        async with self.session() as db:
+            return [(record, int(tells)) for record, tells in (await db.execute(statement)).tuples()]
+
     async def add_session(self, record: SessionRecord) -> SessionRecord:
         """Insert a session."""
         async with self.session() as db:
@@ -196,8 +215,10 @@ class Store:
         output_tokens: int,
         last_used_at: datetime.datetime,
         last_response_at: datetime.datetime | None,
+        spend: SpendRecord | None = None,
     ) -> None:
-        """Record a tell's end and add its counts to the session's totals, in one transaction."""
+        """Record a tell's end and add its counts to the session's totals (and its cost to the spend ledger), in one
+        transaction."""
         totals: dict[str, Any] = {
             _ID: session_id,
             "add_messages": messages,
@@ -208,7 +229,27 @@ class Store:
         }
         if last_response_at is not None:
             totals["last_response_at"] = last_response_at
-        await self._write((_UPDATE_TELL, {**columns, _ID: request_id}), (_ADD_TO_SESSION, totals))
+        steps: list[tuple[Executable, dict[str, Any]]] = [
+            (_UPDATE_TELL, {**columns, _ID: request_id}),
+            (_ADD_TO_SESSION, totals),
+        ]
+        if spend is not None:
+            steps.append((_INSERT_SPEND, _row(spend)))
+        await self._write(*steps)
+
+    async def spent(
+        self, *, team: str | None = None, key_id: str | None = None, since: datetime.datetime | None = None
+    ) -> float:
+        """What the tells of a team (or started by a key) have cost since `since` (ever, without it), in USD."""
+        statement = select(func.coalesce(func.sum(SpendRecord.cost_usd), 0.0))
+        if team is not None:
+            statement = statement.where(SpendRecord.team == team)
+        if key_id is not None:
+            statement = statement.where(SpendRecord.key_id == key_id)
+        if since is not None:
+            statement = statement.where(SpendRecord.at >= since)
+        async with self.session() as db:
+            return float((await db.execute(statement)).scalar_one())
 
     async def delete_session(self, session_id: UUID) -> None:
         """Delete a session and its tell records."""

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
+import jsonschema  # type: ignore[import-untyped]
+
 from app.config import EXTERNAL, IrisConfig, TeamConfig
+from app.engine.tells import TellOptions
 from app.errors import TeamNotFoundError, ValidationError
 
 MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_TIMEOUT_MS = 3_600_000
+MAX_TURNS = 1000
+MAX_TELL_BUDGET_USD = 10_000.0
+MAX_PROMPT_CHARS = 65_536
+_MODEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@\[\]-]{0,127}")
 _COMMAND = re.compile(r"/([A-Za-z0-9][A-Za-z0-9_:.-]*)(?=\s|$)")
 
 
@@ -79,3 +87,47 @@ def check_timeout(timeout: int) -> None:
     """ValidationError unless the caller's wait is -1, 0 or 1 to `MAX_TIMEOUT_MS` ms."""
     if timeout < -1 or timeout > MAX_TIMEOUT_MS:
         raise ValidationError(f"timeout must be -1, 0 or 1 to {MAX_TIMEOUT_MS} ms", {"field": "timeout"})
+
+
+def check_options(options: TellOptions) -> None:
+    """ValidationError naming the field unless each of a tell's own options is one Claude Code can take."""
+    if options.model is not None and not _MODEL.fullmatch(options.model):
+        raise ValidationError(
+            "model must be a model name or alias: 1 to 128 letters, digits and ._:@[]- (starting with a letter or "
+            "digit)",
+            {"field": "model"},
+        )
+    if options.max_turns is not None and not 1 <= options.max_turns <= MAX_TURNS:
+        raise ValidationError(f"maxTurns must be 1 to {MAX_TURNS}", {"field": "maxTurns"})
+    budget = options.max_budget_usd
+    if budget is not None and not (math.isfinite(budget) and 0 < budget <= MAX_TELL_BUDGET_USD):
+        raise ValidationError(
+            f"maxBudgetUsd must be more than 0 and at most {MAX_TELL_BUDGET_USD:g}", {"field": "maxBudgetUsd"}
+        )
+    prompt = options.append_system_prompt
+    if prompt is not None and (not prompt or "\x00" in prompt or len(prompt) > MAX_PROMPT_CHARS):
+        raise ValidationError(
+            f"appendSystemPrompt must be 1 to {MAX_PROMPT_CHARS} characters without NUL",
+            {"field": "appendSystemPrompt"},
+        )
+    if options.output_schema is not None:
+        check_output_schema(options.output_schema)
+
+
+def check_output_schema(schema: object) -> None:
+    """ValidationError naming `outputSchema` unless it is a JSON Schema of a JSON object."""
+    if not isinstance(schema, dict):
+        raise ValidationError("outputSchema must be a JSON Schema object", {"field": "outputSchema"})
+    try:
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except jsonschema.exceptions.SchemaError as exc:
+        where = "/".join(str(part) for part in exc.absolute_path)
+        raise ValidationError(
+            f"outputSchema is not a valid JSON Schema: {exc.message}" + (f" (at /{where})" if where else ""),
+            {"field": "outputSchema"},
+        ) from None
+    if schema.get("type", "object") != "object":
+        raise ValidationError(
+            'outputSchema must describe a JSON object ("type": "object" at its top, or no type)',
+            {"field": "outputSchema"},
+        )

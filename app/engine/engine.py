@@ -11,10 +11,20 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from app.clock import utcnow
-from app.config import IrisConfig
+from app.config import IrisConfig, iris_home
+from app.db.outbox import Outbox
 from app.db.store import Store
-from app.engine import restart
-from app.engine.checks import allowed_command, check_command, check_message, check_timeout, known_caller, known_team
+from app.engine import budgets, restart
+from app.engine.budgets import Budget, team_budget
+from app.engine.checks import (
+    allowed_command,
+    check_command,
+    check_message,
+    check_options,
+    check_timeout,
+    known_caller,
+    known_team,
+)
 from app.engine.credentials import teams_without_credentials
 from app.engine.events import EventHub
 from app.engine.instance import InstanceLock
@@ -27,7 +37,7 @@ from app.engine.reads import Reads
 from app.engine.runner import Runner
 from app.engine.sessions import SessionRuntime, Sessions
 from app.engine.tasks import Background
-from app.engine.tells import Failure, FailureKind, TellStatus, check_chain, team_removed
+from app.engine.tells import Failure, FailureKind, TellOptions, TellStatus, check_chain, team_removed
 from app.engine.transcripts import delete_transcript, find_transcript
 from app.engine.views import (
     CachePage,
@@ -38,11 +48,14 @@ from app.engine.views import (
     SleepResult,
     SystemStatus,
     TeamInfo,
+    TeamSessions,
     TeamStatus,
     TellView,
     WakeAllResult,
     WakeResult,
 )
+from app.engine.webhooks import TellFacts, Webhooks
+from app.engine.worktrees import WorktreeCleanup, Worktrees
 from app.errors import IrisError, RequestNotFoundError, SessionNotFoundError
 
 __all__ = ["Engine"]
@@ -70,10 +83,13 @@ class Engine:
         self._background = Background()
         self._sessions = Sessions(self.store)
         self._publish = Publisher(self.events)
+        self.worktrees = Worktrees(iris_home().absolute())
         parts = (self.permissions, self._publish, self._background, self._stopping)
-        self._pool = Pool(lambda: self.config, self.store, self._sessions, *parts)
+        self._pool = Pool(lambda: self.config, self.store, self._sessions, *parts, worktrees=self.worktrees)
         self._runner = Runner(lambda: self.config, self.store, self._pool, *parts)
         self._recent = self._runner.recent
+        self.webhooks = Webhooks(lambda: self.config, Outbox(self.store), self._tell_facts)
+        self.events.sinks.append(self.webhooks.sink)
         self._reads = Reads(
             lambda: self.config,
             self.store,
@@ -83,6 +99,7 @@ class Engine:
             self.permissions,
             self.logs,
             self.started_at,
+            worktrees=self.worktrees,
         )
 
     @property
@@ -115,9 +132,11 @@ class Engine:
             await self.store.open()
             become_subreaper()
             await restart.stop_leftovers(self.store)
+            await self.webhooks.start()
             await restart.resume_queued(self.config, self.store, self._sessions, self._runner)
         except BaseException:
             iris_log.removeHandler(self.logs)
+            await self.webhooks.stop(grace=0)
             await self.store.close()
             if self._lock is not None:
                 self._lock.release()
@@ -161,6 +180,7 @@ class Engine:
                     await self._ticker
             kept = await restart.stop_sessions(self._sessions, self._pool)
             await self.settled()
+            await self.webhooks.stop()
             await self.store.close()
             logging.getLogger("iris").removeHandler(self.logs)
             log.info("engine stopped; %d queued tells kept for the next start", len(kept))
@@ -199,6 +219,10 @@ class Engine:
         session_id: uuid.UUID | None = None,
         command: bool = False,
         parent_request_id: uuid.UUID | None = None,
+        callback: uuid.UUID | None = None,
+        options: TellOptions | None = None,
+        key_budget: Budget | None = None,
+        key_id: str | None = None,
     ) -> TellView:
         """Deliver a message to the pair's session (or a fork of it) and wait per `timeout`.
 
@@ -208,6 +232,13 @@ class Engine:
         `parent_request_id` names the tell whose Claude Code makes this one (through Iris's tools): the tell joins
         that tell's chain, is refused with TellCycleError when its session already waits in the chain or the chain
         would be deeper than `settings.maxTellDepth`, and is cancelled when its parent is.
+
+        `callback` names a webhook endpoint (`Webhooks.callback`) that gets the tell's events it subscribed to.
+
+        `options` are the tell's own (model, start-only options: a process started with others is restarted with
+        `--resume` first). The tell counts against its team's budget and `key_budget` (the calling key's, whose
+        public id is `key_id`): one already spent refuses it (BudgetExceededError), and Claude Code is stopped at
+        what is left of them.
         """
         if command:
             check_command(self.config, message)
@@ -219,6 +250,10 @@ class Engine:
             session_id=session_id,
             command=command,
             parent_request_id=parent_request_id,
+            callback=callback,
+            options=options,
+            key_budget=key_budget,
+            key_id=key_id,
         )
 
     def allowed_command(self, message: str) -> str | None:
@@ -235,12 +270,23 @@ class Engine:
         session_id: uuid.UUID | None,
         command: bool,
         parent_request_id: uuid.UUID | None = None,
+        callback: uuid.UUID | None = None,
+        options: TellOptions | None = None,
+        key_budget: Budget | None = None,
+        key_id: str | None = None,
     ) -> TellView:
         """Check a tell, queue it on its session and wait for it per `timeout`."""
         known_team(self.config, to_team, "toTeam")
         caller = known_caller(self.config, from_team)
         check_message(message)
         check_timeout(timeout)
+        if options is not None:
+            check_options(options)
+        team_limit = team_budget(self.config, to_team)
+        charged = tuple(budget for budget in (key_budget, team_limit) if budget is not None)
+        if charged:
+            await self._runner.recorded()  # what the tells that have ended cost counts
+            await budgets.check(self.store, charged)
         chain = await self._runner.chain_under(parent_request_id)
         if session_id is not None:
             runtime: SessionRuntime | None = await self._sessions.by_id(session_id, to_team)
@@ -252,18 +298,53 @@ class Engine:
         if runtime is None:
             runtime = await self._sessions.of_pair(caller, to_team, create=True)
         assert runtime is not None
-        tell = self._runner.accept(runtime, message, command=command, parent_request_id=parent_request_id, chain=chain)
+        tell = self._runner.accept(
+            runtime,
+            message,
+            command=command,
+            parent_request_id=parent_request_id,
+            chain=chain,
+            callback=callback,
+            options=options,
+            charged=charged,
+            key_id=key_id,
+        )
         if tell.persisted is not None:
             await asyncio.shield(tell.persisted)
         return await self._runner.wait(tell, timeout)
 
     async def compact(
-        self, team: str, *, from_team: str | None = None, timeout: int = 0, session_id: uuid.UUID | None = None
+        self,
+        team: str,
+        *,
+        from_team: str | None = None,
+        timeout: int = 0,
+        session_id: uuid.UUID | None = None,
+        key_budget: Budget | None = None,
+        key_id: str | None = None,
     ) -> TellView:
-        """Send Claude Code's `/compact` to the pair's session (or the named one) as a tell."""
+        """Send Claude Code's `/compact` to the pair's session (or the named one) as a tell (counted against the
+        budgets as any tell)."""
         return await self._tell(
-            team, "/compact", from_team=from_team, timeout=timeout, session_id=session_id, command=True
+            team,
+            "/compact",
+            from_team=from_team,
+            timeout=timeout,
+            session_id=session_id,
+            command=True,
+            key_budget=key_budget,
+            key_id=key_id,
         )
+
+    async def _tell_facts(self, request_id: uuid.UUID) -> TellFacts | None:
+        """A tell's pair and callback endpoint, for its webhook events (live, else from the store)."""
+        tell = self._runner.recent.get(request_id)
+        if tell is not None:
+            return TellFacts(tell.team, tell.from_team, tell.callback)
+        record = await self.store.get_tell(request_id)
+        if record is None:
+            return None
+        return TellFacts(record.team, record.from_team, record.callback_webhook_id)
 
     async def wait_for(self, request_id: uuid.UUID, timeout: float | None = None) -> TellView:
         """Wait for a tell to end (at most `timeout` seconds; a queued one only until the server stops), then
@@ -380,13 +461,14 @@ class Engine:
         known_team(self.config, team)
         caller = known_caller(self.config, from_team)
         old: uuid.UUID | None = None
+        worktree: WorktreeCleanup | None = None
         runtime = await self._sessions.of_pair(caller, team, create=False)
         if runtime is not None:
             old = runtime.session_id
-            await self._delete(runtime)
+            _transcript, _tells, worktree = await self._delete(runtime)
         fresh = await self._sessions.of_pair(caller, team, create=True)
         assert fresh is not None
-        return RebootResult(team, caller, old, fresh.session_id)
+        return RebootResult(team, caller, old, fresh.session_id, worktree)
 
     async def delete(
         self, team: str, *, from_team: str | None = None, session_id: uuid.UUID | None = None
@@ -395,19 +477,21 @@ class Engine:
         known_team(self.config, team)
         caller = known_caller(self.config, from_team)
         runtime = await self._sessions.target(caller, team, session_id)
-        transcript, tells = await self._delete(runtime)
-        return DeleteResult(team, caller, runtime.session_id, transcript, tells)
+        transcript, tells, worktree = await self._delete(runtime)
+        return DeleteResult(team, caller, runtime.session_id, transcript, tells, worktree)
 
-    async def _delete(self, runtime: SessionRuntime) -> tuple[bool, int]:
-        """Delete a session: its tells end (cancelled), its process sleeps, then its records and transcript go.
-        Meanwhile it takes no new work (see `Sessions.of_pair`). Returns whether a transcript was deleted, and how
-        many tell records."""
+    async def _delete(self, runtime: SessionRuntime) -> tuple[bool, int, WorktreeCleanup | None]:
+        """Delete a session: its tells end (cancelled), its process sleeps, then its records, transcript and worktree
+        go (a worktree only when nothing in it would be lost). Meanwhile it takes no new work (see
+        `Sessions.of_pair`). Returns whether a transcript was deleted, how many tell records, and what became of its
+        worktree."""
         deleting = runtime.deleting = asyncio.Event()
         try:
             await self._runner.end_session(runtime, DELETED)
             records = await self.store.tells(runtime.session_id, limit=1_000_000)
             await self.store.delete_session(runtime.session_id)
             transcript = delete_transcript(runtime.session_id, self.config.team(runtime.team))
+            worktree = await self.worktrees.remove(runtime.team, self.config.team(runtime.team), runtime.session_id)
             self._sessions.forget(runtime)
             self._runner.forget(runtime.session_id)
             self.events.forget(str(runtime.session_id))
@@ -416,7 +500,7 @@ class Engine:
             raise
         finally:
             deleting.set()
-        return transcript, len(records)
+        return transcript, len(records), worktree
 
     async def fork(self, team: str, *, from_team: str | None = None, session_id: uuid.UUID | None = None) -> ForkResult:
         """Branch a new session from the pair's session (or the named one); tell it by its `sessionId`."""
@@ -429,8 +513,15 @@ class Engine:
                 {"sessionId": str(runtime.session_id)},
             )
         record = await self._sessions.create(caller, team, primary=False, forked_from=runtime.session_id)
+        folder = team_config.path
+        if team_config.isolation == "worktree":
+            try:  # the fork's branch starts where its parent's branch is now
+                folder = str(await self.worktrees.ensure(team, team_config, record.id, parent=runtime.session_id))
+            except BaseException:
+                await self.store.delete_session(record.id)
+                raise
         self._sessions.runtime_for(record)
-        return ForkResult(team, caller, record.id, runtime.session_id, team_config.path)
+        return ForkResult(team, caller, record.id, runtime.session_id, folder)
 
     # reading
 
@@ -446,6 +537,13 @@ class Engine:
         """The configured teams, optionally with their sessions' processes (and each one's idle time left), read
         from the store at once."""
         return await self._reads.list_teams(include_processes)
+
+    async def team_sessions(
+        self, teams: list[str], *, admits: Callable[[str], bool], limit: int = 100
+    ) -> dict[str, TeamSessions]:
+        """These teams' stored sessions, asleep ones too, of the callers `admits` passes (at most `limit` a team),
+        with their tell counts, costs and event positions, read from the store at once."""
+        return await self._reads.team_sessions(teams, admits, limit, self.events.last_seq)
 
     async def report(
         self, team: str, *, from_team: str | None = None, limit: int = 50, cursor: str | None = None

@@ -6,6 +6,7 @@ import datetime
 import logging
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -47,11 +48,13 @@ def _kept(value: Any) -> str | int | float | bool | None:
 
 class LogBuffer(logging.Handler):
     """A logging handler keeping the newest records in a ring buffer; what it keeps (message, context, exception)
-    passes through `app.redact.redact` first, so no key reaches a reader of the logs."""
+    passes through `app.redact.redact` first, so no key reaches a reader of the logs. A `listener`, when one is
+    set (the stream layer's, while someone follows the logs), is handed each record as it is kept."""
 
     def __init__(self, size: int = 2000) -> None:
         super().__init__(logging.DEBUG)
         self.entries: deque[LogEntry] = deque(maxlen=size)
+        self.listener: Callable[[LogEntry], None] | None = None
 
     def resize(self, size: int) -> None:
         """Keep at most `size` records from now on."""
@@ -63,15 +66,17 @@ class LogBuffer(logging.Handler):
             context = {key: _kept(value) for key, value in vars(record).items() if key not in _STANDARD}
             if record.exc_info and record.exc_info[1] is not None:
                 context["exception"] = redact(f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
-            self.entries.append(
-                LogEntry(
-                    datetime.datetime.fromtimestamp(record.created, datetime.UTC),
-                    record.levelname.lower(),
-                    record.name,
-                    redact(record.getMessage()),
-                    context,
-                )
+            entry = LogEntry(
+                datetime.datetime.fromtimestamp(record.created, datetime.UTC),
+                record.levelname.lower(),
+                record.name,
+                redact(record.getMessage()),
+                context,
             )
+            self.entries.append(entry)
+            listener = self.listener
+            if listener is not None:
+                listener(entry)
         except Exception:  # pragma: no cover - logging must never raise
             self.handleError(record)
 

@@ -41,6 +41,8 @@ class Result:
     cost_usd: float | None
     usage: dict[str, Any] | None
     num_turns: int | None
+    structured_output: Any = None
+    """The structured answer of a turn asked for one (`--json-schema`), as Claude Code parsed it (None: none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,7 @@ def _result(message: ResultMessage) -> Result:
         cost_usd=message.total_cost_usd,
         usage=message.usage,
         num_turns=message.num_turns,
+        structured_output=getattr(message, "structured_output", None),
     )
 
 

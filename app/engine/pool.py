@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from app.clock import utcnow
-from app.config import IrisConfig
+from app.config import IrisConfig, TeamConfig
 from app.db.models import ProcessRecord
 from app.db.store import Store
 from app.engine.checks import known_team
@@ -37,8 +37,10 @@ from app.engine.process import (
 from app.engine.publish import Publisher
 from app.engine.sessions import SessionRuntime, Sessions
 from app.engine.tasks import Background
+from app.engine.tells import Launch
 from app.engine.transcripts import find_transcript
 from app.engine.views import ProcessState
+from app.engine.worktrees import Worktrees
 from app.errors import IrisError, ProcessError, ProcessPoolLimitError, TimeoutError
 
 log = logging.getLogger("iris.engine")
@@ -62,10 +64,12 @@ class Pool:
         publish: Publisher,
         background: Background,
         stopping: asyncio.Event,
+        worktrees: Worktrees | None = None,
     ) -> None:
         self._config = config
         self._store = store
         self._sessions = sessions
+        self._worktrees = worktrees
         self._permissions = permissions
         self._publish = publish
         self._background = background
@@ -146,7 +150,7 @@ class Pool:
 
         self._background.spawn(wake_in_background())
 
-    async def ensure_process(self, runtime: SessionRuntime) -> ClaudeProcess:
+    async def ensure_process(self, runtime: SessionRuntime, launch: Launch | None = None) -> ClaudeProcess:
         """The session's live process, started (making room in the pool) if needed.
 
         With no slot free and no idle process to put to sleep, a session's tell waits for one (it was
@@ -187,17 +191,17 @@ class Pool:
                 await asyncio.sleep(ROOM_POLL_S)
             runtime.spawning = True
             try:
-                return await self._spawn(runtime)
+                return await self._spawn(runtime, launch)
             except BaseException:
                 self.slots.discard(runtime.session_id)
                 raise
             finally:
                 runtime.spawning = False
 
-    async def _spawn(self, runtime: SessionRuntime) -> ClaudeProcess:
+    async def _spawn(self, runtime: SessionRuntime, launch: Launch | None = None) -> ClaudeProcess:
         """Start the session's Claude Code (resuming or forking its conversation) and wait until it is ready."""
         config = self._config()
-        team = known_team(config, runtime.team)
+        team = await self._workplace(runtime, known_team(config, runtime.team))
         sid = str(runtime.session_id)
         if find_transcript(runtime.session_id, team) is not None:
             resume, fork = sid, False
@@ -260,8 +264,9 @@ class Pool:
             iris_tools=iris_tools,
             run_tool=lambda tool, arguments: self._run_tool(runtime, tool, arguments),
             tool_timeout_ms=config.tool_timeout(),
+            launch=launch,
         )
-        process = ClaudeProcess(options)
+        process = ClaudeProcess(options, launch)
         process.on_exit = lambda proc, exited: self._on_exit(runtime, proc, exited)
         timeout_ms = config.settings.spawn_timeout
         try:
@@ -299,6 +304,23 @@ class Pool:
         )
         self._publish.process_spawned(runtime, process.pid)
         return process
+
+    async def _workplace(self, runtime: SessionRuntime, team: TeamConfig) -> TeamConfig:
+        """The team's config as the session's process runs under it: with `isolation: worktree` (or a worktree the
+        session has already) its path is the session's own worktree, made first if need be, so that Claude Code
+        works there and the folder-confined checks of `grantPermission` are bounded by it."""
+        worktrees = self._worktrees
+        if worktrees is None:
+            return team
+        if team.isolation != "worktree" and not worktrees.exists(runtime.team, runtime.session_id):
+            return team
+        try:
+            folder = await worktrees.ensure(runtime.team, team, runtime.session_id, parent=runtime.forked_from)
+        except ProcessError as exc:
+            log.error("no worktree for %s: %s", runtime.team, exc.message, extra=about(runtime))
+            self._publish.process_error(runtime, f"no worktree: {exc.message}")
+            raise
+        return msgspec.structs.replace(team, path=str(folder))
 
     def _iris_tools(self, team: str) -> list[IrisTool]:
         """Iris's tools for a process of the team (none without a provider, or with `irisTools: false`)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import json
 import logging
 import os
 import shutil
@@ -41,6 +42,7 @@ from claude_agent_sdk.types import (
 from app.config import TeamConfig
 from app.engine.messages import Chunk, Said, read
 from app.engine.permissions import Verdict
+from app.engine.tells import Launch
 
 log = logging.getLogger("iris.process")
 
@@ -175,6 +177,7 @@ def build_options(
     iris_tools: Sequence[IrisTool] = (),
     run_tool: ToolRunner | None = None,
     tool_timeout_ms: int = 0,
+    launch: Launch | None = None,
 ) -> ClaudeAgentOptions:
     """SDK options for a team's process: its folder, model, tools, prompt, settings and session.
 
@@ -185,10 +188,19 @@ def build_options(
 
     `iris_tools` (run by `run_tool`) become the in-process MCP server `iris`, allowed without asking; Claude Code's
     own limit on a tool call is set a little above `tool_timeout_ms` unless the team's `env` sets it.
+
+    `launch` holds what a tell set for itself among the options Claude Code takes only at start (in place of the
+    team's), and the cap on what the process may spend.
     """
+    launch = launch or Launch()
     system_prompt: dict[str, Any] = {"type": "preset", "preset": "claude_code"}
-    if team.append_system_prompt:
-        system_prompt["append"] = team.append_system_prompt
+    append = launch.append_system_prompt or team.append_system_prompt
+    if append:
+        system_prompt["append"] = append
+    if launch.append_system_prompt is not None:
+        # a resumed session keeps the prompt of its first request unless told not to: a tell's own text applies
+        # to this process's requests only, and the next process without one sends the recorded prompt again
+        system_prompt["snapshot"] = False
     env = dict(team.env)
     allowed = list(team.allowed_tools)
     servers: dict[str, Any] = {}
@@ -204,7 +216,8 @@ def build_options(
         permission_mode=team.permission_mode or "default",
         allowed_tools=allowed,
         disallowed_tools=list(team.disallowed_tools),
-        max_turns=team.max_turns,
+        max_turns=launch.max_turns or team.max_turns,
+        max_budget_usd=launch.max_budget_usd,
         system_prompt=system_prompt,  # type: ignore[arg-type]
         setting_sources=list(team.setting_sources),
         can_use_tool=_permission_callback(decide_tool),
@@ -215,6 +228,8 @@ def build_options(
     )
     if servers:
         options.mcp_servers = servers
+    if launch.output_schema is not None:
+        options.output_format = {"type": "json_schema", "schema": json.loads(launch.output_schema)}
     if resume is None:
         options.session_id = session_id
     else:
@@ -533,8 +548,14 @@ ORPHANS = Orphans()
 class ClaudeProcess:
     """A Claude Code process: start it, send it messages, read what it says, interrupt and stop it."""
 
-    def __init__(self, options: ClaudeAgentOptions) -> None:
+    def __init__(self, options: ClaudeAgentOptions, launch: Launch | None = None) -> None:
         self.options = options
+        self.launch = launch or Launch()
+        """What it was started with beyond its team's options (see `build_options`)."""
+        self.spent_usd = 0.0
+        """What its tells have cost since it started (against `launch.max_budget_usd`)."""
+        self.model = options.model
+        """The model it uses now (None: Claude Code's default)."""
         self.token = uuid.uuid4()
         """Put in the process's environment; it finds the tools it started once they are re-parented."""
         transport_options = replace(
@@ -636,6 +657,17 @@ class ClaudeProcess:
         if not command:
             message["client_composed"] = True
         await self.client.query(_one(message))
+
+    async def set_model(self, model: str | None) -> None:
+        """Switch the model for the next turns (None: Claude Code's default), with no restart."""
+        await self.client.set_model(model)
+        self.model = model
+
+    @property
+    def cap_left_usd(self) -> float | None:
+        """What it may still spend under its `--max-budget-usd` (None: no cap)."""
+        cap = self.launch.max_budget_usd
+        return None if cap is None else cap - self.spent_usd
 
     async def interrupt(self) -> None:
         """Ask Claude Code to stop the running turn (it answers with an aborted result)."""

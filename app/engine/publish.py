@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.clock import utcnow
+from app.engine.budgets import BudgetState
 from app.engine.events import EventHub
 from app.engine.logs import OfSession
 from app.engine.records import (
+    BudgetReached,
     CacheMessage,
     Health,
     ProcessFailed,
@@ -83,6 +86,24 @@ class Publisher:
                 session_id=about.session_id,
                 reason=reason,
                 exit_code=exit_code,
+            )
+        )
+
+    def budget_reached(self, state: BudgetState, tell: Tell) -> None:
+        """A tell's cost took one of its budgets to its limit."""
+        budget = state.budget
+        self.events.publish(
+            BudgetReached(
+                budget=budget.kind,
+                key_id=budget.name if budget.kind == "key" else None,
+                key_name=budget.label if budget.kind == "key" else None,
+                team=budget.name if budget.kind == "team" else tell.team,
+                request_id=tell.request_id,
+                limit_usd=budget.limit_usd,
+                spent_usd=round(state.spent_usd, 6),
+                period=budget.period,
+                resets_at=state.resets_at,
+                timestamp=utcnow(),
             )
         )
 

@@ -15,13 +15,25 @@ from app.config import EXTERNAL, IrisConfig
 from app.cursors import decode_cursor, encode_cursor, foreign_cursor
 from app.db.models import SessionRecord
 from app.db.store import Store
+from app.engine import budgets
+from app.engine.budgets import team_budget
 from app.engine.logs import LogBuffer, LogEntry
 from app.engine.permissions import PermissionBroker
 from app.engine.pool import Pool
 from app.engine.records import Health
 from app.engine.runner import Runner
 from app.engine.sessions import SessionRuntime, Sessions, primary_pair
-from app.engine.views import CachePage, SessionView, SystemStatus, TeamInfo, TeamStatus, TellView
+from app.engine.views import (
+    CachePage,
+    SessionView,
+    StoredSession,
+    SystemStatus,
+    TeamInfo,
+    TeamSessions,
+    TeamStatus,
+    TellView,
+)
+from app.engine.worktrees import Worktrees, WorktreeView
 from app.errors import SessionNotFoundError, ValidationError
 
 
@@ -47,6 +59,8 @@ class Reads:
         permissions: PermissionBroker,
         logs: LogBuffer,
         started_at: datetime.datetime,
+        *,
+        worktrees: Worktrees | None = None,
     ) -> None:
         self._config = config
         self._store = store
@@ -57,6 +71,13 @@ class Reads:
         self._logs = logs
         self._started_at = started_at
         self._started = time.monotonic()
+        self._worktrees = worktrees
+
+    async def worktree(self, team: str, session_id: uuid.UUID) -> WorktreeView | None:
+        """The session's git worktree with its changes since its base, if it has one."""
+        if self._worktrees is None:
+            return None
+        return await self._worktrees.describe(team, self._config().team(team), session_id)
 
     def session_view(self, record: SessionRecord) -> SessionView:
         """A stored session with what its process is doing now."""
@@ -104,9 +125,17 @@ class Reads:
                     runtime.last_activity,
                     self._idle_left(runtime),
                     current.request_id if current else None,
+                    await self.worktree(name, runtime.session_id),
                 )
             )
-        return statuses
+        return [await self._with_budget(status) for status in statuses]
+
+    async def _with_budget(self, status: TeamStatus) -> TeamStatus:
+        """The status with its team's cost budget and spend this period, when the team has one."""
+        budget = team_budget(self._config(), status.team)
+        if budget is None:
+            return status
+        return dataclasses.replace(status, budget=await budgets.state_of(self._store, budget))
 
     async def list_teams(self, include_processes: bool) -> list[TeamInfo]:
         """The configured teams, optionally with their sessions' processes (one read of the store for them all)."""
@@ -129,6 +158,43 @@ class Reads:
             for name, team in config.teams.items()
         ]
 
+    async def team_sessions(
+        self,
+        teams: list[str],
+        admits: Callable[[str], bool],
+        limit: int,
+        last_seq: Callable[[str], int],
+    ) -> dict[str, TeamSessions]:
+        """These teams' stored sessions whose caller `admits` passes, at most `limit` each (the live ones, then the
+        most recently active), oldest first, each with its tell count and event position (one read of the store)."""
+        if not 1 <= limit <= 500:
+            raise ValidationError("sessionLimit must be 1 to 500", {"field": "sessionLimit"})
+        for _ in range(3):  # until no tell ended during the read, so each session's counts match its seq
+            ended = self._runner.ended
+            await self._runner.recorded()
+            rows = await self._store.sessions_with_tell_counts(teams)
+            if self._runner.ended == ended:
+                break
+        found: dict[str, list[StoredSession]] = {team: [] for team in teams}
+        for record, tells in rows:
+            if record.team in found and admits(record.from_team):
+                view = self._process_view(record)
+                found[record.team].append(StoredSession(view, tells, last_seq(str(record.id))))
+        return {team: self._first(listed, limit) for team, listed in found.items()}
+
+    @staticmethod
+    def _first(listed: list[StoredSession], limit: int) -> TeamSessions:
+        """The `limit` sessions to show of a team's (live first, then the most recently active), oldest first."""
+        if len(listed) <= limit:
+            return TeamSessions(listed, False)
+
+        def rank(item: StoredSession) -> tuple[bool, datetime.datetime]:
+            view = item.session
+            return view.pid is not None or view.process_state != "stopped", view.last_used_at or view.created_at
+
+        kept = {id(item) for item in sorted(listed, key=rank, reverse=True)[:limit]}
+        return TeamSessions([item for item in listed if id(item) in kept], True)
+
     async def read_cache(self, session_id: uuid.UUID, limit: int, cursor: str | None) -> CachePage:
         """A page of a session's tells, newest first (live ones with their messages)."""
         if not 1 <= limit <= 500:
@@ -146,7 +212,8 @@ class Reads:
             live = self._runner.recent.get(row.id)
             views.append(TellView.of(live, with_messages=True) if live else TellView.from_record(row))
         next_cursor = encode_cursor([rows[-1].queued_at.isoformat(), str(rows[-1].id)]) if more and rows else None
-        return CachePage(self.session_view(record), views, next_cursor)
+        session = dataclasses.replace(self.session_view(record), worktree=await self.worktree(record.team, record.id))
+        return CachePage(session, views, next_cursor)
 
     async def clear_cache(self, session_id: uuid.UUID) -> int:
         """Delete a session's finished tell records (not the conversation); returns how many."""

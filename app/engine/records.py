@@ -18,6 +18,7 @@ from app.engine.views import TellView
 
 __all__ = [
     "SYSTEM",
+    "BudgetReached",
     "CacheMessage",
     "Health",
     "PermissionRequested",
@@ -207,6 +208,27 @@ class Health(Record, frozen=True, kw_only=True):
     uptime: int
     processes: dict[str, int]
     pending_permissions: int
+    timestamp: datetime.datetime
+
+    def channels(self) -> tuple[str, ...]:
+        """The system channel."""
+        return (SYSTEM,)
+
+
+class BudgetReached(Record, frozen=True, kw_only=True, omit_defaults=True):
+    """A key's or a team's cost budget was reached this period (once per period per budget)."""
+
+    name: ClassVar[str] = "budget:reached"
+    budget: Literal["key", "team"]
+    key_id: str | None = None
+    key_name: str | None = None
+    team: str
+    """The team of a team budget; for a key's, the team of the tell that reached it."""
+    request_id: uuid.UUID
+    limit_usd: float
+    spent_usd: float
+    period: Literal["day", "month", "total"]
+    resets_at: datetime.datetime | None
     timestamp: datetime.datetime
 
     def channels(self) -> tuple[str, ...]:

@@ -9,11 +9,12 @@ from app.clock import utcnow
 from app.config import IrisConfig
 from app.db.models import TellRecord
 from app.db.store import Store
+from app.engine.budgets import Budget, team_budget
 from app.engine.pool import Pool
 from app.engine.process import kill_processes, leftovers
 from app.engine.runner import Runner
 from app.engine.sessions import SessionRuntime, Sessions
-from app.engine.tells import Failure, FailureKind, Tell, TellStatus, stored_chain, team_removed
+from app.engine.tells import Failure, FailureKind, Tell, TellOptions, TellStatus, stored_chain, team_removed
 
 log = logging.getLogger("iris.engine")
 
@@ -52,7 +53,7 @@ async def resume_queued(config: IrisConfig, store: Store, sessions: Sessions, ru
         log.warning("%d tells were running when the server last stopped: failed (server_restart)", crashed)
     resumed: list[SessionRuntime] = []
     for record in waiting:
-        tell = _resumed_tell(record, config.settings.cache_messages_per_tell)
+        tell = _resumed_tell(record, config.settings.cache_messages_per_tell, team_budget(config, record.team))
         runner.remember(tell)
         if config.team(record.team) is None:
             runner.end(tell, TellStatus.FAILED, team_removed(record.team))
@@ -79,8 +80,9 @@ async def resume_queued(config: IrisConfig, store: Store, sessions: Sessions, ru
         )
 
 
-def _resumed_tell(record: TellRecord, message_limit: int) -> Tell:
-    """A live tell again from the record of one that was queued when the server stopped."""
+def _resumed_tell(record: TellRecord, message_limit: int, budget: Budget | None = None) -> Tell:
+    """A live tell again from the record of one that was queued when the server stopped, with its own options,
+    counted against its team's `budget` (its key's budget is not known here: its spend is still the key's)."""
     return Tell(
         record.session_id,
         record.from_team,
@@ -92,6 +94,10 @@ def _resumed_tell(record: TellRecord, message_limit: int) -> Tell:
         command=record.command,
         parent_request_id=record.parent_request_id,
         chain=stored_chain(record.chain),
+        callback=record.callback_webhook_id,
+        options=TellOptions.from_stored(record.options),
+        budgets=(budget,) if budget is not None else (),
+        key_id=record.key_id,
     )
 
 

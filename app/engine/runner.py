@@ -14,7 +14,9 @@ from typing import Any
 
 from app.clock import utcnow
 from app.config import IrisConfig
+from app.db.models import SpendRecord
 from app.db.store import Store
+from app.engine import budgets
 from app.engine.logs import about
 from app.engine.messages import Chunk, Said
 from app.engine.permissions import PermissionBroker
@@ -23,7 +25,18 @@ from app.engine.process import ClaudeProcess, Exited
 from app.engine.publish import Publisher
 from app.engine.sessions import SessionRuntime
 from app.engine.tasks import Background
-from app.engine.tells import Chain, Failure, FailureKind, Link, Tell, TellStatus, stored_chain, team_removed
+from app.engine.tells import (
+    Chain,
+    Failure,
+    FailureKind,
+    Launch,
+    Link,
+    Tell,
+    TellOptions,
+    TellStatus,
+    stored_chain,
+    team_removed,
+)
 from app.engine.views import TellView
 from app.errors import IrisError, SessionQueueFullError
 
@@ -58,8 +71,12 @@ class Runner:
         self.recent: OrderedDict[uuid.UUID, Tell] = OrderedDict()
         """Live tells by request id: every one not yet ended, and the latest ended ones."""
         self._recording: set[asyncio.Task[Any]] = set()
+        self.ended = 0
+        """How many tells have ended on this server (a read that saw it unchanged saw every end recorded)."""
         self._children: dict[uuid.UUID, list[Tell]] = {}
         """The unfinished tells made from inside each tell (through Iris's tools), by the parent's request id."""
+        self._reached: set[tuple[str, str, Any]] = set()
+        """The budgets (kind, name, period start) whose `budget:reached` this server has published."""
 
     # accepting and waiting
 
@@ -84,6 +101,10 @@ class Runner:
         command: bool,
         parent_request_id: uuid.UUID | None = None,
         chain: Chain = (),
+        callback: uuid.UUID | None = None,
+        options: TellOptions | None = None,
+        charged: tuple[budgets.Budget, ...] = (),
+        key_id: str | None = None,
     ) -> Tell:
         """Queue a tell on the session (SessionQueueFullError, or the pool's 503, before it is accepted), store it
         in the background and make sure the session's worker runs. A tell made from inside a tell names its
@@ -104,6 +125,10 @@ class Runner:
             command=command,
             parent_request_id=parent_request_id,
             chain=chain,
+            callback=callback,
+            options=options or TellOptions(),
+            budgets=charged,
+            key_id=key_id,
         )
         tell.persisted = asyncio.create_task(self._store.add_tell(tell.record()))
         self.remember(tell)
@@ -189,8 +214,12 @@ class Runner:
 
     async def _run(self, runtime: SessionRuntime, tell: Tell) -> None:
         """Run one tell: get the session's process, send the message, read until its result (or its end)."""
+        launch = await self._launch_for(tell)
+        if launch is None:
+            return
         try:
-            process = await self._pool.ensure_process(runtime)
+            await self._restart_for(runtime, tell, launch)
+            process = await self._pool.ensure_process(runtime, launch)
         except IrisError as exc:
             if tell.cancel_requested:
                 tell.end(TellStatus.CANCELLED, NOT_STARTED)
@@ -218,6 +247,10 @@ class Runner:
         runtime.last_activity = tell.started_at
         self._publish.tell_started(tell)
         try:
+            team = self._config().team(runtime.team)
+            model = tell.options.model or (team.model if team is not None else None)
+            if process.model != model:
+                await process.set_model(model)
             await process.send(tell.message, command=tell.command)
         except Exception as exc:
             tell.end(TellStatus.FAILED, Failure.of(FailureKind.PROCESS_ERROR, f"could not write to Claude Code: {exc}"))
@@ -262,7 +295,50 @@ class Runner:
                 tell.finish_from_result(item.result, await self._spent_before(runtime))
                 if item.result.cost_usd is not None:
                     runtime.spent_usd = item.result.cost_usd
+                process.spent_usd += tell.cost_usd or 0.0
                 return
+
+    async def _launch_for(self, tell: Tell) -> Launch | None:
+        """The start-only options the tell's process needs: the tell's own, and a cap on what it may spend (the
+        least of its `maxBudgetUsd` and what is left of its budgets). None when a budget is already spent: the tell
+        then ends failed without running."""
+        cap = tell.options.max_budget_usd
+        tell.cap_reason = None
+        if tell.budgets:
+            try:
+                await self.recorded()  # the spend of the tells that ended before this one counts
+                states = [await budgets.state_of(self._store, budget) for budget in tell.budgets]
+            except Exception:
+                log.exception("could not read the budgets of tell %s", tell.request_id, extra=about(tell))
+                tell.end(TellStatus.FAILED, Failure.of(FailureKind.INTERNAL_ERROR, "its budgets could not be read"))
+                return None
+            reached = next((state for state in states if state.reached), None)
+            if reached is not None:
+                tell.end(TellStatus.FAILED, Failure.of(FailureKind.BUDGET_EXCEEDED, reached.reason()))
+                return None
+            tightest = min(states, key=lambda state: state.remaining_usd)
+            if cap is None or tightest.remaining_usd < cap:
+                cap = tightest.remaining_usd
+                tell.cap_reason = tightest.reason()
+        return Launch.of(tell.options, cap, tell.cap_reason is not None)
+
+    async def _restart_for(self, runtime: SessionRuntime, tell: Tell, launch: Launch) -> None:
+        """Put the session's live process to sleep when it was started with other start-only options than the tell
+        needs (the next one resumes the conversation with `--resume`); the tell records what they were."""
+        process = runtime.process
+        if process is None or not process.alive or process.stopping:
+            return
+        changed = process.launch.differences(launch, process.cap_left_usd)
+        if not changed:
+            return
+        tell.restarted_for = tuple(changed)
+        log.info(
+            "restarting Claude Code of session %s for %s",
+            runtime.session_id,
+            ", ".join(changed),
+            extra=about(runtime),
+        )
+        await self._pool.put_to_sleep(runtime, "restart")
 
     async def _spent_before(self, runtime: SessionRuntime) -> float:
         """The session's running cost before this turn: as Claude Code last reported it in this run, else the
@@ -423,6 +499,7 @@ class Runner:
             if siblings is not None and tell in siblings:
                 siblings.remove(tell)
         self._publish.tell_complete(tell)
+        self.ended += 1
         tell.done.set()
         task = self._background.spawn(self._record_end(tell))
         self._recording.add(task)
@@ -478,9 +555,39 @@ class Runner:
                 output_tokens=usage.output_tokens if usage else 0,
                 last_used_at=tell.finished_at or utcnow(),
                 last_response_at=tell.finished_at if tell.status is TellStatus.COMPLETED else None,
+                spend=self._spend(tell),
             )
         except Exception:
             log.exception("could not record the end of tell %s", tell.request_id, extra=about(tell))
+            return
+        if tell.budgets and tell.cost_usd:
+            await self._note_reached(tell, tell.cost_usd)
+
+    @staticmethod
+    def _spend(tell: Tell) -> SpendRecord | None:
+        """The tell's row of the spend ledger (None when it cost nothing)."""
+        if not tell.cost_usd:
+            return None
+        at = tell.finished_at or utcnow()
+        return SpendRecord(id=tell.request_id, at=at, team=tell.team, key_id=tell.key_id, cost_usd=tell.cost_usd)
+
+    async def _note_reached(self, tell: Tell, cost: float) -> None:
+        """Publish `budget:reached` for each of the tell's budgets that its cost took to its limit (once per period
+        per budget: the spend crossed the limit with this tell, and this server has not said so yet)."""
+        for budget in tell.budgets:
+            try:
+                state = await budgets.state_of(self._store, budget, tell.finished_at)
+            except Exception:
+                log.exception("could not read budget %s", budget.describe(), extra=about(tell))
+                continue
+            mark = (budget.kind, budget.name, state.period_start)
+            if not state.reached or state.spent_usd - cost >= budget.limit_usd - budgets.EPSILON_USD:
+                continue
+            if mark in self._reached:
+                continue
+            self._reached.add(mark)
+            log.warning("%s", state.reason(), extra=about(tell))
+            self._publish.budget_reached(state, tell)
 
     async def recorded(self) -> None:
         """Wait until every ended tell is in the store (reads of the store call this first)."""

@@ -6,11 +6,14 @@ import asyncio
 import dataclasses
 import datetime
 import enum
+import json
 import uuid
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
 
 from app.clock import utcnow
 from app.db.models import TellRecord
@@ -63,6 +66,10 @@ class FailureKind(enum.StrEnum):
     """Every process was busy and the pool full."""
     INTERNAL_ERROR = "internal_error"
     """Iris itself failed to run the tell."""
+    BUDGET_EXCEEDED = "budget_exceeded"
+    """A cost budget (the tell's `maxBudgetUsd`, its key's or its team's) was reached: Claude Code stopped there."""
+    OUTPUT_INVALID = "output_invalid"
+    """The tell had an `outputSchema` and its final answer was not JSON valid against it."""
 
 
 _NOT_STARTED = {ErrorKind.TIMEOUT: FailureKind.START_TIMEOUT, ErrorKind.POOL_FULL: FailureKind.POOL_FULL}
@@ -164,6 +171,117 @@ def check_chain(chain: Chain, session_id: uuid.UUID | None, from_team: str, team
 
 
 @dataclass(frozen=True, slots=True)
+class TellOptions:
+    """What one tell may set for itself: its model, and options Claude Code takes only at start."""
+
+    model: str | None = None
+    max_turns: int | None = None
+    max_budget_usd: float | None = None
+    append_system_prompt: str | None = None
+    output_schema: dict[str, Any] | None = None
+
+    def stored(self) -> dict[str, Any] | None:
+        """The options that are set, by their contract names (None when none is)."""
+        named = {
+            "model": self.model,
+            "maxTurns": self.max_turns,
+            "maxBudgetUsd": self.max_budget_usd,
+            "appendSystemPrompt": self.append_system_prompt,
+            "outputSchema": self.output_schema,
+        }
+        kept = {name: value for name, value in named.items() if value is not None}
+        return kept or None
+
+    @classmethod
+    def from_stored(cls, data: Any) -> TellOptions:
+        """Options read back from a tell record's `options` column."""
+        if not isinstance(data, dict):
+            return cls()
+        return cls(
+            data.get("model"),
+            data.get("maxTurns"),
+            data.get("maxBudgetUsd"),
+            data.get("appendSystemPrompt"),
+            data.get("outputSchema"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """The options a Claude Code process takes only at start, beyond its team's (None: the team's own)."""
+
+    max_turns: int | None = None
+    max_budget_usd: float | None = None
+    """Claude Code's `--max-budget-usd`: what the process may spend from its start."""
+    append_system_prompt: str | None = None
+    output_schema: str | None = None
+    """The JSON Schema of structured output, as canonical JSON."""
+    cap_from_budget: bool = False
+    """The cap is what is left of a key's or team's budget (else the tell's own `maxBudgetUsd`)."""
+
+    @classmethod
+    def of(cls, options: TellOptions, cap_usd: float | None, cap_from_budget: bool = False) -> Launch:
+        """The launch a tell with `options` needs, with `cap_usd` what it may spend (None: no limit), the part left
+        of a budget when `cap_from_budget`."""
+        schema = object_schema(options.output_schema) if options.output_schema is not None else None
+        return cls(
+            options.max_turns,
+            cap_usd,
+            options.append_system_prompt,
+            json.dumps(schema, sort_keys=True, separators=(",", ":")) if schema is not None else None,
+            cap_from_budget,
+        )
+
+    def differences(self, wanted: Launch, left_usd: float | None) -> list[str]:
+        """The contract names of the options in which a process started with this launch (with `left_usd` of its
+        cap left) differs from `wanted`; the cap is `budget` when either is a budget's, else `maxBudgetUsd`."""
+        changed = [
+            name
+            for name, mine, theirs in (
+                ("maxTurns", self.max_turns, wanted.max_turns),
+                ("appendSystemPrompt", self.append_system_prompt, wanted.append_system_prompt),
+                ("outputSchema", self.output_schema, wanted.output_schema),
+            )
+            if mine != theirs
+        ]
+        if (left_usd is None) != (wanted.max_budget_usd is None) or (
+            left_usd is not None and wanted.max_budget_usd is not None and abs(left_usd - wanted.max_budget_usd) > 1e-6
+        ):
+            changed.append("budget" if self.cap_from_budget or wanted.cap_from_budget else "maxBudgetUsd")
+        return changed
+
+
+def object_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """An `outputSchema` with the `type: object` it implies when it names no type."""
+    return schema if "type" in schema else {"type": "object", **schema}
+
+
+def output_problem(schema: dict[str, Any], value: Any) -> str | None:
+    """What keeps `value` from being valid against `schema` (None: it is valid)."""
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+    if error is None:
+        return None
+    where = "/".join(str(part) for part in error.absolute_path)
+    return f"{error.message}" + (f" (at /{where})" if where else "")
+
+
+def parse_output(text: str | None) -> tuple[bool, Any]:
+    """The final answer's text read as JSON (with a Markdown code fence around it allowed): (True, value), or
+    (False, None) when it is not JSON."""
+    if text is None:
+        return False, None
+    body = text.strip()
+    if body.startswith("```"):
+        body = body.split("\n", 1)[1] if "\n" in body else ""
+        body = body.rsplit("```", 1)[0]
+    try:
+        return True, json.loads(body)
+    except ValueError:
+        return False, None
+
+
+@dataclass(frozen=True, slots=True)
 class KeptMessage:
     """One raw message of a tell as kept in memory: as Claude Code emitted it, its session sequence number and
     when Iris received it."""
@@ -256,8 +374,21 @@ class Tell:
     """The tell whose Claude Code made this one (through Iris's tools), if any."""
     chain: Chain = ()
     """The tells this one waits under, root first, ending with its parent."""
+    callback: uuid.UUID | None = None
+    """The webhook endpoint its `callbackUrl` named (its events go there too)."""
     cancel_failure: Failure | None = None
     """Why it is being cancelled, when not at a caller's request (its parent tell ended)."""
+    options: TellOptions = field(default_factory=TellOptions)
+    budgets: tuple[Any, ...] = ()
+    """The cost budgets it counts against (`app.engine.budgets.Budget`): its key's and its team's."""
+    key_id: str | None = None
+    """The public id of the API key that started it."""
+    output: Any = None
+    """The final answer parsed as JSON (a completed tell with an `outputSchema`)."""
+    restarted_for: tuple[str, ...] = ()
+    """The start-only options its session's process was restarted for (with `--resume`) before it ran."""
+    cap_reason: str | None = None
+    """Why Claude Code would stop it at its budget cap, as the reason reads (set when the cap is a budget's)."""
     _calls: dict[str, Usage] = field(default_factory=dict, repr=False)
     """The usage of each model call of the turn, by message id (an interrupted turn's result reports none)."""
     _key_source: str | None = field(default=None, repr=False)
@@ -316,6 +447,16 @@ class Tell:
         if aborted:
             interrupted = Failure.of(FailureKind.CANCELLED, "interrupted at the caller's request")
             self.end(TellStatus.CANCELLED, self.cancel_failure or interrupted)
+        elif result.subtype == "error_max_budget_usd":
+            self.is_error = True
+            cap = self.options.max_budget_usd
+            reason = self.cap_reason or f"the tell's maxBudgetUsd (${cap or 0:.2f}) was reached"
+            self.end(TellStatus.FAILED, Failure.of(FailureKind.BUDGET_EXCEEDED, f"Claude Code stopped: {reason}"))
+        elif result.subtype == "error_max_turns":
+            self.is_error = True
+            limit = f" ({self.options.max_turns})" if self.options.max_turns is not None else ""
+            stopped = f"Claude Code stopped at its turn limit, maxTurns{limit}, after {result.num_turns} turns"
+            self.end(TellStatus.FAILED, Failure(FailureKind.CLAUDE_ERROR, stopped))
         elif result.is_error and self._auth_failed and self._key_source == "none":
             self.is_error = True
             self.end(TellStatus.FAILED, no_credentials(self.team))
@@ -323,8 +464,28 @@ class Tell:
             self.is_error = True
             reported = text or f"Claude Code reported an error ({result.subtype})"
             self.end(TellStatus.FAILED, Failure(FailureKind.CLAUDE_ERROR, reported))
+        elif self.options.output_schema is not None:
+            self._finish_with_output(object_schema(self.options.output_schema), result)
         else:
             self.end(TellStatus.COMPLETED, None)
+
+    def _finish_with_output(self, schema: dict[str, Any], result: Result) -> None:
+        """End a tell that had an `outputSchema`: completed with its answer parsed as `output` when that is JSON valid
+        against the schema, else failed saying what is wrong."""
+        found, value = (True, result.structured_output) if result.structured_output is not None else (False, None)
+        if not found:
+            found, value = parse_output(self.response)
+        if not found:
+            invalid = "no structured output valid against outputSchema came from Claude Code, nor a JSON answer"
+            self.end(TellStatus.FAILED, Failure.of(FailureKind.OUTPUT_INVALID, invalid))
+            return
+        problem = output_problem(schema, value)
+        if problem is not None:
+            invalid = f"the final answer is not valid against outputSchema: {problem}"
+            self.end(TellStatus.FAILED, Failure.of(FailureKind.OUTPUT_INVALID, invalid))
+            return
+        self.output = value
+        self.end(TellStatus.COMPLETED, None)
 
     def end(self, status: TellStatus, failure: Failure | None) -> None:
         """Set the final status and failure (first call wins)."""
@@ -349,6 +510,9 @@ class Tell:
             command=self.command,
             parent_request_id=self.parent_request_id,
             chain=[link.stored() for link in self.chain] if self.chain else None,
+            key_id=self.key_id,
+            options=self.options.stored(),
+            callback_webhook_id=self.callback,
         )
 
     def columns(self) -> dict[str, Any]:
@@ -366,4 +530,6 @@ class Tell:
             "usage": dataclasses.asdict(self.usage) if self.usage else None,
             "num_turns": self.num_turns,
             "exit_code": self.exit_code,
+            "output": self.output,
+            "restarted_for": list(self.restarted_for) or None,
         }

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.db.models import SessionRecord, TellRecord
+from app.engine.budgets import BudgetState
 from app.engine.tells import Chain, Failure, FailureKind, KeptMessage, Tell, Usage, stored_chain
+from app.engine.worktrees import WorktreeCleanup, WorktreeView
 
 ProcessState = Literal["spawning", "idle", "processing", "terminating", "stopped"]
 
@@ -39,6 +41,10 @@ class TellView:
     """The tell whose Claude Code made this one through Iris's tools, if any."""
     chain: Chain = ()
     """The tells it waits (or waited) under, root first, ending with its parent."""
+    output: Any = None
+    """The final answer parsed as JSON (a completed tell with an `outputSchema`)."""
+    restarted_for: tuple[str, ...] = ()
+    """The start-only options its session's process was restarted for (with `--resume`) before it ran."""
 
     @property
     def finished(self) -> bool:
@@ -75,6 +81,8 @@ class TellView:
             tuple(tell.messages) if with_messages else None,
             tell.parent_request_id,
             tell.chain,
+            tell.output,
+            tell.restarted_for,
         )
 
     @classmethod
@@ -101,6 +109,8 @@ class TellView:
             record.exit_code,
             parent_request_id=record.parent_request_id,
             chain=stored_chain(record.chain),
+            output=record.output,
+            restarted_for=tuple(record.restarted_for or ()),
         )
 
 
@@ -138,6 +148,8 @@ class SessionView:
     launch_command: list[str] | None
     idle_time_remaining_ms: int | None = None
     """Until the idle reaper stops the process (known for a pair's primary session that is awake and idle)."""
+    worktree: WorktreeView | None = None
+    """The session's git worktree (teams with `isolation: worktree`), where it is read with it."""
 
     @classmethod
     def of(cls, record: SessionRecord, state: ProcessState, pid: int | None, queue_length: int) -> SessionView:
@@ -162,6 +174,25 @@ class SessionView:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A stored session as the fleet lists it: with its process, its tell records' count and its event position."""
+
+    session: SessionView
+    tell_count: int
+    seq: int
+    """The session's newest event sequence number when read: its counts include every tell that ended at or
+    below it, and none above."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSessions:
+    """Some of a team's stored sessions, and whether it has more."""
+
+    sessions: list[StoredSession]
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CancelResult:
     """What a cancel actually did."""
 
@@ -183,6 +214,8 @@ class RebootResult:
     from_team: str
     old_session_id: uuid.UUID | None
     new_session_id: uuid.UUID
+    worktree: WorktreeCleanup | None = None
+    """What became of the old session's worktree, if it had one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +227,8 @@ class DeleteResult:
     session_id: uuid.UUID
     transcript_deleted: bool
     tells_deleted: int
+    worktree: WorktreeCleanup | None = None
+    """What became of the session's worktree, if it had one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +240,7 @@ class ForkResult:
     session_id: uuid.UUID
     forked_from: uuid.UUID
     folder: str
-    """The team's folder, where Claude Code keeps both conversations."""
+    """Where a person continues the fork: the team's folder, or the fork's worktree."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +312,10 @@ class TeamStatus:
     last_activity: datetime.datetime | None
     idle_time_remaining_ms: int | None
     current_request_id: uuid.UUID | None
+    worktree: WorktreeView | None = None
+    """The pair's session's git worktree (teams with `isolation: worktree`)."""
+    budget: BudgetState | None = None
+    """The team's cost budget and its spend this period (teams with `budgetUsd`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,9 +135,15 @@ def test_sse_and_websocket_need_the_same_permissions() -> None:
     assert by_id("tellStream").permission == table().messages["tell:start"].permission
     assert by_id("tellStream").audit == table().messages["tell:start"].audit
     assert by_id("events").permission == table().subscriptions["session"]
-    channels = {"cache:subscribe": "session", "process:subscribe": "team", "system:subscribe": "system"}
+    channels = {
+        "cache:subscribe": "session",
+        "process:subscribe": "team",
+        "system:subscribe": "system",
+        "logs:subscribe": "logs",
+    }
     for name, channel in channels.items():  # /ws and SSE join rooms through the same checks
         assert table().messages[name].permission == table().subscriptions[channel], name
+    assert table().subscriptions["logs"] == by_id("getLogs").permission  # log events: whoever may read the logs
 
 
 def test_every_route_declares_the_specs_permission(app: Litestar) -> None:
@@ -149,11 +155,12 @@ def test_every_route_declares_the_specs_permission(app: Litestar) -> None:
     assert all(permission != PUBLIC for key, permission in table.items() if key != "GET /api/health")
 
 
-def test_only_the_docs_live_outside_api(app: Litestar) -> None:
+def test_only_the_docs_and_the_dashboard_live_outside_api(app: Litestar) -> None:
     outside = sorted({route.path for route in app.routes if not route.path.startswith("/api")})
-    assert all(path.startswith("/schema") or path in ("/ws", "/mcp") or path in OUTSIDE_API for path in outside), (
-        outside
-    )
+    assert all(
+        path.startswith(("/schema", "/dashboard")) or path in ("/ws", "/mcp") or path in OUTSIDE_API for path in outside
+    ), outside
+    assert {"/dashboard", "/dashboard/config.json"} <= set(outside)  # the page, outside the contract like the docs
 
 
 def test_the_contract_checked_here_is_the_one_served(app: Litestar) -> None:

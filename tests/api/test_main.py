@@ -148,7 +148,13 @@ def read_until(process: subprocess.Popen[bytes], file: Path, words: str, timeout
 def test_serve_port_0_picks_a_free_port_and_says_where_things_are(
     tmp_path: Path, standin: ModelStandIn, stopper: list[subprocess.Popen[bytes]]
 ) -> None:
-    config = write_config(tmp_path, standin, {"alpha": {}}, api={"port": free_port(), "host": "localhost"})
+    config = write_config(
+        tmp_path,
+        standin,
+        {"alpha": {}},
+        api={"port": free_port(), "host": "localhost"},
+        dashboard={"port": free_port()},
+    )
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -161,10 +167,14 @@ def test_serve_port_0_picks_a_free_port_and_says_where_things_are(
     text = read_until(process, log, "  teams:")
     [url] = re.findall(r"Iris is listening on (http://127\.0\.0\.1:\d+)$", text, re.MULTILINE)
     assert int(url.rsplit(":", 1)[1]) not in (0, config.api.port)
-    block = text[text.index("Iris is listening") :].splitlines()[:7]
+    block = text[text.index("Iris is listening") :].splitlines()[:9]
+    [own] = re.findall(r"^  dashboard:  (http://localhost:\d+)/  \(its own port", text, re.MULTILINE)
+    assert int(own.rsplit(":", 1)[1]) not in (0, config.dashboard.port)  # --port 0 frees the dashboard's port too
     assert block[1:] == [
         f"  API:        {url}/api",
         f"  Swagger UI: {url}/schema/swagger",
+        f"  dashboard:  {url}/dashboard/",
+        f"  dashboard:  {own}/  (its own port: api.cors.origins must allow its origin)",
         f"  MCP:        {url}/mcp",
         f"  config:     {Path(config.source).resolve()}",
         f"  IRIS_HOME:  {tmp_path / 'iris'}",
@@ -172,6 +182,8 @@ def test_serve_port_0_picks_a_free_port_and_says_where_things_are(
     ]
     assert httpx.get(f"{url}/api/health", timeout=10).json()["status"] == "ok"  # it listens when it says so
     assert httpx.get(f"{url}/schema/swagger", timeout=10).status_code == 200
+    for page in (f"{url}/dashboard/", own.replace("localhost", "127.0.0.1") + "/"):
+        assert httpx.get(page, timeout=10).content == (ROOT / "app/api/dashboard/static/index.html").read_bytes(), page
     process.send_signal(signal.SIGINT)
     assert process.wait(30) == 0
 
@@ -207,6 +219,14 @@ def test_the_demo_stops_on_sigterm_and_removes_its_folder(tmp_path: Path) -> Non
         [url] = re.findall(r"^  URL: +(\S+)$", text, re.MULTILINE)
         listed = httpx.get(f"{url}/api/keys", headers={"Authorization": f"Bearer {key}"}, timeout=10)
         assert listed.status_code == 200 and [k["name"] for k in listed.json()["items"]] == ["demo-admin"]
+        pages = re.findall(r"^  dashboard:  (\S+)#key=(\S+)", text, re.MULTILINE)  # one click signs in
+        assert len(pages) == 2 and pages[0][0] == f"{url}/dashboard/" and {k for _, k in pages} == {key}
+        own = pages[1][0].rstrip("/")  # its own port: a free one, like the API's, and an allowed origin
+        assert own.startswith("http://localhost:") and not own.endswith(":3100")
+        for page, _ in pages:
+            assert httpx.get(page.replace("localhost", "127.0.0.1"), timeout=10).status_code == 200, page
+        me = httpx.get(f"{url}/api/keys/me", headers={"Authorization": f"Bearer {key}", "Origin": own}, timeout=10)
+        assert me.json()["name"] == "demo-admin" and me.headers["access-control-allow-origin"] == own
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
         assert not Path(home).exists()

@@ -50,6 +50,9 @@ LISTINGS = sorted(
 
 ACCEPTED = PositiveDataAcceptanceConfig().expected_statuses
 """What the positive-data check takes for an accepted request (schemathesis's default)."""
+NAMED_URLS = {"tell": "callbackUrl", "ask": "callbackUrl", "quickTell": "callbackUrl", "createWebhook": "url"}
+"""The operations whose valid data may still name a URL the server refuses: a `callbackUrl` that is no registered
+endpoint's, a webhook `url` whose host `api.webhooks.allowedHosts` does not allow (`url_refusals`)."""
 
 
 def schemathesis_config() -> SchemathesisConfig:
@@ -70,7 +73,11 @@ def schemathesis_config() -> SchemathesisConfig:
                 {
                     "include-operation-id": LISTINGS,
                     "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400"]}},
-                }
+                },
+                {
+                    "include-operation-id": sorted(NAMED_URLS),
+                    "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400"]}},
+                },
             ],
         }
     )
@@ -134,6 +141,22 @@ def cursor_refusals(ctx: CheckContext, response: schemathesis.Response, case: sc
     return None
 
 
+@schemathesis.check
+def url_refusals(ctx: CheckContext, response: schemathesis.Response, case: schemathesis.Case) -> bool | None:
+    """Valid data is refused for a URL only as documented: 400 `ValidationError` naming `callbackUrl` (a tell's,
+    given) or `url` (a webhook's)."""
+    operation = case.operation.definition.raw.get("operationId")
+    field = NAMED_URLS.get(str(operation))
+    if field is None or response.status_code != 400 or case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    body = response.json()
+    assert isinstance(case.body, dict) and field in case.body, f"valid data without {field} refused: {body}"
+    assert body.get("error") == "ValidationError" and (body.get("details") or {}).get("field") == field, (
+        f"valid data refused for something else than its {field}: {body}"
+    )
+    return None
+
+
 def bind(case: schemathesis.Case, app: Litestar) -> None:
     """Send the auth checks' probes (the same request without or with a wrong key) to the app in-process too."""
     case.operation.app = app
@@ -143,7 +166,7 @@ def bind(case: schemathesis.Case, app: Litestar) -> None:
 def test_every_check_runs() -> None:
     """Every registered check is on for every operation and phase, this module's own included."""
     names = {check.__name__ for check in CHECKS.get_all() if not isinstance(check, type)}
-    assert {"positive_data_acceptance", "negative_data_rejection", "cursor_refusals"} <= names
+    assert {"positive_data_acceptance", "negative_data_rejection", "cursor_refusals", "url_refusals"} <= names
     for operation in schema.get_all_operations():
         for phase in ("examples", "coverage", "fuzzing", "stateful"):
             config = schema.config.checks_config_for(operation=operation.ok(), phase=phase)

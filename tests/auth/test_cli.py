@@ -8,6 +8,7 @@ import hashlib
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -19,6 +20,9 @@ from app.auth.audit import AuditLog
 from app.auth.cli import IrisCLIPlugin, iris, load_stores, parse_since, resolve_config_path
 from app.auth.keys import KEY_PATTERN
 from app.auth.store import KeyStore
+from app.config import load_config
+from app.db.models import SpendRecord
+from app.db.store import Store
 from tests.auth.conftest import PYTHON, ROOT, AuthPaths
 
 LITESTAR = str(Path(PYTHON).with_name("litestar"))
@@ -340,3 +344,44 @@ def test_revoke_takes_a_unique_prefix_of_the_id(auth_paths: AuthPaths) -> None:
     missing = run("key", "revoke", unknown)
     assert missing.exit_code == 1 and missing.stderr == f"error: No key whose id starts with {unknown}\n"
     assert {k["id"] for k in json.loads(run("key", "list", "--active", "--json").stdout)} == active
+
+
+def test_generate_with_a_budget_and_list_what_it_spent(auth_paths: AuthPaths) -> None:
+    made = run("key", "generate", "ci", "--role", "operator", "--budget-usd", "5", "--budget-period", "day")
+    assert made.exit_code == 0, made.output
+    assert "budget: $5.00/day" in made.stderr
+    key_id = next(r.id for r in asyncio.run(_records(auth_paths.keys)))
+    today = datetime.datetime.now(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    async def spend() -> None:
+        """Ledger rows as the server leaves them: one of today, one of yesterday (another period)."""
+        store = Store(load_config(auth_paths.config).database_url)
+        await store.open()
+        try:
+            async with store.session() as db:
+                db.add(
+                    SpendRecord(at=today + datetime.timedelta(seconds=5), team="alpha", key_id=key_id, cost_usd=1.25)
+                )
+                db.add(SpendRecord(at=today - datetime.timedelta(seconds=5), team="alpha", key_id=key_id, cost_usd=3.0))
+                await db.commit()
+        finally:
+            await store.close()
+
+    asyncio.run(spend())
+    [shown] = msgspec.convert(json.loads(run("key", "list", "--json").stdout), list[ApiKey])
+    assert shown.budget is not None and shown.budget.limit_usd == 5.0 and shown.budget.period.value == "day"
+    assert shown.budget.spent_usd == 1.25 and shown.spent_usd == 1.25
+    assert shown.budget.resets_at == today + datetime.timedelta(days=1)
+    table = run("key", "list").stdout
+    assert "SPENT" in table and "$1.2500" in table and "$5.00/day" in table
+
+    without = run("key", "generate", "plain")
+    assert without.exit_code == 0 and "budget: none" in without.stderr
+    assert run("key", "generate", "x", "--budget-period", "day").exit_code == 2
+    assert run("key", "generate", "x", "--budget-usd", "0").exit_code == 2
+
+
+async def _records(path: Path) -> list[Any]:
+    """The keys of a key store."""
+    async with KeyStore(path) as store:
+        return list((await store.list_keys()).items)

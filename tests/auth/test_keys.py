@@ -136,6 +136,14 @@ def test_redact_removes_keys_and_bearer_credentials() -> None:
     assert secret not in repr(value) and value["n"] == 1 and value["ok"] is None
 
 
+def test_redacting_twice_changes_nothing_more() -> None:
+    key = keys.generate_key("prod")
+    once = keys.redact(f"bad key {key}; Authorization: Bearer {key}; short iris_sk_")
+    assert once == "bad key iris_sk_[REDACTED]; Authorization: Bearer [REDACTED]; short iris_sk_[REDACTED]"
+    assert keys.redact(once) == once
+    assert not keys.holds_key(once)
+
+
 def test_created_key_repr_hides_the_key() -> None:
     key = keys.generate_key()
     created = keys.CreatedKey(key, keys.KeyRecord("k_1", "a", None, ("admin",), None, None, NOW))

@@ -11,6 +11,7 @@ and audit log), so the audit rows written by the matrix are then read back after
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import re
 import uuid
@@ -50,6 +51,8 @@ UNAUTHENTICATED = ("no key", "malformed", "unknown", "expired", "revoked")
 TEAM = "alpha"
 OTHER = "beta"
 """The team every sample request addresses, and the only team of the scoped key (the caller key's is TEAM)."""
+HOOK = "http://127.0.0.1:9/hook"
+"""The webhook endpoint of the samples (nothing listens there: its deliveries stay pending)."""
 
 BODIES: dict[str, Any] = {
     "tell": {"toTeam": TEAM, "message": "matrix", "timeout": -1},
@@ -65,6 +68,7 @@ BODIES: dict[str, Any] = {
     "wakeAll": {},
     "decidePermission": {"decision": "approve"},
     "createKey": {"name": "matrix"},
+    "createWebhook": {"url": HOOK, "events": ["tell.completed"], "teams": [TEAM]},
 }
 QUERIES: dict[str, dict[str, str]] = {
     "teamStatus": {"team": TEAM},
@@ -81,6 +85,7 @@ ADDRESSES_TEAM = {
     "events",
     "wakeAll",
     "getMetrics",
+    "createWebhook",
 }
 """Operations whose sample names team alpha outside the path (body, query, or every team for wake-all and metrics)."""
 EVERY_TEAM = {"wakeAll", "getMetrics"}
@@ -141,6 +146,9 @@ class Fixture:
     """The id of a key the matrix revokes."""
     beta_session_id: str = ""
     beta_request_id: str = ""
+    webhook_id: str = ""
+    delivery_id: str = ""
+    """An endpoint of team alpha and one of its deliveries."""
     """The session and a tell of beta → alpha (the caller key may not reach them)."""
 
 
@@ -176,6 +184,8 @@ def concrete(route: Route, f: Fixture, case: str = "admin") -> str:
         "requestId": f.beta_request_id if theirs else f.request_id,
         "permissionId": str(uuid.uuid4()),
         "keyId": f.victim,
+        "webhookId": f.webhook_id,
+        "deliveryId": f.delivery_id,
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], route.path)
 
@@ -210,14 +220,27 @@ async def prepare(make_config: ConfigFactory, **api: Any) -> Fixture:
     """A config with teams alpha and beta, auth on, and every kind of key in its key store."""
     config = make_config(
         teams=(TEAM, OTHER),
-        api={"requireAuth": True, "rateLimit": {"enabled": True, "maxRequests": 1_000_000}, **api},
+        api={
+            "requireAuth": True,
+            "rateLimit": {"enabled": True, "maxRequests": 1_000_000},
+            "webhooks": {"allowedHosts": ["127.0.0.1"]},
+            **api,
+        },
     )
     keys, victim = await _keys(config)
     return Fixture(config, keys, "", "", victim)
 
 
 async def prime(client: httpx.AsyncClient, f: Fixture) -> None:
-    """One finished tell to alpha: the session and request the sample requests name."""
+    """One finished tell to alpha: the session and request the sample requests name; an endpoint of alpha and the
+    delivery of that tell's end to it."""
+    hook = await client.post(
+        "/api/webhooks",
+        json={"url": HOOK, "events": ["tell.completed"], "teams": [TEAM]},
+        headers=headers(f.keys, "admin"),
+    )
+    assert hook.status_code == 201, hook.text
+    f.webhook_id = hook.json()["id"]
     told = await client.post(
         "/api/teams/tell", json={"toTeam": TEAM, "message": "hello"}, headers=headers(f.keys, "admin")
     )
@@ -230,6 +253,13 @@ async def prime(client: httpx.AsyncClient, f: Fixture) -> None:
     )
     assert theirs.status_code == 200, theirs.text
     f.beta_session_id, f.beta_request_id = theirs.json()["sessionId"], theirs.json()["requestId"]
+    for _ in range(200):
+        found = await client.get(f"/api/webhooks/{f.webhook_id}/deliveries", headers=headers(f.keys, "admin"))
+        if found.json()["items"]:
+            f.delivery_id = found.json()["items"][0]["id"]
+            break
+        await asyncio.sleep(0.05)
+    assert f.delivery_id, "the tell's delivery was not queued"
 
 
 async def call(client: httpx.AsyncClient, route: Route, f: Fixture, case: str) -> httpx.Response:

@@ -9,7 +9,7 @@ import yaml
 
 from app.api.errors import status_of
 from app.api.operations import by_id, by_route, load, message, operations, table
-from app.auth.keys import PERMISSIONS, ROLES, KeyRecord
+from app.auth.keys import AUTHENTICATED, PERMISSIONS, ROLES, KeyRecord
 from app.auth.permissions import (
     caller_in_scope,
     check,
@@ -49,9 +49,10 @@ def test_table_covers_every_operation_of_the_contract_and_nothing_else(spec: dic
                 expected[op["operationId"]] = (method.upper(), route, None if permission == "none" else permission)
     actual = {op.operation_id: (op.method, op.path, None if op.public else op.permission) for op in operations()}
     assert actual == expected
-    assert len(actual) == 31
-    assert {p for _, _, p in actual.values()} - {None} <= set(PERMISSIONS)
+    assert len(actual) == 37
+    assert {p for _, _, p in actual.values()} - {None} <= {*PERMISSIONS, AUTHENTICATED}
     assert [op_id for op_id, (_, _, p) in actual.items() if p is None] == ["health"]
+    assert [op_id for op_id, (_, _, p) in actual.items() if p == AUTHENTICATED] == ["currentKey"]
     assert by_id("listKeys").permission == "admin" and by_id("auditLog").permission == "admin"
 
 
@@ -61,11 +62,17 @@ def test_websocket_and_sse_subscriptions(spec: dict[str, object]) -> None:
         "cache:subscribe": "cache:read",
         "process:subscribe": "status:read",
         "system:subscribe": "status:read",
+        "logs:subscribe": "debug:read",
         "tell:start": "team:tell",
     }
     assert websocket == spec["x-websocket"]["permissions"]  # type: ignore[index]
-    assert message("cache:unsubscribe") is None and message("auth") is None
-    assert dict(table().subscriptions) == {"session": "cache:read", "team": "status:read", "system": "status:read"}
+    assert message("cache:unsubscribe") is None and message("auth") is None and message("logs:unsubscribe") is None
+    assert dict(table().subscriptions) == {
+        "session": "cache:read",
+        "team": "status:read",
+        "system": "status:read",
+        "logs": "debug:read",
+    }
 
 
 def test_routes_by_method_and_path_template() -> None:

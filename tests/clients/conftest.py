@@ -103,7 +103,11 @@ def live_iris(tmp_path_factory: pytest.TempPathFactory, standin: ModelStandIn) -
     """One real Iris server for the client tests: teams alpha and beta on the model stand-in, authentication on."""
     root = tmp_path_factory.mktemp("clients")
     config = write_config(
-        root, standin, {"alpha": {}, "beta": {}}, settings={"maxProcesses": 6}, api={"requireAuth": True}
+        root,
+        standin,
+        {"alpha": {}, "beta": {}},
+        settings={"maxProcesses": 6},
+        api={"requireAuth": True, "webhooks": {"allowedHosts": ["127.0.0.1"]}},
     )
     keys = asyncio.run(_provision_keys(Path(config.api.key_store_path)))
     with LiveServer(config) as server:

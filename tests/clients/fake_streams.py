@@ -11,12 +11,14 @@ the clients' resume logic is exercised deterministically, which a real server ca
   connection with ``Last-Event-ID: S:N`` replays N+1..10 and then stays open with heartbeats
   (``heartbeatMs`` in the query tunes them). ``Last-Event-ID: S:0`` for a session id starting
   ``00000000`` -> a ``reset`` event (events no longer retained). ``team=T`` -> one
-  ``process:spawned``; ``system=true`` -> one ``health:check``; ``team=secret`` -> 403.
+  ``process:spawned``; ``system=true`` -> one ``health:check``; ``logs=L`` -> one ``log:record`` at
+  level L; ``team=secret`` -> 403.
 - ``/ws``: auth by header or first message (else close 4401); ``cache:subscribe`` replays after
-  ``afterSeq`` then streams live events; ``process:subscribe`` / ``system:subscribe`` get one
-  event each; ``tell:start`` as the SSE tell (``secret`` -> an ``error`` event); a tell whose
-  message is ``#drop`` sends ``tell:accepted`` and the first chunk, then closes the socket (1012):
-  the rest of the tell lands in the session's history for a resubscribe to replay.
+  ``afterSeq`` then streams live events; ``process:subscribe`` / ``system:subscribe`` /
+  ``logs:subscribe`` get one event each (a ``log:record`` saying the level it was subscribed at);
+  ``tell:start`` as the SSE tell (``secret`` -> an ``error`` event); a tell whose message is
+  ``#drop`` sends ``tell:accepted`` and the first chunk, then closes the socket (1012): the rest
+  of the tell lands in the session's history for a resubscribe to replay.
 
 Every request is recorded in ``FakeIris.log`` (method, path, Last-Event-ID, auth) for assertions.
 """
@@ -172,6 +174,8 @@ class FakeIris:
                 if query.get("system") == "true":
                     data = {"totalProcesses": 0, "maxProcesses": 4, "uptime": 1, "timestamp": "2025-01-16T12:00:00Z"}
                     yield sse({"event": "health:check", "data": data})
+                if query.get("logs"):
+                    yield sse({"event": "log:record", "data": _log_record(query["logs"])})
                 if session_id:
                     session = fake.session(session_id)
                     if last is None:
@@ -248,6 +252,8 @@ class FakeIris:
                     elif name == "system:subscribe":
                         tick = {"totalProcesses": 0, "maxProcesses": 4, "uptime": 1}
                         await send({"event": "health:check", "data": {**tick, "timestamp": "2025-01-16T12:00:00Z"}})
+                    elif name == "logs:subscribe":
+                        await send({"event": "log:record", "data": _log_record(data.get("level", "info"))})
                     elif name == "tell:start":
                         if data.get("toTeam") == FORBIDDEN_TEAM:
                             await send({"event": "error", "data": _forbidden()})
@@ -267,6 +273,16 @@ class FakeIris:
                     task.cancel()
 
         return Litestar(route_handlers=[tell_stream, events, ws], debug=False)
+
+
+def _log_record(level: str) -> dict[str, Any]:
+    """A `LogRecord` saying at which level the logs were subscribed."""
+    return {
+        "timestamp": "2025-01-16T12:00:00Z",
+        "level": level,
+        "logger": "iris.fake",
+        "message": f"subscribed at {level}",
+    }
 
 
 def _message(seq: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ error paths (404, 403), a 202 tell fetched later and streamed tells over SSE and
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,7 +18,7 @@ import pytest
 from iris_client import AuthenticatedClient, Client
 from iris_client.api.audit import audit_log
 from iris_client.api.cache import clear_cache, read_cache
-from iris_client.api.keys import create_key, list_keys, revoke_key
+from iris_client.api.keys import create_key, current_key, list_keys, revoke_key
 from iris_client.api.permissions import decide_permission, list_permissions
 from iris_client.api.processes import launch_team, sleep_team, wake_all, wake_team
 from iris_client.api.sessions import (
@@ -30,19 +31,33 @@ from iris_client.api.sessions import (
 )
 from iris_client.api.status import get_date, get_logs, get_metrics, health, system_status, team_status
 from iris_client.api.teams import ask, get_request, list_teams, quick_tell, tell
+from iris_client.api.webhooks import (
+    create_webhook,
+    delete_webhook,
+    list_webhook_deliveries,
+    list_webhooks,
+    redeliver_webhook,
+)
 from iris_client.models import (
     ApiKey,
     AuditEventType,
+    Budget,
+    BudgetPeriod,
     CancelRequest,
     CompactRequest,
     CreatedApiKey,
+    CreatedWebhook,
     CreateKeyRequest,
+    CreateWebhookRequest,
     Error,
     ErrorName,
     ForkRequest,
     KeyRole,
+    LogLevel,
+    Permission,
     PermissionDecision,
     PermissionDecisionRequest,
+    ProcessRestart,
     SleepRequest,
     TellChunk,
     TellComplete,
@@ -52,6 +67,8 @@ from iris_client.models import (
     TellStatus,
     WakeAllRequest,
     WakeRequest,
+    WebhookDeliveryStatus,
+    WebhookEventType,
 )
 from iris_client.streams import IrisApiError, IrisStreamError, IrisWebSocket, asubscribe, tell_stream, unwrap
 
@@ -125,7 +142,7 @@ def test_metrics(iris: AuthenticatedClient, viewer: AuthenticatedClient) -> None
 # ----------------------------------------------------------------------------- tells
 
 
-@covers("tell", "ask", "getRequest", "readCache", "sessionReport")
+@covers("tell", "ask", "getRequest", "readCache", "sessionReport", "listTeams")
 def test_tell_and_ask_then_read_them_back(iris: AuthenticatedClient) -> None:
     told = tell.sync_detailed(client=iris, body=TellRequest(to_team="alpha", message="hello from python", timeout=0))
     assert told.status_code == 200
@@ -139,6 +156,13 @@ def test_tell_and_ask_then_read_them_back(iris: AuthenticatedClient) -> None:
     assert {t.request_id for t in cache.items} >= {record.request_id, asked.request_id}
     report = unwrap(session_report.sync_detailed("alpha", client=iris, limit=1))
     assert report.session.session_id == record.session_id and len(report.items) == 1
+    listed = unwrap(list_teams.sync_detailed(client=iris, include_sessions=True, session_limit=500))
+    [alpha] = [team for team in listed.items if team.name == "alpha"]
+    assert alpha.sessions_truncated is False and isinstance(alpha.sessions, list)
+    [session] = [s for s in alpha.sessions if s.session_id == record.session_id]
+    assert session.from_team == "external" and session.tell_count == len(cache.items) >= 2
+    assert session.cost_usd == pytest.approx(sum(t.cost_usd or 0.0 for t in cache.items))
+    assert session.cost_usd == pytest.approx(report.session.totals.cost_usd)
 
 
 @covers("tell", "quickTell", "getRequest")
@@ -267,6 +291,79 @@ def test_keys_and_audit(iris: AuthenticatedClient) -> None:
     assert entries.items and all(e.event == AuditEventType.KEY_CREATED for e in entries.items)
 
 
+@covers("createKey", "listKeys", "tell", "quickTell")
+def test_budgets_and_per_tell_options(live_iris: LiveIris, iris: AuthenticatedClient) -> None:
+    body = CreateKeyRequest(
+        name="python-budget", permissions=[Permission.TEAMTELL], budget_usd=0.05, budget_period=BudgetPeriod.MONTH
+    )
+    made = unwrap(create_key.sync_detailed(client=iris, body=body))
+    with AuthenticatedClient(base_url=live_iris.url, token=made.key, timeout=60) as budgeted:
+        over = unwrap(tell.sync_detailed(client=budgeted, body=TellRequest(to_team="beta", message="#cost:0.1 over")))
+        assert over.status == TellStatus.FAILED and isinstance(over.reason, str)
+        assert over.reason.startswith("budget_exceeded: ")
+        refused = quick_tell.sync_detailed(client=budgeted, body=TellStartRequest(to_team="beta", message="again"))
+        assert refused.status_code == 402
+        assert isinstance(refused.parsed, Error) and refused.parsed.error == ErrorName.BUDGETEXCEEDEDERROR
+        with pytest.raises(IrisApiError) as raised:
+            unwrap(tell.sync_detailed(client=budgeted, body=TellRequest(to_team="beta", message="and again")))
+        assert raised.value.status_code == 402
+    listed = {k.id: k for k in unwrap(list_keys.sync_detailed(client=iris, limit=500)).items}
+    shown = listed[made.id].budget
+    assert isinstance(shown, Budget) and shown.limit_usd == 0.05 and shown.period == BudgetPeriod.MONTH
+    assert shown.spent_usd == pytest.approx(0.1, abs=1e-6)
+
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    # a plain tell first: the session's process runs with the team's own options, so the next one restarts it
+    unwrap(tell.sync_detailed(client=iris, body=TellRequest(to_team="beta", message="plain first")))
+    shaped = unwrap(
+        tell.sync_detailed(
+            client=iris,
+            body=TellRequest(to_team="beta", message='#json:{"n": 5}', output_schema=schema, model="claude-haiku-4-5"),
+        )
+    )
+    assert shaped.status == TellStatus.COMPLETED and shaped.output == {"n": 5}
+    assert isinstance(shaped.process_restart, ProcessRestart)
+    assert [option.value for option in shaped.process_restart.options] == ["outputSchema"]
+
+
+@covers("createWebhook", "listWebhooks", "listWebhookDeliveries", "redeliverWebhook", "deleteWebhook", "tell")
+def test_webhooks(live_iris: LiveIris, iris: AuthenticatedClient) -> None:
+    hook_url = f"{live_iris.url}/hook-from-python"  # the server itself: it answers 404, so each delivery fails
+    body = CreateWebhookRequest(url=hook_url, events=[WebhookEventType.TELL_COMPLETED], teams=["alpha"])
+    created = create_webhook.sync_detailed(client=iris, body=body)
+    assert created.status_code == 201
+    hook = unwrap(created)
+    assert isinstance(hook, CreatedWebhook) and hook.secret.startswith("whsec_")
+    assert hook.id in {h.id for h in unwrap(list_webhooks.sync_detailed(client=iris)).items}
+    told = unwrap(
+        tell.sync_detailed(client=iris, body=TellRequest(to_team="alpha", message="hook", callback_url=hook_url))
+    )
+    deadline = time.monotonic() + 20
+    page = unwrap(list_webhook_deliveries.sync_detailed(hook.id, client=iris))
+    while not (page.items and page.items[0].attempts) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        page = unwrap(list_webhook_deliveries.sync_detailed(hook.id, client=iris))
+    [delivery] = page.items
+    assert delivery.request_id == told.request_id and delivery.status == WebhookDeliveryStatus.FAILED
+    assert delivery.attempts[0].status_code == 404
+    again = redeliver_webhook.sync_detailed(hook.id, delivery.id, client=iris)
+    assert again.status_code == 202 and unwrap(again).message_id == delivery.message_id
+    deleted = unwrap(delete_webhook.sync_detailed(hook.id, client=iris))
+    assert deleted.id == hook.id
+    assert hook.id not in {h.id for h in unwrap(list_webhooks.sync_detailed(client=iris)).items}
+
+
+@covers("currentKey")
+def test_the_calling_key(iris: AuthenticatedClient, viewer: AuthenticatedClient, live_iris: LiveIris) -> None:
+    admin = unwrap(current_key.sync_detailed(client=iris))
+    assert admin.authenticated is True and admin.name == "clients-admin" and admin.teams is None
+    assert [p.value for p in admin.permissions] == ["admin"]
+    scoped = unwrap(current_key.sync_detailed(client=viewer))
+    assert sorted(p.value for p in scoped.permissions) == ["cache:read", "status:read"] and scoped.teams == ["alpha"]
+    with AuthenticatedClient(base_url=live_iris.url, token="iris_sk_test_" + "x" * 40) as nobody:
+        assert current_key.sync_detailed(client=nobody).status_code == 401
+
+
 # ----------------------------------------------------------------------------- streams
 
 
@@ -322,6 +419,43 @@ async def test_streamed_tell_over_the_websocket(iris: AuthenticatedClient) -> No
     async with IrisWebSocket.connect(iris, auth="message") as ws:
         events = [e async for e in ws.tell({"toTeam": "alpha", "message": "auth by message"})]
         assert events[-1].event == "tell:complete"
+
+
+@covers("events", "getLogs")
+async def test_log_records_live_over_sse_and_the_websocket(
+    iris: AuthenticatedClient, viewer: AuthenticatedClient
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    writer = logging.getLogger("iris.tests.clients")
+    async with IrisWebSocket.connect(iris) as ws:
+        await ws.subscribe_logs("warning")
+        stream = asubscribe(iris, logs="warning")
+
+        async def first_of_mine() -> Any:
+            async for event in stream:
+                if event.event == "log:record" and event.raw["message"].startswith(marker):
+                    return event
+            return None
+
+        reading = asyncio.create_task(first_of_mine())
+        async with asyncio.timeout(30):
+            while not reading.done():  # until the SSE subscription is in place and a record reached it
+                writer.info("%s below the level", marker)
+                writer.warning("%s over both", marker)
+                await asyncio.sleep(0.2)
+            over_sse = reading.result()
+            over_ws = await ws.next_event(timeout=10)
+            while over_ws.event != "log:record" or not over_ws.raw["message"].startswith(marker):
+                over_ws = await ws.next_event(timeout=10)
+        await stream.aclose()
+        await ws.unsubscribe_logs()
+    assert over_sse.raw["message"] == over_ws.raw["message"] == f"{marker} over both"
+    assert over_sse.id is None and over_sse.raw["level"] == "warning"
+    listed = unwrap(get_logs.sync_detailed(client=iris, level=LogLevel.WARNING, limit=500))
+    assert f"{marker} over both" in [record.message for record in listed.items]
+    with pytest.raises(IrisApiError) as refused:  # the viewer key holds no debug:read
+        await anext(asubscribe(viewer, logs="info"))
+    assert refused.value.status_code == 403 and refused.value.details["permission"] == "debug:read"
 
 
 # ----------------------------------------------------------------------------- coverage

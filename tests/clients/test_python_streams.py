@@ -12,8 +12,9 @@ import uuid
 
 import pytest
 from iris_client import AuthenticatedClient
-from iris_client.models import TellChunk, TellComplete, TellStartRequest
+from iris_client.models import LogRecord, TellChunk, TellComplete, TellStartRequest
 from iris_client.streams import (
+    EVENT_MODELS,
     IrisApiError,
     IrisAuthError,
     IrisStreamError,
@@ -27,6 +28,7 @@ from iris_client.streams import (
     websocket_url,
 )
 
+from app.spec import spec_document
 from tests.clients.fake_streams import API_KEY, FakeServer
 
 
@@ -51,6 +53,15 @@ def test_parse_event_gives_the_generated_model() -> None:
     assert (event.data.chunk, event.seq, event.session_id, event.request_id) == ("x", 3, sid, rid)
     unknown = parse_event({"event": "future:event", "data": {"x": 1}})
     assert unknown.data == {"x": 1}
+
+
+def test_every_event_of_the_contract_has_its_model() -> None:
+    schemas = spec_document()["components"]["schemas"]
+    mapping = schemas["ServerEvent"]["discriminator"]["mapping"]
+    assert set(EVENT_MODELS) == set(mapping)
+    for name, ref in mapping.items():
+        data = schemas[ref.rsplit("/", 1)[1]]["properties"]["data"]["$ref"].rsplit("/", 1)[1]
+        assert EVENT_MODELS[name].__name__ == data, name
 
 
 def test_websocket_url() -> None:
@@ -119,6 +130,13 @@ def test_subscribe_team_and_system(client: AuthenticatedClient) -> None:
     assert names == {"process:spawned", "health:check"}
 
 
+def test_subscribe_logs(client: AuthenticatedClient, fake: FakeServer) -> None:
+    event = next(subscribe(client, logs="warning", retry_delay=0.05))
+    assert event.event == "log:record" and isinstance(event.data, LogRecord) and event.id is None
+    assert event.data.message == "subscribed at warning"
+    assert fake.fake.log[-1]["query"] == {"logs": "warning"}
+
+
 def test_subscribe_refused_raises_at_once(client: AuthenticatedClient) -> None:
     with pytest.raises(IrisApiError) as caught:
         next(subscribe(client, team="secret"))
@@ -163,6 +181,30 @@ async def test_websocket_subscriptions_replay_after_seq(client: AuthenticatedCli
         got = [await ws.next_event(timeout=5) for _ in range(5)]
     assert sorted(e.seq for e in got if e.seq) == [8, 9, 10]
     assert {e.event for e in got} >= {"process:spawned", "health:check"}
+
+
+async def test_websocket_logs_are_resubscribed_at_their_level_after_a_drop(
+    client: AuthenticatedClient, fake: FakeServer
+) -> None:
+    async with IrisWebSocket.connect(client, retry_delay=0.05) as ws:
+        await ws.subscribe_logs("error")
+        first = await ws.next_event(timeout=5)
+        assert first.event == "log:record" and isinstance(first.data, LogRecord)
+        [e async for e in ws.tell({"toTeam": "alpha", "message": "#drop"})]  # the socket drops, then reconnects
+        assert ws.reconnects == 1
+        records = []
+        async with asyncio.timeout(5):
+            while not records:
+                event = await ws.next_event(timeout=5)
+                if event.event == "log:record":
+                    records.append(event)
+        assert isinstance(records[0].data, LogRecord) and records[0].data.message == "subscribed at error"
+        await ws.unsubscribe_logs()
+        assert ws.logs is None
+    sockets = [entry for entry in fake.fake.log if entry["path"] == "/ws"][-2:]
+    sent = [[m for m in entry["messages"] if m["event"].startswith("logs:")] for entry in sockets]
+    assert sent[0] == [{"event": "logs:subscribe", "data": {"level": "error"}}]
+    assert sent[1][0] == {"event": "logs:subscribe", "data": {"level": "error"}}
 
 
 async def test_websocket_tell_resumes_after_a_dropped_connection(client: AuthenticatedClient) -> None:

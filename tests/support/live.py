@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
+import msgspec
 import uvicorn
 import yaml
 
@@ -60,6 +61,7 @@ def write_config(
     settings: dict[str, Any] | None = None,
     api: dict[str, Any] | None = None,
     channels: dict[str, Any] | None = None,
+    dashboard: dict[str, Any] | None = None,
     name: str = "config.yaml",
 ) -> IrisConfig:
     """A config file `root/name` whose teams (default: alpha and beta) run Claude Code on the stand-in.
@@ -93,6 +95,8 @@ def write_config(
     }
     if channels:
         document["channels"] = channels
+    if dashboard:
+        document["dashboard"] = dashboard
     file = root / name
     file.write_text(yaml.safe_dump(document))
     return load_config(file)
@@ -177,12 +181,6 @@ class LiveServer:
         """Serve the app; returns once it accepts connections."""
         if self.loop.is_closed():
             self.loop = asyncio.new_event_loop()
-        app = create_app(self.config)
-        self.layer = app.plugins.get(StreamsPlugin).layer
-        if self.access is not None:
-            self.layer.access = self.access
-        if self.settings is not None:
-            self.layer.settings = self.settings
         # IPPROTO_TCP named, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and without
         # it every answer waits ~40 ms on the client's delayed ACK
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -191,6 +189,15 @@ class LiveServer:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.send_buffer)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
+        # the app learns where it listens, as under `python -m app serve` (the dashboard's own port names it)
+        api = msgspec.structs.replace(self.config.api, host="127.0.0.1", port=self.port)
+        self.config = msgspec.structs.replace(self.config, api=api)
+        app = create_app(self.config)
+        self.layer = app.plugins.get(StreamsPlugin).layer
+        if self.access is not None:
+            self.layer.access = self.access
+        if self.settings is not None:
+            self.layer.settings = self.settings
         options: dict[str, Any] = {
             "http": IrisHttpProtocol,
             "lifespan": "on",

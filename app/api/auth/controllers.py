@@ -1,4 +1,5 @@
-"""API keys (`/api/keys`) and the audit log (`/api/audit`): admin only, each within the calling key's team scope.
+"""API keys (`/api/keys`) and the audit log (`/api/audit`): admin only, each within the calling key's team scope;
+`/api/keys/me`, the calling key itself, for any valid key.
 
 The guard has already refused a new key wider than its creator and the revocation of a key outside the caller's
 scope; listings here keep only what the caller's scope covers (`app.auth.permissions.key_within`, audit rows whose
@@ -14,12 +15,14 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import Parameter
 
 from app.api import models as m
-from app.api.auth.mappers import api_key, audit_entry, created_api_key
-from app.api.auth.state import AuthServices, audit_details, audit_scope, key_scope
+from app.api.auth.mappers import api_key, audit_entry, created_api_key, current_key
+from app.api.auth.state import AuthServices, audit_details, audit_scope, key_of, key_scope
 from app.api.deps import given, json_body
 from app.api.params import CursorQuery, LimitQuery, constraints
 from app.api.routing import operation
+from app.auth.store import key_spend
 from app.clock import utcnow
+from app.engine import Engine
 from app.errors import ValidationError
 
 __all__ = ["AuditController", "KeysController"]
@@ -74,6 +77,7 @@ class KeysController(Controller):
     async def list_keys(
         self,
         request: Request[Any, Any, Any],
+        engine: Engine,
         active: ActiveQuery = None,
         cursor: CursorQuery = None,
         limit: LimitQuery = 50,
@@ -83,7 +87,13 @@ class KeysController(Controller):
             active=_flag("active", active), within=key_scope(request), limit=limit, cursor=cursor
         )
         now = utcnow()
-        return m.ApiKeyPage(items=[api_key(r, now) for r in found.items], next_cursor=found.next_cursor)
+        items = [api_key(r, now, await key_spend(engine.store, r, now)) for r in found.items]
+        return m.ApiKeyPage(items=items, next_cursor=found.next_cursor)
+
+    @get("/me", opt=operation("currentKey"))
+    async def current_key(self, request: Request[Any, Any, Any]) -> m.CurrentKey:
+        """The calling key and what it may do; without authentication, what every request may do."""
+        return current_key(key_of(request))
 
     @post(
         "/",
@@ -105,6 +115,8 @@ class KeysController(Controller):
             expires_in_days=given(payload.expires_in_days),
             env=env.value if env is not None else None,
             teams=given(payload.teams),
+            budget_usd=given(payload.budget_usd),
+            budget_period=period.value if (period := given(payload.budget_period)) is not None else None,
         )
         audit_details(request, createdKeyId=created.record.id, name=created.record.name)
         audit_scope(request, created.record.teams)

@@ -8,7 +8,7 @@ Order, for a route that needs a permission:
    request); a failure counts against the address (429 once over, else 401, audit `auth_failure` with the
    reason); a usable key is counted against its own limit (429, audit `rate_limited`), audited `auth_success`
    with the status its response gets (as `api.audit.authSuccess` says), and must hold the route's permission
-   (403 naming it, audit `forbidden`);
+   (403 naming it, audit `forbidden`; every key holds `authenticated`, the permission of `GET /api/keys/me`);
 3. team scope (`app.api.auth.scope`): a key limited to some teams gets 403 for any operation that addresses
    another team or speaks as a caller outside its teams: where the operation names them is its `x-iris-team`
    in the contract (`app.api.operations`): the team, the caller (`fromTeam`), and the team and caller of the
@@ -53,6 +53,7 @@ from app.api import models as m
 from app.api.auth.access import KeyIdentity
 from app.api.auth.scope import require_caller
 from app.api.auth.state import UNAUTHORIZED, AuthServices, client_address, facts
+from app.api.auth.webhooks import WEBHOOK_OPERATIONS, check_webhook
 from app.api.deps import given, json_object, read_body
 from app.api.operations import EVERY, Operation, Source
 from app.api.routing import PERMISSION, PUBLIC, operation_of
@@ -366,6 +367,8 @@ async def auth_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
             await _check_new_key(connection, key)
         elif operation_id == "revokeKey":
             await _check_revoke(connection, key)
+        elif operation_id in WEBHOOK_OPERATIONS:
+            await check_webhook(connection, key)
     except ForbiddenError as error:
         del state[AUTH_SUCCESS]
         _audit(services, connection, "auth_success", 403, key=key)

@@ -23,6 +23,7 @@ from app.api.params import (
 from app.api.routing import operation
 from app.api.sessions.mappers import fork_response, session_report
 from app.api.teams.controllers import tell_answer
+from app.api.teams.options import key_budget, key_id
 from app.auth.permissions import sees_paths
 from app.engine import Engine
 
@@ -59,7 +60,8 @@ class SessionsController(Controller):
     )
     async def reboot(self, engine: Engine, team: TeamPath, from_team: FromTeamQuery = None) -> m.RebootResponse:
         """Replace the pair's session with a fresh one."""
-        return to_model(await engine.reboot(team, from_team=caller(engine, from_team)), m.RebootResponse)
+        result = await engine.reboot(team, from_team=caller(engine, from_team))
+        return to_model(result, m.RebootResponse, worktree=result.worktree or msgspec.UNSET)
 
     @delete(
         "/delete",
@@ -75,7 +77,7 @@ class SessionsController(Controller):
     ) -> m.DeleteSessionResponse:
         """Delete the pair's session (or the named one of this pair), its cache and transcript."""
         result = await engine.delete(team, from_team=caller(engine, from_team), session_id=as_optional_uuid(session_id))
-        return to_model(result, m.DeleteSessionResponse, deleted=True)
+        return to_model(result, m.DeleteSessionResponse, deleted=True, worktree=result.worktree or msgspec.UNSET)
 
     @post(
         "/fork",
@@ -98,13 +100,17 @@ class SessionsController(Controller):
         dependencies={"payload": json_body(m.CompactRequest, required=False)},
         status_code=200,
     )
-    async def compact(self, engine: Engine, team: TeamPath, payload: m.CompactRequest) -> Response[m.TellResponse]:
+    async def compact(
+        self, request: Request[Any, Any, Any], engine: Engine, team: TeamPath, payload: m.CompactRequest
+    ) -> Response[m.TellResponse]:
         """Send `/compact` to the pair's session as a tell (200 finished, 202 still running)."""
         view = await engine.compact(
             team,
             from_team=caller(engine, payload.from_team),
             timeout=payload.timeout if isinstance(payload.timeout, int) else 0,
             session_id=given(payload.session_id),
+            key_budget=key_budget(key_of(request)),
+            key_id=key_id(key_of(request)),
         )
         return tell_answer(view)
 

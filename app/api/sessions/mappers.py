@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from app.api import models as m
 from app.api.convert import to_model
 from app.api.presentation import fork_command
@@ -36,6 +38,7 @@ def session_info(session: SessionView, *, show_command: bool = True) -> m.Sessio
             input_tokens=max(0, session.input_tokens),
             output_tokens=max(0, session.output_tokens),
         ),
+        worktree=to_model(session.worktree, m.Worktree) if session.worktree is not None else msgspec.UNSET,
     )
 
 

@@ -8,31 +8,25 @@ from typing import Any
 import msgspec
 
 from app.api import models as m
-from app.api.convert import to_model
+from app.api.convert import budget, log_record, to_model
 from app.clock import utcnow
-from app.engine.logs import LogEntry
 from app.engine.views import SystemStatus, TeamStatus
 
 __all__ = ["date_response", "health", "log_record", "system_status", "team_status"]
-
-_LEVELS = {member.value for member in m.LogLevel}
 
 
 def team_status(status: TeamStatus) -> m.TeamStatus:
     """One team as seen by one caller (awake or asleep, named as the contract names it)."""
     awake = m.AwakeStatus.awake if status.awake else m.AwakeStatus.asleep
-    return to_model(status, m.TeamStatus, status=awake, idle_time_remaining=status.idle_time_remaining_ms)
-
-
-def log_record(entry: LogEntry) -> m.LogRecord:
-    """One structured log record (its level made one of the contract's, so no plain copy)."""
-    level = entry.level if entry.level in _LEVELS else ("debug" if entry.level.startswith("level") else "info")
-    return m.LogRecord(
-        timestamp=entry.timestamp,
-        level=m.LogLevel(level),
-        logger=entry.logger,
-        message=entry.message,
-        context=dict(entry.context) if entry.context else msgspec.UNSET,
+    worktree = status.worktree if status.worktree is not None else msgspec.UNSET
+    limit = budget(status.budget) if status.budget is not None else msgspec.UNSET
+    return to_model(
+        status,
+        m.TeamStatus,
+        status=awake,
+        idle_time_remaining=status.idle_time_remaining_ms,
+        worktree=worktree,
+        budget=limit,
     )
 
 

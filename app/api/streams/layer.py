@@ -20,6 +20,7 @@ from app.api.auth.access import Identity, StreamAccess
 from app.api.streams.channels import Bus, channels_plugin, channels_status
 from app.api.streams.clients import StreamClient
 from app.api.streams.delivery import DeliveryTimes
+from app.api.streams.logs import LogTap
 from app.api.streams.revocation import EndReason, KeyWatch, StoreChanges
 from app.api.streams.schemas import control_event
 from app.config import IrisConfig
@@ -75,6 +76,8 @@ class StreamLayer:
         """Streams ended because their key was revoked or expired, since start."""
         self.delivery = DeliveryTimes()
         """How long live events took to reach the subscribers' sockets, since start (`delivery.py`)."""
+        self.logs = LogTap()
+        """The streams following this server's log records (`logs.py`)."""
         self._ticker: asyncio.Task[None] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._keys: KeyWatch | None = None
@@ -127,6 +130,7 @@ class StreamLayer:
     def release(self, client: StreamClient) -> None:
         """A subscriber's stream ended (however it ended; releasing twice is harmless)."""
         client.close()
+        self.logs.remove(client)
         if client in self._clients:
             self._clients.discard(client)
             self._give(client.holder)
@@ -193,6 +197,7 @@ class StreamLayer:
         """Publish the engine's events (the channels plugin is running); start the keep-alive and key tickers."""
         self._engine = engine
         self.bus.bind(engine)
+        self.logs.bind(engine.logs)
         loop = asyncio.get_running_loop()
         self._ticker = loop.create_task(self._tick(), name="iris-stream-heartbeat")
         if self.access.require_auth:
@@ -232,5 +237,6 @@ class StreamLayer:
             self._keys = None
         for client in list(self._clients):
             self.release(client)
+        self.logs.unbind()
         self.bus.unbind()
         await self.bus.close()

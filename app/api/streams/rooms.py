@@ -1,7 +1,8 @@
 """Joining rooms and starting streamed tells, with the checks the contract asks for; shared by SSE and /ws.
 
 Rooms and the permission each needs, read from the table of operations (`x-iris-subscription-permissions`,
-`x-websocket.permissions`): `session:{id}`, `team:{name}`, `system`; a streamed tell (`tell:start`).
+`x-websocket.permissions`): `session:{id}`, `team:{name}`, `system`, the log records (`logs`, `logs.py`); a
+streamed tell (`tell:start`).
 A key with a team scope may join a session only if its pair (team and caller) is within the scope, and a
 team only if it is one of its teams; what it then receives of a team or of `system` is limited to its pairs
 (`visibility.py`).
@@ -23,6 +24,8 @@ from app.api.operations import subscription, table
 from app.api.streams.clients import StreamClient, TellWatch
 from app.api.streams.schemas import SESSION_PREFIX, control_event
 from app.api.teams.commands import run_as_command
+from app.api.teams.options import key_budget, tell_options
+from app.api.webhooks.callbacks import callback_for
 from app.engine import Engine
 from app.engine.checks import unknown_team
 from app.engine.events import SYSTEM, team_channel
@@ -32,6 +35,7 @@ __all__ = [
     "SESSION_PERMISSION",
     "TELL_START",
     "StartedTell",
+    "check_logs",
     "check_session",
     "check_system",
     "check_team",
@@ -75,6 +79,11 @@ def check_system(identity: Identity) -> str:
     return SYSTEM
 
 
+def check_logs(identity: Identity) -> None:
+    """May `identity` follow the log records? (the permission of `getLogs`; a scoped key gets its teams' only)"""
+    require(identity, subscription("logs"))
+
+
 @dataclass(frozen=True)
 class StartedTell:
     """A streamed tell, accepted: its ids and the watch that delivers its events."""
@@ -99,8 +108,18 @@ async def start_tell(
     from_team = caller(engine, request.from_team if request.from_team is not msgspec.UNSET else None)
     await require_tell(engine, identity, permission, request.to_team, from_team, session)
     command = run_as_command(engine, request.message, identity.allows) is not None
+    callback = callback_for(engine, identity, identity.scoped, request.callback_url, request.to_team, from_team)
     view = await engine.tell(
-        request.to_team, request.message, from_team=from_team, timeout=-1, session_id=session, command=command
+        request.to_team,
+        request.message,
+        from_team=from_team,
+        timeout=-1,
+        session_id=session,
+        command=command,
+        callback=callback,
+        options=tell_options(request),
+        key_budget=key_budget(getattr(identity, "key", None)),
+        key_id=identity.key_id,
     )
     request_id, session_id = str(view.request_id), str(view.session_id)
     queued = client.bus.queued_seq(request_id)

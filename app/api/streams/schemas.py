@@ -28,6 +28,7 @@ from app.api.teams.mappers import chain as tell_chain
 from app.clock import utcnow
 from app.engine.events import Event
 from app.engine.records import (
+    BudgetReached,
     CacheMessage,
     Health,
     PermissionRequested,
@@ -293,6 +294,15 @@ def _contract_event(record: Record, seq: int | None, at: datetime.datetime | Non
             return m.ProcessTerminatedEvent(data=to_model(record, m.ProcessTerminated))
         case Health():
             return m.HealthCheckEvent(data=to_model(record, m.HealthCheck))
+        case BudgetReached():
+            reached = to_model(
+                record,
+                m.BudgetReached,
+                budget=m.BudgetKind(record.budget),
+                key_id=_or_unset(record.key_id),
+                key_name=_or_unset(record.key_name),
+            )
+            return m.BudgetReachedEvent(data=reached)
         case PermissionRequested():
             request = to_model(
                 record,

@@ -26,7 +26,14 @@ from app.api.params import TeamQuery
 from app.api.routing import operation
 from app.api.streams.clients import StreamClient
 from app.api.streams.layer import StreamLayer
-from app.api.streams.rooms import SESSION_PERMISSION, check_session, check_system, check_team, start_tell
+from app.api.streams.rooms import (
+    SESSION_PERMISSION,
+    check_logs,
+    check_session,
+    check_system,
+    check_team,
+    start_tell,
+)
 from app.api.streams.schemas import TERMINAL_EVENTS, WireEvent, heartbeat
 from app.errors import ValidationError
 
@@ -112,16 +119,19 @@ class StreamsController(Controller):
         session: Annotated[uuid.UUID | None, Parameter(query="session")] = None,
         team: TeamQuery = None,
         system: Annotated[bool, Parameter(query="system")] = False,
+        logs: Annotated[m.LogLevel | None, Parameter(query="logs")] = None,
         last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID", max_length=64)] = None,
     ) -> Stream:
-        """Subscribe to a session, a team and/or the system channel."""
+        """Subscribe to a session, a team, the system channel and/or the log records."""
         layer = _layer(request)
         engine = layer.engine
         address = request.client.host if request.client else None
         identity = await layer.access.identify_scope(request.scope, request.headers.get("authorization"), address)
         require(identity, SESSION_PERMISSION)
-        if session is None and team is None and not system:
-            raise ValidationError("Subscribe to something: give session, team and/or system=true", {"field": "session"})
+        if session is None and team is None and not system and logs is None:
+            raise ValidationError(
+                "Subscribe to something: give session, team, system=true and/or logs=<level>", {"field": "session"}
+            )
         after_seq = _resume_point(last_event_id, session)
         channels = []
         if session is not None:
@@ -130,12 +140,16 @@ class StreamsController(Controller):
             channels.append(check_team(engine, identity, team))
         if system:
             channels.append(check_system(identity))
+        if logs is not None:
+            check_logs(identity)
         client = layer.client(identity=identity, address=address, kind="sse", heartbeats=True)
         try:
             for channel in channels:
                 await client.join(channel)
             if session is not None:
                 await client.join_session(str(session), after_seq)
+            if logs is not None:
+                layer.logs.add(client, logs.value)
         except BaseException:
             layer.release(client)
             raise

@@ -8,6 +8,8 @@
   subscriber gets the tick with `totalProcesses`, `processes`, `pendingPermissions` (and `queuedTells`)
   counted over its pairs; `maxProcesses`, `uptime` and `timestamp` stay the server's. Without those counts
   it gets no tick.
+- `budget:reached` names the team of the budget (or of the tell that reached a key's budget): a scoped
+  subscriber gets it only when that team is within its scope.
 - Subscribers without a scope get every event as published. Nothing is encoded per subscriber: a scoped
   form of a tick is made once per set of visible pairs and shared by every subscriber that sees that set.
 """
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["HEALTH_EVENT", "pair_loads", "visible"]
 
 HEALTH_EVENT = "health:check"
+BUDGET_EVENT = "budget:reached"
 _TEAM_PREFIX = team_channel("")
 _STATES = ("spawning", "idle", "processing", "terminating")
 _SERVER_WIDE = ("maxProcesses", "uptime", "timestamp")
@@ -62,7 +65,20 @@ def visible(wire: WireEvent, identity: Identity | None) -> WireEvent | None:
         return wire if caller is not None and allows_pair(identity, subscription("team"), team, caller) else None
     if wire.channel == SYSTEM and wire.name == HEALTH_EVENT:
         return _scoped_health(wire, identity)
+    if wire.channel == SYSTEM and wire.name == BUDGET_EVENT:
+        return wire if _budget_team_visible(wire, identity) else None
     return wire
+
+
+def _budget_team_visible(wire: WireEvent, identity: Identity) -> bool:
+    """Whether the team a `budget:reached` names is within the identity's scope."""
+    try:
+        envelope = msgspec.json.decode(wire.body)
+    except msgspec.DecodeError:
+        return False
+    data = envelope.get("data") if isinstance(envelope, dict) else None
+    team = data.get("team") if isinstance(data, dict) else None
+    return isinstance(team, str) and identity.allows(subscription("system"), team)
 
 
 def _scoped_health(wire: WireEvent, identity: Identity) -> WireEvent | None:

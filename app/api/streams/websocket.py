@@ -7,10 +7,12 @@ The key is checked again with every message, and by the stream layer while the s
 revoked or expires the socket gets an `error` event and is closed with 4401. An open socket counts against the
 key's `api.maxStreamsPerKey` (close 4429 beyond it). Client messages (`ClientMessage`):
 `cache:subscribe {sessionId, afterSeq?}` / `cache:unsubscribe`, `process:subscribe {team}` /
-`process:unsubscribe`, `system:subscribe` / `system:unsubscribe`, `tell:start {toTeam, message, fromTeam?,
+`process:unsubscribe`, `system:subscribe` / `system:unsubscribe`, `logs:subscribe {level}` / `logs:unsubscribe`
+(`log:record` events, `logs.py`), `tell:start {toTeam, message, fromTeam?,
 sessionId?}` (→ `tell:accepted`, `tell:chunk`..., one `tell:complete` or `tell:error`). A refused or invalid
 message gets an `error` event naming it in `details.event` (JSON nested too deeply included: the socket stays
-open). A client whose queue overflows gets `reset` and the socket is closed with 1013.
+open). A client whose queue overflows gets `reset` and the socket is closed with 1013. A browser page from an
+origin that is neither this server's nor one of `api.cors.origins` is refused before the socket opens (403).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 from litestar import WebSocket, websocket
@@ -26,11 +29,12 @@ from litestar.exceptions import WebSocketDisconnect
 
 from app.api import models as m
 from app.api.auth.access import Identity, bearer_token
-from app.api.errors import details_of, status_of, validation_error
+from app.api.errors import details_of, error_body, status_of, validation_error
+from app.api.models import ErrorName
 from app.api.operations import message as operation_message
 from app.api.streams.clients import StreamClient
 from app.api.streams.layer import StreamLayer
-from app.api.streams.rooms import TELL_START, check_session, check_system, check_team, start_tell
+from app.api.streams.rooms import TELL_START, check_logs, check_session, check_system, check_team, start_tell
 from app.api.streams.schemas import control_event
 from app.engine.events import SYSTEM, team_channel
 from app.errors import IrisError, TooManyRequestsError, ValidationError
@@ -46,7 +50,7 @@ CLOSE_SLOW = 1013
 """Try Again Later: the client fell too far behind (it was sent `reset` first)."""
 
 _decode = msgspec.json.Decoder(m.ClientMessage).decode
-_FREE = (m.CacheUnsubscribeMessage, m.ProcessUnsubscribeMessage, m.SystemUnsubscribeMessage)
+_FREE = (m.CacheUnsubscribeMessage, m.ProcessUnsubscribeMessage, m.SystemUnsubscribeMessage, m.LogsUnsubscribeMessage)
 """Messages that need no fresh check of the credentials."""
 
 
@@ -185,6 +189,11 @@ class _Connection:
             await client.join(check_system(identity))
         elif isinstance(message, m.SystemUnsubscribeMessage):
             client.leave(SYSTEM)
+        elif isinstance(message, m.LogsSubscribeMessage):
+            check_logs(identity)
+            self.layer.logs.add(client, message.data.level.value)
+        elif isinstance(message, m.LogsUnsubscribeMessage):
+            self.layer.logs.remove(client)
         elif isinstance(message, m.TellStartMessage):
             access = self.layer.access
             access.count_tell(identity, self.address)
@@ -235,11 +244,49 @@ class _Connection:
                 await sender
 
 
+def _origin_allowed(socket: WebSocket[Any, Any, Any], origin: str) -> bool:
+    """Whether a browser page of `origin` may open the socket: this server's own origin, or an allowed CORS one."""
+    if urlsplit(origin).netloc.lower() == socket.headers.get("host", "").lower():
+        return True
+    cors = socket.app.cors_config
+    return cors is not None and cors.is_origin_allowed(origin)
+
+
+async def _refuse_origin(socket: WebSocket[Any, Any, Any], origin: str) -> None:
+    """Refuse the handshake of a page from another origin (403 before it opens), audited `forbidden`."""
+    message = f"Origin {origin[:200]} may not open the WebSocket (not this server's origin, not in api.cors.origins)"
+    log.warning("WebSocket refused: %s", message)
+    auth = socket.app.state.get("auth")
+    audit = getattr(auth, "audit", None)
+    if audit is not None:
+        client = socket.scope.get("client")
+        audit.record(
+            "forbidden",
+            client_address=client[0] if client else None,
+            method="GET",
+            path=socket.scope["path"],
+            status_code=403,
+            error=message,
+            details={"origin": origin[:200]},
+        )
+    if "websocket.http.response" not in (socket.scope.get("extensions") or {}):
+        await socket.close(1008, "origin not allowed")  # before accept: the server answers the handshake 403
+        return
+    body = error_body(ErrorName.forbidden_error, message, 403, {"origin": origin[:200]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await socket.send({"type": "websocket.http.response.start", "status": 403, "headers": headers})
+    await socket.send({"type": "websocket.http.response.body", "body": body, "more_body": False})
+
+
 @websocket("/ws", opt={"operation": "websocket"})
 async def websocket_handler(socket: WebSocket[Any, Any, Any]) -> None:
     """The event stream over a WebSocket (see the module docstring and `x-websocket` in the spec)."""
     layer = socket.app.state.get("streams")
     if not isinstance(layer, StreamLayer):
         await socket.close(1011, "the stream layer is not installed")
+        return
+    origin = socket.headers.get("origin")
+    if origin is not None and not _origin_allowed(socket, origin):
+        await _refuse_origin(socket, origin)
         return
     await _Connection(layer, socket).run()

@@ -11,12 +11,15 @@ from litestar.params import Parameter
 from app.api import models as m
 from app.api.auth.guards import in_process
 from app.api.auth.state import audit_details, key_of
+from app.api.auth.webhooks import identity_of
 from app.api.deps import caller, given, json_body
 from app.api.paging import page
 from app.api.params import CursorQuery, FromTeamQuery, LimitQuery, UuidPath, as_uuid
 from app.api.routing import operation
 from app.api.teams.commands import run_as_command
 from app.api.teams.mappers import process_info, team_info, tell_response
+from app.api.teams.options import key_budget, key_id, tell_options
+from app.api.webhooks.callbacks import callback_for
 from app.auth.permissions import caller_in_scope, in_scope, sees_paths
 from app.engine import Engine
 from app.engine.views import TellView
@@ -48,6 +51,17 @@ def parent_of(request: Request[Any, Any, Any]) -> uuid.UUID | None:
     return marker.parent_request_id if marker is not None and marker.team is not None else None
 
 
+def callback_of(
+    request: Request[Any, Any, Any], engine: Engine, payload: m.TellRequest | m.TellStartRequest
+) -> uuid.UUID | None:
+    """The webhook endpoint the tell's `callbackUrl` names, which the request's key may use (400 if none)."""
+    key = key_of(request)
+    from_team = caller(engine, payload.from_team)
+    return callback_for(
+        engine, identity_of(key), bool(key and key.teams is not None), payload.callback_url, payload.to_team, from_team
+    )
+
+
 async def _tell(request: Request[Any, Any, Any], engine: Engine, payload: m.TellRequest) -> Response[m.TellResponse]:
     view = await engine.tell(
         payload.to_team,
@@ -57,6 +71,10 @@ async def _tell(request: Request[Any, Any, Any], engine: Engine, payload: m.Tell
         session_id=given(payload.session_id),
         command=as_command(request, engine, payload.message),
         parent_request_id=parent_of(request),
+        options=tell_options(payload),
+        key_budget=key_budget(key_of(request)),
+        key_id=key_id(key_of(request)),
+        callback=callback_of(request, engine, payload),
     )
     return tell_answer(view)
 
@@ -109,6 +127,10 @@ class TeamsController(Controller):
             session_id=given(payload.session_id),
             command=as_command(request, engine, payload.message),
             parent_request_id=parent_of(request),
+            options=tell_options(payload),
+            key_budget=key_budget(key_of(request)),
+            key_id=key_id(key_of(request)),
+            callback=callback_of(request, engine, payload),
         )
         return Response(tell_response(view), status_code=202, headers={"Location": f"/api/requests/{view.request_id}"})
 
@@ -121,11 +143,13 @@ class TeamsController(Controller):
         cursor: CursorQuery = None,
         limit: LimitQuery = 50,
         include_processes: Annotated[bool, Parameter(query="includeProcesses")] = False,
+        include_sessions: Annotated[bool, Parameter(query="includeSessions")] = False,
+        session_limit: Annotated[int, Parameter(query="sessionLimit", ge=1, le=500)] = 100,
     ) -> m.TeamPage:
-        """The configured teams (config order), with their live processes when asked for.
+        """The configured teams (config order), with their live processes and stored sessions when asked for.
 
-        A key limited to some teams sees only those, and only the processes of callers within its scope; the
-        folders only with debug:read.
+        A key limited to some teams sees only those, and only the processes and sessions of callers within its
+        scope; the folders only with debug:read.
         """
         only = caller(engine, from_team)
         names = list(engine.config.teams)
@@ -136,6 +160,13 @@ class TeamsController(Controller):
             limit,
             cursor,
         )
+        sessions = {}
+        if include_sessions and teams:
+            sessions = await engine.team_sessions(
+                [info.name for info in teams],
+                admits=lambda from_team: caller_in_scope(key, from_team) and (only is None or from_team == only),
+                limit=session_limit,
+            )
         items = []
         for info in teams:
             processes = None
@@ -147,7 +178,7 @@ class TeamsController(Controller):
                     if not caller_in_scope(key, session.from_team):
                         continue
                     processes.append(process_info(session))
-            items.append(team_info(info, processes, show_path=sees_paths(key)))
+            items.append(team_info(info, processes, show_path=sees_paths(key), sessions=sessions.get(info.name)))
         return m.TeamPage(items=items, next_cursor=next_cursor)
 
 

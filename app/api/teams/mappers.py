@@ -10,9 +10,9 @@ from app.api import models as m
 from app.api.convert import to_model
 from app.clock import utcnow
 from app.engine.tells import Chain, KeptMessage, Usage
-from app.engine.views import SessionView, TeamInfo, TellView
+from app.engine.views import SessionView, StoredSession, TeamInfo, TeamSessions, TellView
 
-__all__ = ["chain", "claude_message", "process_info", "team_info", "tell_response", "usage"]
+__all__ = ["chain", "claude_message", "process_info", "team_info", "team_session", "tell_response", "usage"]
 
 
 def _or_unset(value: Any) -> Any:
@@ -82,7 +82,14 @@ def tell_response(view: TellView, *, include_messages: bool = False) -> m.TellRe
         messages=messages,
         parent_request_id=_or_unset(view.parent_request_id),
         chain=chain(view.chain),
+        output=view.output if view.output is not None else msgspec.UNSET,
+        process_restart=restart(view.restarted_for),
     )
+
+
+def restart(options: tuple[str, ...]) -> m.ProcessRestart | msgspec.UnsetType:
+    """The restart of the session's process a tell needed (with `--resume`), if it needed one."""
+    return m.ProcessRestart(options=[m.Option(name) for name in options]) if options else msgspec.UNSET
 
 
 def process_info(session: SessionView) -> m.ProcessInfo:
@@ -96,7 +103,41 @@ def process_info(session: SessionView) -> m.ProcessInfo:
     )
 
 
-def team_info(info: TeamInfo, processes: list[m.ProcessInfo] | None, *, show_path: bool = True) -> m.TeamInfo:
-    """A configured team, with its live processes when asked for (and its folder only with `show_path`)."""
+def team_session(stored: StoredSession) -> m.TeamSession:
+    """One stored session of a team, asleep or awake, with its tell count, cost and event position."""
+    session = stored.session
+    return m.TeamSession(
+        session_id=session.session_id,
+        from_team=session.from_team,
+        forked_from=session.forked_from,
+        state=m.ProcessState(session.process_state),
+        pid=session.pid,
+        queue_length=session.queue_length,
+        idle_time_remaining=session.idle_time_remaining_ms,
+        message_count=session.message_count,
+        tell_count=stored.tell_count,
+        last_activity=session.last_used_at,
+        cost_usd=max(0.0, session.cost_usd),
+        created_at=session.created_at,
+        seq=stored.seq,
+    )
+
+
+def team_info(
+    info: TeamInfo,
+    processes: list[m.ProcessInfo] | None,
+    *,
+    show_path: bool = True,
+    sessions: TeamSessions | None = None,
+) -> m.TeamInfo:
+    """A configured team, with its live processes and its stored sessions when asked for (and its folder only with
+    `show_path`)."""
     path = info.path if show_path else None
-    return to_model(info, m.TeamInfo, path=path, processes=msgspec.UNSET if processes is None else processes)
+    return to_model(
+        info,
+        m.TeamInfo,
+        path=path,
+        processes=msgspec.UNSET if processes is None else processes,
+        sessions=msgspec.UNSET if sessions is None else [team_session(s) for s in sessions.sessions],
+        sessions_truncated=msgspec.UNSET if sessions is None else sessions.truncated,
+    )

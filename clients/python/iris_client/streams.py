@@ -8,13 +8,15 @@ SSE (sync and async, on the generated client's httpx clients):
 
 - `tell_stream` / `atell_stream` - ``POST /api/teams/tell/stream``: ``tell:accepted``, ``tell:chunk``...,
   then one ``tell:complete`` or ``tell:error``, after which the iterator ends.
-- `subscribe` / `asubscribe` - ``GET /api/events``: session, team and system events for as long as
-  you iterate. A dropped connection is reopened by itself with ``Last-Event-ID`` (the id of the
-  last session event seen), so the server replays what was missed, or sends ``reset``.
+- `subscribe` / `asubscribe` - ``GET /api/events``: session, team and system events, and the server's
+  log records (``logs=<level>``: ``log:record``), for as long as you iterate. A dropped connection is
+  reopened by itself with ``Last-Event-ID`` (the id of the last session event seen), so the server
+  replays what was missed, or sends ``reset``. Log records are not replayed (``GET /api/logs`` has them).
 
 WebSocket (async): `IrisWebSocket` - subscriptions and ``tell:start`` on one connection at ``/ws``.
 When the connection drops it reconnects by itself, authenticates again and re-subscribes, each
-session with ``afterSeq`` = the last sequence number seen, so nothing is lost in between.
+session with ``afterSeq`` = the last sequence number seen, so nothing is lost in between (log records,
+``logs:subscribe``, are re-subscribed at their level but not replayed).
 
 Errors: an answer in the contract's ``Error`` shape raises `IrisApiError` (``.error`` is the
 generated `Error` model); ``tell:error`` and stream ``error`` events raise `IrisStreamError` from
@@ -36,10 +38,12 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from .client import AuthenticatedClient, Client
+from .models.budget_reached import BudgetReached
 from .models.cache_message import CacheMessage
 from .models.error import Error
 from .models.health_check import HealthCheck
 from .models.heartbeat import Heartbeat
+from .models.log_record import LogRecord
 from .models.permission_request import PermissionRequest
 from .models.permission_resolved import PermissionResolved
 from .models.process_error import ProcessError
@@ -87,8 +91,10 @@ EventData = (
     | ProcessTerminated
     | ProcessError
     | HealthCheck
+    | BudgetReached
     | PermissionRequest
     | PermissionResolved
+    | LogRecord
     | Reset
     | StreamError
     | Heartbeat
@@ -106,8 +112,10 @@ EVENT_MODELS: dict[str, Any] = {
     "process:terminated": ProcessTerminated,
     "process:error": ProcessError,
     "health:check": HealthCheck,
+    "budget:reached": BudgetReached,
     "permission:request": PermissionRequest,
     "permission:resolved": PermissionResolved,
+    "log:record": LogRecord,
     "reset": Reset,
     "error": StreamError,
     "heartbeat": Heartbeat,
@@ -281,7 +289,7 @@ def _tell_body(body: TellStartRequest | Mapping[str, Any]) -> dict[str, Any]:
     return body.to_dict() if isinstance(body, TellStartRequest) else dict(body)
 
 
-def _events_params(session: str | None, team: str | None, system: bool) -> dict[str, str]:
+def _events_params(session: str | None, team: str | None, system: bool, logs: str | None) -> dict[str, str]:
     params: dict[str, str] = {}
     if session:
         params["session"] = str(session)
@@ -289,8 +297,10 @@ def _events_params(session: str | None, team: str | None, system: bool) -> dict[
         params["team"] = team
     if system:
         params["system"] = "true"
+    if logs:
+        params["logs"] = logs
     if not params:
-        raise ValueError("subscribe to at least one of session, team or system")
+        raise ValueError("subscribe to at least one of session, team, system or logs")
     return params
 
 
@@ -403,12 +413,14 @@ def subscribe(
     session: str | None = None,
     team: str | None = None,
     system: bool = False,
+    logs: str | None = None,
     last_event_id: str | None = None,
     retry_delay: float = 0.5,
     max_retries: int | None = None,
     read_timeout: float = 45.0,
 ) -> Iterator[StreamEvent]:
-    """Yield the live events of a session, a team and/or the system (``GET /api/events``) until closed.
+    """Yield the live events of a session, a team, the system and/or the server's log records at or above the
+    level ``logs`` (``GET /api/events``; the logs need ``debug:read``) until closed.
 
     A dropped connection is reopened after ``retry_delay`` (doubling on repeated failures), with
     ``Last-Event-ID`` set to the id of the last session event seen (or ``last_event_id`` at first),
@@ -417,7 +429,7 @@ def subscribe(
     401, 403, 404 and 400 raise `IrisApiError` at once; ``max_retries`` consecutive failures (default
     unlimited) re-raise the last error.
     """
-    params = _events_params(session, team, system)
+    params = _events_params(session, team, system, logs)
     state = _Resume(last_event_id, retry_delay, max_retries)
     http = client.get_httpx_client()
     timeout = httpx.Timeout(10.0, read=read_timeout)
@@ -450,13 +462,14 @@ async def asubscribe(
     session: str | None = None,
     team: str | None = None,
     system: bool = False,
+    logs: str | None = None,
     last_event_id: str | None = None,
     retry_delay: float = 0.5,
     max_retries: int | None = None,
     read_timeout: float = 45.0,
 ) -> AsyncIterator[StreamEvent]:
     """`subscribe` for asyncio."""
-    params = _events_params(session, team, system)
+    params = _events_params(session, team, system, logs)
     state = _Resume(last_event_id, retry_delay, max_retries)
     http = client.get_async_httpx_client()
     timeout = httpx.Timeout(10.0, read=read_timeout)
@@ -549,6 +562,8 @@ class IrisWebSocket:
         """Subscribed sessions -> the last seq seen (sent as afterSeq on reconnect)."""
         self.teams: set[str] = set()
         self.system = False
+        self.logs: str | None = None
+        """The minimum level of the log records followed (``logs:subscribe``), if any."""
         self.reconnects = 0
         self._ws: Any = None
         self._reader: asyncio.Task[None] | None = None
@@ -638,6 +653,8 @@ class IrisWebSocket:
             await self._ws.send(json.dumps({"event": "process:subscribe", "data": {"team": team}}))
         if self.system:
             await self._ws.send(json.dumps({"event": "system:subscribe", "data": {}}))
+        if self.logs:
+            await self._ws.send(json.dumps({"event": "logs:subscribe", "data": {"level": self.logs}}))
 
     async def _read_forever(self) -> None:
         from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -771,6 +788,15 @@ class IrisWebSocket:
     async def unsubscribe_system(self) -> None:
         self.system = False
         await self._send({"event": "system:unsubscribe", "data": {}})
+
+    async def subscribe_logs(self, level: str = "info") -> None:
+        """``logs:subscribe``: the server's log records at or above ``level`` (``log:record``; needs ``debug:read``)."""
+        self.logs = level
+        await self._send({"event": "logs:subscribe", "data": {"level": level}})
+
+    async def unsubscribe_logs(self) -> None:
+        self.logs = None
+        await self._send({"event": "logs:unsubscribe", "data": {}})
 
     # tells and events
 

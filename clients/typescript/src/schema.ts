@@ -389,7 +389,14 @@ export interface paths {
          * @description The configured teams (in config order, within the key's team scope)
          *     with their path, description, color and main settings. With
          *     `includeProcesses=true` each team also lists its live processes (for
-         *     every caller, or only for `fromTeam` when given).
+         *     every caller, or only for `fromTeam` when given). With
+         *     `includeSessions=true` each team also lists its stored sessions, asleep
+         *     or awake (`sessions`, state `stopped` when asleep), each with its tell
+         *     count and what its tells have cost: at most `sessionLimit` per team, the
+         *     live ones and then the most recently active first, shown oldest first,
+         *     with `sessionsTruncated` true when the team has more. A key limited to
+         *     some teams sees only the sessions whose team and caller are both within
+         *     its scope.
          */
         get: operations["listTeams"];
         put?: never;
@@ -648,6 +655,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/keys/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling key - what it may do
+         * @description The record of the key that makes this request (never the key or its
+         *     hash) with what it may do: its permissions (`admin` holds every one)
+         *     and its team scope. Any valid key may call it (`x-iris-permission:
+         *     authenticated`), whatever its permissions; a revoked, expired or
+         *     unknown key gets 401 like everywhere else. A client such as the
+         *     dashboard reads it once after signing in to show only what the key
+         *     may use.
+         *
+         *     With `api.requireAuth: false` no key is checked: the answer has
+         *     `authenticated: false`, null for the fields of a key, every
+         *     permission but `admin` (the key routes and the audit log are refused
+         *     without authentication) and no team scope.
+         */
+        get: operations["currentKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/keys/{keyId}": {
         parameters: {
             query?: never;
@@ -693,6 +731,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints (never their secrets)
+         * @description Registered endpoints, newest first. A key with a team scope lists only
+         *     endpoints whose team filter lies within it.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint (its signing secret is returned once)
+         * @description Registers `url` for `events` (see the top-level `webhooks` for each
+         *     event's body), optionally only about `teams`. Every delivery is
+         *     signed per the Standard Webhooks specification (`webhook-id`,
+         *     `webhook-timestamp`, `webhook-signature`: `v1,` HMAC-SHA256 with the
+         *     `whsec_` secret); verify it with the `standardwebhooks` library.
+         *
+         *     The secret is in this response only. The server keeps it in its own
+         *     database (the store file is readable by its owner only), because it
+         *     must sign every later delivery with it; no response, log record or
+         *     audit row ever shows it again.
+         *
+         *     The URL's host must be allowed by `api.webhooks.allowedHosts` (host
+         *     names, IP addresses, CIDR networks; none by default): 400 naming
+         *     `url` otherwise. Every address the host resolves to (now and before
+         *     every attempt) must be public or itself listed, so a name cannot lead
+         *     to a loopback, private or link-local address that is not listed;
+         *     loopback is allowed only when listed. `http` and `https` only, no
+         *     credentials in the URL.
+         *
+         *     A key with a team scope must give `teams` within it (403 naming
+         *     `teams` otherwise); without `teams` the endpoint gets the events of
+         *     every team.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint and its pending deliveries
+         * @description Deletes the endpoint, its deliveries and their attempts; nothing more
+         *     is sent to it. 404 `NotFoundError` for an unknown id; 403 naming the
+         *     team when its team filter reaches a team outside the calling key's
+         *     scope (an endpoint without a filter only for keys without a scope).
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's deliveries, with every attempt and its outcome
+         * @description Deliveries newest first. Each has its status (`pending` while it
+         *     will be tried again, `delivered` after a 2xx, `dropped` after a 410,
+         *     `failed` once retries ran out or another 4xx answered), and every
+         *     attempt: when, the HTTP status (null when none came), how long it
+         *     took, and the error (never a secret).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Queues a new delivery of the same message (same body and
+         *     `webhook-id`, so a receiver can tell it is the same event), tried at
+         *     once and retried like any other. 404 for an unknown endpoint or
+         *     delivery.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -704,10 +858,12 @@ export interface paths {
          * Subscribe to live events (Server-Sent Events)
          * @description Subscribes to any combination of a session's channel (`session`:
          *     messages, chunks, tell lifecycle), a team's channel (`team`: process
-         *     lifecycle, permission requests) and the `system` channel (health
-         *     ticks); at least one is required (else 400). Each subscription is
-         *     checked against the key's permissions (session - cache:read, team and
-         *     system - status:read) and team scope (403). Session events carry
+         *     lifecycle, permission requests), the `system` channel (health
+         *     ticks) and this server's log records (`logs`: `log:record` events at
+         *     or above the given level); at least one is required (else 400). Each
+         *     subscription is checked against the key's permissions (session -
+         *     cache:read, team and system - status:read, logs - debug:read, the
+         *     permission of `getLogs`) and team scope (403). Session events carry
          *     `id: <sessionId>:<seq>`; reconnecting with `Last-Event-ID` replays what
          *     was missed while still retained, or sends `reset` (re-read the cache).
          *     A named `heartbeat` event comes every 15 s. A subscriber too slow to
@@ -729,7 +885,400 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "tell.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A tell completed
+         * @description Sent to every endpoint subscribed to the event whose team filter
+         *     covers it (and, for a tell naming a `callbackUrl`, to that endpoint),
+         *     as JSON, signed per the Standard Webhooks specification
+         *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`). At least
+         *     once: a 2xx ends it, a 410 drops it, a 5xx, 408, 409, 425, 429, a
+         *     timeout or a connection error is retried (the first attempt within a
+         *     second of the event, the first retry within 30 s, then exponential
+         *     backoff with jitter for `api.webhooks.retry.retryForMs`, 25 h by
+         *     default), across restarts of the server.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookTellEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone - the delivery is dropped, not retried. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "tell.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A tell failed
+         * @description Sent to every endpoint subscribed to the event whose team filter
+         *     covers it (and, for a tell naming a `callbackUrl`, to that endpoint),
+         *     as JSON, signed per the Standard Webhooks specification
+         *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`). At least
+         *     once: a 2xx ends it, a 410 drops it, a 5xx, 408, 409, 425, 429, a
+         *     timeout or a connection error is retried (the first attempt within a
+         *     second of the event, the first retry within 30 s, then exponential
+         *     backoff with jitter for `api.webhooks.retry.retryForMs`, 25 h by
+         *     default), across restarts of the server.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookTellEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone - the delivery is dropped, not retried. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "tell.stalled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A tell stalled (its process said nothing for settings.responseTimeout)
+         * @description Sent to every endpoint subscribed to the event whose team filter
+         *     covers it (and, for a tell naming a `callbackUrl`, to that endpoint),
+         *     as JSON, signed per the Standard Webhooks specification
+         *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`). At least
+         *     once: a 2xx ends it, a 410 drops it, a 5xx, 408, 409, 425, 429, a
+         *     timeout or a connection error is retried (the first attempt within a
+         *     second of the event, the first retry within 30 s, then exponential
+         *     backoff with jitter for `api.webhooks.retry.retryForMs`, 25 h by
+         *     default), across restarts of the server.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookTellEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone - the delivery is dropped, not retried. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "tell.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A tell was cancelled
+         * @description Sent to every endpoint subscribed to the event whose team filter
+         *     covers it (and, for a tell naming a `callbackUrl`, to that endpoint),
+         *     as JSON, signed per the Standard Webhooks specification
+         *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`). At least
+         *     once: a 2xx ends it, a 410 drops it, a 5xx, 408, 409, 425, 429, a
+         *     timeout or a connection error is retried (the first attempt within a
+         *     second of the event, the first retry within 30 s, then exponential
+         *     backoff with jitter for `api.webhooks.retry.retryForMs`, 25 h by
+         *     default), across restarts of the server.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookTellEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone - the delivery is dropped, not retried. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "permission.requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A tool use of an ask team waits for a decision
+         * @description Sent to every endpoint subscribed to the event whose team filter
+         *     covers it (and, for a tell naming a `callbackUrl`, to that endpoint),
+         *     as JSON, signed per the Standard Webhooks specification
+         *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`). At least
+         *     once: a 2xx ends it, a 410 drops it, a 5xx, 408, 409, 425, 429, a
+         *     timeout or a connection error is retried (the first attempt within a
+         *     second of the event, the first retry within 30 s, then exponential
+         *     backoff with jitter for `api.webhooks.retry.retryForMs`, 25 h by
+         *     default), across restarts of the server.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookPermissionEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone - the delivery is dropped, not retried. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "process.terminated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A session's Claude Code process ended
+         * @description Sent to every endpoint subscribed to the event whose team filter
+         *     covers it (and, for a tell naming a `callbackUrl`, to that endpoint),
+         *     as JSON, signed per the Standard Webhooks specification
+         *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`). At least
+         *     once: a 2xx ends it, a 410 drops it, a 5xx, 408, 409, 425, 429, a
+         *     timeout or a connection error is retried (the first attempt within a
+         *     second of the event, the first retry within 30 s, then exponential
+         *     backoff with jitter for `api.webhooks.retry.retryForMs`, 25 h by
+         *     default), across restarts of the server.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookProcessEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone - the delivery is dropped, not retried. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "budget.reached": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key's or team's cost budget was reached
+         * @description Sent to every endpoint subscribed to the event whose team filter
+         *     covers it (and, for a tell naming a `callbackUrl`, to that endpoint),
+         *     as JSON, signed per the Standard Webhooks specification
+         *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`). At least
+         *     once: a 2xx ends it, a 410 drops it, a 5xx, 408, 409, 425, 429, a
+         *     timeout or a connection error is retried (the first attempt within a
+         *     second of the event, the first retry within 30 s, then exponential
+         *     backoff with jitter for `api.webhooks.retry.retryForMs`, 25 h by
+         *     default), across restarts of the server.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookBudgetEvent"];
+                };
+            };
+            responses: {
+                /** @description Received (any 2xx). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone - the delivery is dropped, not retried. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -801,7 +1350,7 @@ export interface components {
          * @description An API permission (`admin` implies every other).
          * @enum {string}
          */
-        Permission: "team:tell" | "team:wake" | "team:sleep" | "team:cancel" | "team:clear" | "team:compact" | "team:fork" | "cache:read" | "cache:write" | "status:read" | "debug:read" | "metrics:read" | "admin";
+        Permission: "team:tell" | "team:wake" | "team:sleep" | "team:cancel" | "team:clear" | "team:compact" | "team:fork" | "cache:read" | "cache:write" | "status:read" | "debug:read" | "metrics:read" | "webhook:manage" | "admin";
         /**
          * @description A permission preset. viewer - status:read, cache:read; operator -
          *     viewer + team:tell, team:wake; developer - operator + team:sleep,
@@ -871,7 +1420,7 @@ export interface components {
          * @description The kind of an audit entry.
          * @enum {string}
          */
-        AuditEventType: "auth_success" | "auth_failure" | "forbidden" | "rate_limited" | "key_created" | "key_revoked" | "tell" | "cancel" | "reboot" | "delete" | "fork" | "wake" | "launch" | "sleep" | "wake_all" | "compact" | "cache_clear" | "permission_decision";
+        AuditEventType: "auth_success" | "auth_failure" | "forbidden" | "rate_limited" | "key_created" | "key_revoked" | "tell" | "cancel" | "reboot" | "delete" | "fork" | "wake" | "launch" | "sleep" | "wake_all" | "compact" | "cache_clear" | "permission_decision" | "webhook_created" | "webhook_deleted" | "webhook_redelivered";
         /**
          * @description The class name of an error. The domain's errors plus:
          *     RequestNotFoundError (unknown tell request id), NotFoundError (unknown
@@ -880,7 +1429,7 @@ export interface components {
          *     and InternalServerError (an unexpected failure).
          * @enum {string}
          */
-        ErrorName: "ValidationError" | "UnauthorizedError" | "ForbiddenError" | "TeamNotFoundError" | "SessionNotFoundError" | "RequestNotFoundError" | "NotFoundError" | "MethodNotAllowedError" | "TimeoutError" | "PayloadTooLargeError" | "RequestHeaderFieldsTooLargeError" | "SessionQueueFullError" | "TooManyRequestsError" | "ProcessError" | "ConfigurationError" | "InternalServerError" | "ProcessPoolLimitError" | "TellCycleError";
+        ErrorName: "ValidationError" | "UnauthorizedError" | "ForbiddenError" | "TeamNotFoundError" | "SessionNotFoundError" | "RequestNotFoundError" | "NotFoundError" | "MethodNotAllowedError" | "TimeoutError" | "PayloadTooLargeError" | "RequestHeaderFieldsTooLargeError" | "SessionQueueFullError" | "TooManyRequestsError" | "ProcessError" | "ConfigurationError" | "InternalServerError" | "ProcessPoolLimitError" | "TellCycleError" | "BudgetExceededError";
         /** @description Token usage of a tell (or totals). */
         Usage: {
             inputTokens: number;
@@ -904,6 +1453,46 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description The model for this tell (a Claude Code model name or alias, e.g. `sonnet`); the team's `model` otherwise. Switched in the running process (no restart); the next tell without one goes back to the team's. */
+        TellModel: string;
+        /** @description At most this many agentic turns for this tell (the team's `maxTurns` otherwise); beyond it the tell ends `failed`. Taken only at start: see `processRestart`. */
+        TellMaxTurns: number;
+        /** @description Stop this tell once it has cost this many US dollars (Claude Code's `--max-budget-usd`); it then ends `failed` with a `budget_exceeded` reason. A key's or team's budget caps it further. Taken only at start. */
+        TellMaxBudgetUsd: number;
+        /** @description Text appended to Claude Code's system prompt for this tell (in place of the team's `appendSystemPrompt`). Taken only at start. */
+        TellAppendSystemPrompt: string;
+        /** @description A JSON Schema (draft 2020-12) of a JSON object, which the final answer must satisfy (without a `type`, `type: object` is implied; another `type`, or a schema that is not valid, is a 400 naming `outputSchema`). Claude Code is asked for structured output (`--json-schema`) and the answer is returned parsed as `output`. An answer that is not JSON valid against it ends the tell `failed` with an `output_invalid` reason naming what is wrong. Taken only at start. */
+        TellOutputSchema: unknown;
+        /** @description Iris restarted the session's Claude Code process (with `--resume`: the conversation goes on) before this tell, because options it takes only at start differ from those of the running process: the tell's own (`maxTurns`, `maxBudgetUsd`, `appendSystemPrompt`, `outputSchema`), those a previous tell set, or the part of a budget left (`budget`). */
+        ProcessRestart: {
+            options: ("maxTurns" | "maxBudgetUsd" | "appendSystemPrompt" | "outputSchema" | "budget")[];
+        };
+        /**
+         * @description Whose budget - the calling API key's or the team's.
+         * @enum {string}
+         */
+        BudgetKind: "key" | "team";
+        /**
+         * @description What a budget's spend counts: the current UTC day, the current UTC month, or everything ever (never resets).
+         * @enum {string}
+         */
+        BudgetPeriod: "day" | "month" | "total";
+        /** @description A cost budget and its spend in the current period (the sum of the `costUsd` of the tells it covers, kept when their records are cleared). */
+        Budget: {
+            limitUsd: number;
+            period: components["schemas"]["BudgetPeriod"];
+            spentUsd: number;
+            /**
+             * Format: date-time
+             * @description Where the period began (null for a total budget).
+             */
+            periodStart: string | null;
+            /**
+             * Format: date-time
+             * @description When the spend starts again from 0 (null for a total budget).
+             */
+            resetsAt: string | null;
+        };
         /** @description A message for the caller → toTeam session (or the fork named by sessionId). */
         TellRequest: {
             toTeam: components["schemas"]["TeamName"];
@@ -911,6 +1500,12 @@ export interface components {
             fromTeam?: components["schemas"]["TeamName"];
             timeout?: components["schemas"]["TellTimeout"];
             sessionId?: components["schemas"]["SessionId"];
+            callbackUrl?: components["schemas"]["CallbackUrl"];
+            model?: components["schemas"]["TellModel"];
+            maxTurns?: components["schemas"]["TellMaxTurns"];
+            maxBudgetUsd?: components["schemas"]["TellMaxBudgetUsd"];
+            appendSystemPrompt?: components["schemas"]["TellAppendSystemPrompt"];
+            outputSchema?: components["schemas"]["TellOutputSchema"];
         };
         /** @description A tell without a wait (quick-tell, streamed tell, WebSocket tell:start). */
         TellStartRequest: {
@@ -918,6 +1513,12 @@ export interface components {
             message: components["schemas"]["Message"];
             fromTeam?: components["schemas"]["TeamName"];
             sessionId?: components["schemas"]["SessionId"];
+            callbackUrl?: components["schemas"]["CallbackUrl"];
+            model?: components["schemas"]["TellModel"];
+            maxTurns?: components["schemas"]["TellMaxTurns"];
+            maxBudgetUsd?: components["schemas"]["TellMaxBudgetUsd"];
+            appendSystemPrompt?: components["schemas"]["TellAppendSystemPrompt"];
+            outputSchema?: components["schemas"]["TellOutputSchema"];
         };
         CancelRequest: {
             fromTeam?: components["schemas"]["TeamName"];
@@ -961,7 +1562,7 @@ export interface components {
             /** @description Why; sent to Claude Code as the deny message. */
             reason?: string;
         };
-        /** @description Give role or permissions, not both (neither - the viewer role). */
+        /** @description Give role or permissions, not both (neither - the viewer role); budgetPeriod only with budgetUsd. */
         CreateKeyRequest: {
             /** @description Letters, digits, spaces and `_.@-`, not spaces alone, and nothing that starts like a key (`iris_sk_`, in any case). */
             name: string;
@@ -972,6 +1573,9 @@ export interface components {
             env?: components["schemas"]["KeyEnv"];
             /** @description The only teams this key may address (default all). */
             teams?: components["schemas"]["TeamName"][];
+            /** @description A cost budget in US dollars for the tells this key starts (default none); a tell that would start over it is refused with 402. */
+            budgetUsd?: number;
+            budgetPeriod?: components["schemas"]["BudgetPeriod"];
         };
         /** @description One raw message Claude Code produced for a tell, as cached. */
         ClaudeMessage: {
@@ -1005,8 +1609,12 @@ export interface components {
          *     starting (`ProcessError`, `TimeoutError`), `internal_error`, and
          *     `no_credentials` (the team's Claude Code has no model credentials: no
          *     API key in its environment or the team's `env`, not logged in; the
-         *     reason says how to give it some). Any other failed turn has Claude
-         *     Code's own error text instead. `response` is
+         *     reason says how to give it some), `budget_exceeded` (the tell's
+         *     `maxBudgetUsd`, or its key's or team's cost budget, was reached:
+         *     Claude Code stopped after the model call that reached it, or the
+         *     budget was spent before the tell started) and `output_invalid` (the
+         *     final answer was not JSON valid against the tell's `outputSchema`).
+         *     Any other failed turn has Claude Code's own error text instead. `response` is
          *     the partial text so far while running. A tell a team made from inside
          *     one of its own tells (through Iris's MCP tools) has `parentRequestId`
          *     and `chain`; cancelling a tell cancels the tells it waits on (reason
@@ -1041,6 +1649,9 @@ export interface components {
             messages?: components["schemas"]["ClaudeMessage"][];
             parentRequestId?: components["schemas"]["RequestId"];
             chain?: components["schemas"]["TellChain"];
+            /** @description The final answer parsed as JSON, valid against the tell's `outputSchema` (only for a completed tell that had one). */
+            output?: unknown;
+            processRestart?: components["schemas"]["ProcessRestart"];
         };
         CancelResponse: {
             team: components["schemas"]["TeamName"];
@@ -1062,6 +1673,8 @@ export interface components {
             /** @description The deleted session (null if the pair had none). */
             oldSessionId: components["schemas"]["SessionId"] | null;
             newSessionId: components["schemas"]["SessionId"];
+            /** @description What became of the old session's git worktree (teams whose isolation is `worktree`; absent if it had none). */
+            worktree?: components["schemas"]["WorktreeCleanup"] | null;
         };
         DeleteSessionResponse: {
             team: components["schemas"]["TeamName"];
@@ -1072,6 +1685,8 @@ export interface components {
             transcriptDeleted: boolean;
             /** @description Tell records deleted with the session. */
             tellsDeleted: number;
+            /** @description What became of the session's git worktree (teams whose isolation is `worktree`; absent if it had none). */
+            worktree?: components["schemas"]["WorktreeCleanup"] | null;
         };
         ForkResponse: {
             team: components["schemas"]["TeamName"];
@@ -1106,7 +1721,48 @@ export interface components {
              */
             launchCommand?: string[] | null;
             totals: components["schemas"]["SessionTotals"];
+            /** @description The session's git worktree (teams whose isolation is `worktree`; absent when it has none yet). */
+            worktree?: components["schemas"]["Worktree"] | null;
         };
+        /**
+         * @description A session's git worktree: its branch `iris/<team>/<short session id>`, its folder
+         *     (relative to IRIS_HOME) and what changed since the commit the branch started from.
+         */
+        Worktree: {
+            branch: string;
+            /** @description The worktree's folder, relative to IRIS_HOME (`worktrees/<team>/<short session id>`). */
+            path: string;
+            /** @description The commit the branch started from (the team's HEAD, or a fork's parent's branch head). */
+            base: string;
+            /** @description The commit the worktree is at now. */
+            head: string;
+            /** @description Whether it has uncommitted changes (tracked or untracked files). */
+            dirty: boolean;
+            untrackedFiles: number;
+            /** @description `git diff --stat <base>` in the worktree: committed and uncommitted changes of tracked files. */
+            diffStat: string;
+            filesChanged: number;
+            insertions: number;
+            deletions: number;
+        };
+        /**
+         * @description What became of a deleted session's worktree. `removed`: folder and branch are gone (nothing
+         *     would be lost). `kept`: it has uncommitted changes (or git failed), so folder and branch stay.
+         *     `branchKept`: the folder is gone and the branch stays, holding commits on no other branch.
+         */
+        WorktreeCleanup: {
+            branch: string;
+            /** @description The worktree's folder, relative to IRIS_HOME. */
+            path: string;
+            outcome: components["schemas"]["WorktreeOutcome"];
+            /** @description Why something was kept. */
+            reason?: string | null;
+        };
+        /**
+         * @description What became of a deleted session's worktree (see WorktreeCleanup).
+         * @enum {string}
+         */
+        WorktreeOutcome: "removed" | "kept" | "branchKept";
         SessionReport: {
             team: components["schemas"]["TeamName"];
             fromTeam: components["schemas"]["TeamName"];
@@ -1185,6 +1841,10 @@ export interface components {
             lastActivity: string | null;
             /** @description Milliseconds before the idle process is put to sleep (null when asleep or busy). */
             idleTimeRemaining: number | null;
+            /** @description The pair's session's git worktree (teams whose isolation is `worktree`; absent when it has none yet). */
+            worktree?: components["schemas"]["Worktree"] | null;
+            /** @description The team's cost budget (`budgetUsd` in its config) and its spend this period; absent without one. */
+            budget?: components["schemas"]["Budget"];
         };
         TeamStatusPage: {
             fromTeam: components["schemas"]["TeamName"];
@@ -1201,6 +1861,41 @@ export interface components {
             /** Format: date-time */
             lastActivity: string | null;
             idleTimeRemaining: number | null;
+        };
+        /**
+         * @description One stored session of a team as the fleet shows it, asleep (`stopped`)
+         *     or awake.
+         */
+        TeamSession: {
+            sessionId: components["schemas"]["SessionId"];
+            fromTeam: components["schemas"]["TeamName"];
+            /** @description The session it was forked from (null for a pair's own session). */
+            forkedFrom: components["schemas"]["SessionId"] | null;
+            state: components["schemas"]["ProcessState"];
+            pid: number | null;
+            queueLength: number;
+            /** @description Milliseconds before the idle process is put to sleep (null when asleep or busy). */
+            idleTimeRemaining: number | null;
+            messageCount: number;
+            /** @description Its stored tell records (`clearCache` removes the finished ones). */
+            tellCount: number;
+            /** Format: date-time */
+            lastActivity: string | null;
+            /**
+             * @description What its tells have cost so far in USD (the sum of their
+             *     `costUsd`, kept when their records are cleared; the session
+             *     report's `totals.costUsd`).
+             */
+            costUsd: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description The session's newest event sequence number when it was read:
+             *     `costUsd` and `messageCount` count every tell whose `tell:complete`
+             *     or `tell:error` has a `seq` at or below it, and none above. Follow
+             *     the session from here with `afterSeq` set to it.
+             */
+            seq: number;
         };
         TeamInfo: {
             name: components["schemas"]["TeamName"];
@@ -1219,6 +1914,14 @@ export interface components {
             idleTimeout: number;
             /** @description Live processes (only with includeProcesses=true). */
             processes?: components["schemas"]["ProcessInfo"][];
+            /**
+             * @description Stored sessions, asleep or awake (only with includeSessions=true):
+             *     at most `sessionLimit`, the live ones and then the most recently
+             *     active first, listed oldest first.
+             */
+            sessions?: components["schemas"]["TeamSession"][];
+            /** @description The team has more sessions than `sessions` lists (only with includeSessions=true). */
+            sessionsTruncated?: boolean;
         };
         TeamPage: {
             items: components["schemas"]["TeamInfo"][];
@@ -1393,6 +2096,39 @@ export interface components {
             usageCount: number;
             /** @description Neither revoked nor expired. */
             active: boolean;
+            /** @description What the tells this key started have cost, in the budget's period (all time without a budget). */
+            spentUsd?: number;
+            /** @description The key's cost budget and its spend this period (null without one). */
+            budget?: components["schemas"]["Budget"] | null;
+        };
+        /**
+         * @description The key making the request and what it may do (`GET /api/keys/me`).
+         *     With `api.requireAuth: false`, `authenticated` is false, the fields
+         *     of a key are null, `permissions` lists every permission but `admin`
+         *     and `teams` is null.
+         */
+        CurrentKey: {
+            /** @description Whether a key was checked (false only with `api.requireAuth` false). */
+            authenticated: boolean;
+            id: components["schemas"]["KeyId"] | null;
+            name: string | null;
+            /** @description The preset it was created with (null for explicit permissions, or without a key). */
+            role: components["schemas"]["KeyRole"] | null;
+            /** @description What it may do (`admin` holds every permission). */
+            permissions: components["schemas"]["Permission"][];
+            /** @description Team scope (null - every team). */
+            teams: components["schemas"]["TeamName"][] | null;
+            env: components["schemas"]["KeyEnv"] | null;
+            /** Format: date-time */
+            createdAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it stops working (null - never).
+             */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            usageCount: number;
         };
         /** @description A newly created key, with the plain key (shown this once). */
         CreatedApiKey: {
@@ -1408,10 +2144,201 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             expiresAt: string | null;
+            /** @description The key's cost budget, nothing spent yet (null without one). */
+            budget?: components["schemas"]["Budget"] | null;
         };
         ApiKeyPage: {
             items: components["schemas"]["ApiKey"][];
             nextCursor: components["schemas"]["Cursor"] | null;
+        };
+        /**
+         * Format: uuid
+         * @description A webhook endpoint's id.
+         */
+        WebhookId: string;
+        /**
+         * Format: uuid
+         * @description A webhook delivery's id.
+         */
+        DeliveryId: string;
+        /**
+         * @description An http or https URL whose host `api.webhooks.allowedHosts` allows.
+         * @example https://hooks.example.com/iris
+         */
+        WebhookUrl: string;
+        /**
+         * @description Where this tell's webhook events go: the URL of a registered webhook
+         *     endpoint (`POST /api/webhooks`) that the key may use (within its team
+         *     scope, its team filter covering the tell's pair), exactly as it was
+         *     registered; the endpoint gets the tell's events it subscribed to,
+         *     signed with its secret. Anything else is 400 naming `callbackUrl`.
+         */
+        CallbackUrl: string;
+        /**
+         * @description An event a webhook endpoint may subscribe to (the body of each is in
+         *     the top-level `webhooks`): a tell ended (`tell.completed`,
+         *     `tell.failed`, `tell.stalled`, `tell.cancelled`), a tool use waits for
+         *     a decision (`permission.requested`), a session's process ended
+         *     (`process.terminated`), a cost budget was reached (`budget.reached`).
+         * @enum {string}
+         */
+        WebhookEventType: "tell.completed" | "tell.failed" | "tell.stalled" | "tell.cancelled" | "permission.requested" | "process.terminated" | "budget.reached";
+        CreateWebhookRequest: {
+            url: components["schemas"]["WebhookUrl"];
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description Only events about these teams (a caller → team pair whose team is
+             *     one of them and whose caller is `external` or one of them; a key
+             *     budget's event only without a filter). Absent - every team.
+             */
+            teams?: components["schemas"]["TeamName"][];
+            /**
+             * @description Tell events (`tell.*`, `permission.requested`) only of the tells
+             *     that name this endpoint as their `callbackUrl`; other events as
+             *     subscribed.
+             * @default false
+             */
+            callbacksOnly?: boolean;
+            description?: string;
+        };
+        /** @description A registered webhook endpoint. Its secret is never returned after creation. */
+        Webhook: {
+            id: components["schemas"]["WebhookId"];
+            url: components["schemas"]["WebhookUrl"];
+            events: components["schemas"]["WebhookEventType"][];
+            /** @description Team filter (null - every team). */
+            teams: components["schemas"]["TeamName"][] | null;
+            callbacksOnly: boolean;
+            description: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The public id of the key that registered it (null when authentication is off). */
+            createdBy: components["schemas"]["KeyId"] | null;
+        };
+        /** @description A newly registered endpoint, with its signing secret (shown this once). */
+        CreatedWebhook: {
+            id: components["schemas"]["WebhookId"];
+            url: components["schemas"]["WebhookUrl"];
+            events: components["schemas"]["WebhookEventType"][];
+            teams: components["schemas"]["TeamName"][] | null;
+            callbacksOnly: boolean;
+            description: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: components["schemas"]["KeyId"] | null;
+            /** @description The Standard Webhooks signing secret; store it now, it cannot be shown again. */
+            secret: string;
+        };
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            nextCursor: components["schemas"]["Cursor"] | null;
+        };
+        /**
+         * @description pending - to be tried (again); delivered - a 2xx answered; dropped - a
+         *     410 answered (not retried); failed - retries ran out, or a 4xx other
+         *     than 408, 409, 425 and 429 answered.
+         * @enum {string}
+         */
+        WebhookDeliveryStatus: "pending" | "delivered" | "dropped" | "failed";
+        WebhookAttempt: {
+            /** Format: date-time */
+            at: string;
+            /** @description The endpoint's HTTP status (null - no answer came). */
+            statusCode: number | null;
+            durationMs: number;
+            /** @description Why it did not succeed (a timeout, a refused connection, a status), without secrets. */
+            error: string | null;
+        };
+        WebhookDelivery: {
+            id: components["schemas"]["DeliveryId"];
+            webhookId: components["schemas"]["WebhookId"];
+            /** @description The `webhook-id` header of every attempt (a redelivery keeps it). */
+            messageId: string;
+            event: components["schemas"]["WebhookEventType"];
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            team: components["schemas"]["TeamName"] | null;
+            /** @description The tell it is about, if any. */
+            requestId: components["schemas"]["RequestId"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it is tried next (null once it is no longer pending).
+             */
+            nextAttemptAt: string | null;
+            /** @description Every attempt, oldest first. */
+            attempts: components["schemas"]["WebhookAttempt"][];
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            nextCursor: components["schemas"]["Cursor"] | null;
+        };
+        /** @description The tell a `tell.*` event is about, as it ended. */
+        WebhookTell: {
+            requestId: components["schemas"]["RequestId"];
+            sessionId: components["schemas"]["SessionId"];
+            from: components["schemas"]["TeamName"];
+            to: components["schemas"]["TeamName"];
+            status: components["schemas"]["TellStatus"];
+            reason: string | null;
+            response: string | null;
+            isError: boolean;
+            durationMs: number | null;
+            costUsd: number | null;
+        };
+        /** @description The body of a `tell.completed`, `tell.failed`, `tell.stalled` or `tell.cancelled` delivery. */
+        WebhookTellEvent: {
+            /** @enum {string} */
+            type: "tell.completed" | "tell.failed" | "tell.stalled" | "tell.cancelled";
+            /** Format: date-time */
+            timestamp: string;
+            data: components["schemas"]["WebhookTell"];
+        };
+        WebhookPermission: {
+            permissionId: components["schemas"]["PermissionId"];
+            sessionId: components["schemas"]["SessionId"];
+            requestId: components["schemas"]["RequestId"] | null;
+            from: components["schemas"]["TeamName"];
+            to: components["schemas"]["TeamName"];
+            tool: string;
+            input: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        /** @description The body of a `permission.requested` delivery (decide it with `POST /api/permissions/{permissionId}`). */
+        WebhookPermissionEvent: {
+            /** @constant */
+            type: "permission.requested";
+            /** Format: date-time */
+            timestamp: string;
+            data: components["schemas"]["WebhookPermission"];
+        };
+        WebhookProcess: {
+            sessionId: components["schemas"]["SessionId"];
+            from: components["schemas"]["TeamName"];
+            to: components["schemas"]["TeamName"];
+            reason: string;
+            exitCode: number | null;
+        };
+        /** @description The body of a `process.terminated` delivery. */
+        WebhookProcessEvent: {
+            /** @constant */
+            type: "process.terminated";
+            /** Format: date-time */
+            timestamp: string;
+            data: components["schemas"]["WebhookProcess"];
+        };
+        /** @description The body of a `budget.reached` delivery (its data is the `budget:reached` event's). */
+        WebhookBudgetEvent: {
+            /** @constant */
+            type: "budget.reached";
+            /** Format: date-time */
+            timestamp: string;
+            data: components["schemas"]["BudgetReached"];
         };
         AuditEntry: {
             /** Format: int64 */
@@ -1534,6 +2461,22 @@ export interface components {
             fromTeam?: components["schemas"]["TeamName"];
             sessionId?: components["schemas"]["SessionId"];
             error: string;
+        };
+        /** @description budget:reached - a key's or team's cost budget was reached (its spend this period is at or over its limit); once per period per budget (system channel; a key with a team scope sees only those of its teams and of keys within its scope). */
+        BudgetReached: {
+            budget: components["schemas"]["BudgetKind"];
+            keyId?: components["schemas"]["KeyId"];
+            keyName?: string;
+            /** @description The team of a team budget; for a key budget, the team of the tell that reached it. */
+            team?: components["schemas"]["TeamName"];
+            requestId?: components["schemas"]["RequestId"];
+            limitUsd: number;
+            spentUsd: number;
+            period: components["schemas"]["BudgetPeriod"];
+            /** Format: date-time */
+            resetsAt: string | null;
+            /** Format: date-time */
+            timestamp: string;
         };
         /** @description health:check - a system tick every settings.healthCheckInterval. For a key with a team scope the counts cover its pairs only (see "Team scope"). */
         HealthCheck: {
@@ -1664,6 +2607,14 @@ export interface components {
             event: "process:error";
             data: components["schemas"]["ProcessError"];
         };
+        BudgetReachedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "budget:reached";
+            data: components["schemas"]["BudgetReached"];
+        };
         HealthCheckEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1687,6 +2638,29 @@ export interface components {
              */
             event: "permission:resolved";
             data: components["schemas"]["PermissionResolved"];
+        };
+        /**
+         * @description log:record - one of this server's log records as it is written, in
+         *     the form `GET /api/logs` lists it (redacted the same way), sent to
+         *     subscribers of the logs (SSE `logs=<level>`, WebSocket
+         *     `logs:subscribe`) holding `debug:read`, at or above their level. A key
+         *     with a team scope gets only records about its teams (whose
+         *     `context.team`, and `context.fromTeam` when present, are within it;
+         *     records about no team are for keys without a scope). Log events carry
+         *     no session seq and are not replayed: after a reconnect, read what was
+         *     missed from `GET /api/logs` (`since`). Records written while log
+         *     events are being delivered (a slow subscriber being dropped, say) are
+         *     kept for `GET /api/logs` but not streamed, so delivery never feeds
+         *     itself. A subscriber too slow to keep up gets `reset` and is
+         *     disconnected, like any other.
+         */
+        LogRecordEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "log:record";
+            data: components["schemas"]["LogRecord"];
         };
         ResetEvent: {
             /**
@@ -1713,7 +2687,7 @@ export interface components {
             data: components["schemas"]["Heartbeat"];
         };
         /** @description Any server → client event envelope (SSE data and WebSocket messages). */
-        ServerEvent: components["schemas"]["TellAcceptedEvent"] | components["schemas"]["TellQueuedEvent"] | components["schemas"]["TellStartedEvent"] | components["schemas"]["TellChunkEvent"] | components["schemas"]["TellCompleteEvent"] | components["schemas"]["TellErrorEvent"] | components["schemas"]["CacheMessageEvent"] | components["schemas"]["ProcessSpawnedEvent"] | components["schemas"]["ProcessTerminatedEvent"] | components["schemas"]["ProcessErrorEvent"] | components["schemas"]["HealthCheckEvent"] | components["schemas"]["PermissionRequestEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["ResetEvent"] | components["schemas"]["StreamErrorEvent"] | components["schemas"]["HeartbeatEvent"];
+        ServerEvent: components["schemas"]["TellAcceptedEvent"] | components["schemas"]["TellQueuedEvent"] | components["schemas"]["TellStartedEvent"] | components["schemas"]["TellChunkEvent"] | components["schemas"]["TellCompleteEvent"] | components["schemas"]["TellErrorEvent"] | components["schemas"]["CacheMessageEvent"] | components["schemas"]["ProcessSpawnedEvent"] | components["schemas"]["ProcessTerminatedEvent"] | components["schemas"]["ProcessErrorEvent"] | components["schemas"]["HealthCheckEvent"] | components["schemas"]["BudgetReachedEvent"] | components["schemas"]["PermissionRequestEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["LogRecordEvent"] | components["schemas"]["ResetEvent"] | components["schemas"]["StreamErrorEvent"] | components["schemas"]["HeartbeatEvent"];
         WsAuth: {
             /** @description An API key. */
             token: string;
@@ -1734,6 +2708,11 @@ export interface components {
         };
         /** @description The (empty) data of system:subscribe and system:unsubscribe. */
         SystemSubscription: Record<string, never>;
+        LogsSubscribe: {
+            level: components["schemas"]["LogLevel"];
+        };
+        /** @description The (empty) data of logs:unsubscribe. */
+        LogsUnsubscribe: Record<string, never>;
         AuthMessage: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1790,6 +2769,22 @@ export interface components {
             event: "system:unsubscribe";
             data?: components["schemas"]["SystemSubscription"];
         };
+        LogsSubscribeMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "logs:subscribe";
+            data: components["schemas"]["LogsSubscribe"];
+        };
+        LogsUnsubscribeMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "logs:unsubscribe";
+            data?: components["schemas"]["LogsUnsubscribe"];
+        };
         TellStartMessage: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1799,7 +2794,7 @@ export interface components {
             data: components["schemas"]["TellStartRequest"];
         };
         /** @description Any client → server WebSocket message. */
-        ClientMessage: components["schemas"]["AuthMessage"] | components["schemas"]["CacheSubscribeMessage"] | components["schemas"]["CacheUnsubscribeMessage"] | components["schemas"]["ProcessSubscribeMessage"] | components["schemas"]["ProcessUnsubscribeMessage"] | components["schemas"]["SystemSubscribeMessage"] | components["schemas"]["SystemUnsubscribeMessage"] | components["schemas"]["TellStartMessage"];
+        ClientMessage: components["schemas"]["AuthMessage"] | components["schemas"]["CacheSubscribeMessage"] | components["schemas"]["CacheUnsubscribeMessage"] | components["schemas"]["ProcessSubscribeMessage"] | components["schemas"]["ProcessUnsubscribeMessage"] | components["schemas"]["SystemSubscribeMessage"] | components["schemas"]["SystemUnsubscribeMessage"] | components["schemas"]["LogsSubscribeMessage"] | components["schemas"]["LogsUnsubscribeMessage"] | components["schemas"]["TellStartMessage"];
     };
     responses: {
         /** @description The tell reached a terminal status (completed, failed, cancelled or stalled). */
@@ -1946,6 +2941,39 @@ export interface components {
                  *           "alpha",
                  *           "beta"
                  *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description BudgetExceededError - the tell would start over a cost budget: the
+         *     calling key's (`litestar iris key generate --budget-usd`, or
+         *     `budgetUsd` at POST /api/keys) or its team's (`budgetUsd` in the team
+         *     config). Refused before it is accepted. `details` names the budget
+         *     (`budget`: key or team, with `keyId` or `team`), its `limitUsd`,
+         *     `spentUsd`, `period` (day, month or total; days and months in UTC) and
+         *     `resetsAt` (null for a total budget).
+         */
+        PaymentRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "BudgetExceededError",
+                 *       "message": "key k_7Hq2mZ9xLp (ci-pipeline) has spent $5.0012 of its $5.00 budget for the day (UTC); it resets at 2026-12-02T00:00:00Z",
+                 *       "statusCode": 402,
+                 *       "timestamp": 1737030896789,
+                 *       "details": {
+                 *         "budget": "key",
+                 *         "keyId": "k_7Hq2mZ9xLp",
+                 *         "limitUsd": 5,
+                 *         "spentUsd": 5.0012,
+                 *         "period": "day",
+                 *         "resetsAt": "2026-12-02T00:00:00Z"
                  *       }
                  *     }
                  */
@@ -2159,6 +3187,10 @@ export interface components {
         RequestIdPath: components["schemas"]["RequestId"];
         /** @description A pending permission request's id. */
         PermissionIdPath: components["schemas"]["PermissionId"];
+        /** @description A webhook endpoint's id. */
+        WebhookIdPath: components["schemas"]["WebhookId"];
+        /** @description A delivery's id. */
+        DeliveryIdPath: components["schemas"]["DeliveryId"];
         /** @description A key's public id, or a unique prefix of its hash. */
         KeyIdPath: components["schemas"]["KeyId"];
         /** @description Include each tell's cached raw messages. */
@@ -2225,6 +3257,7 @@ export interface operations {
             202: components["responses"]["TellAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
@@ -2259,6 +3292,7 @@ export interface operations {
             202: components["responses"]["TellAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
@@ -2292,6 +3326,7 @@ export interface operations {
             202: components["responses"]["TellAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -2344,6 +3379,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
@@ -2715,6 +3751,7 @@ export interface operations {
             202: components["responses"]["TellAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
@@ -2970,6 +4007,10 @@ export interface operations {
             query?: {
                 /** @description Add each team's live processes. */
                 includeProcesses?: boolean;
+                /** @description Add each team's stored sessions, asleep ones too, with their costs. */
+                includeSessions?: boolean;
+                /** @description With `includeSessions`, at most this many sessions per team (`sessionsTruncated` says when a team has more). */
+                sessionLimit?: number;
                 /** @description The caller; a configured team, or `external` (the default). */
                 fromTeam?: components["parameters"]["FromTeamQuery"];
                 /** @description Page size. */
@@ -3011,7 +4052,40 @@ export interface operations {
                      *               "lastActivity": "2025-01-16T12:34:56.789Z",
                      *               "idleTimeRemaining": 3412000
                      *             }
-                     *           ]
+                     *           ],
+                     *           "sessions": [
+                     *             {
+                     *               "sessionId": "3f2c9a1e-7b4d-4c8e-9f21-5a6b7c8d9e01",
+                     *               "fromTeam": "beta",
+                     *               "forkedFrom": null,
+                     *               "state": "idle",
+                     *               "pid": 48213,
+                     *               "queueLength": 0,
+                     *               "idleTimeRemaining": 3412000,
+                     *               "messageCount": 12,
+                     *               "tellCount": 12,
+                     *               "lastActivity": "2025-01-16T12:34:56.789Z",
+                     *               "costUsd": 0.4213,
+                     *               "createdAt": "2025-01-15T09:00:00.000Z",
+                     *               "seq": 310
+                     *             },
+                     *             {
+                     *               "sessionId": "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *               "fromTeam": "external",
+                     *               "forkedFrom": null,
+                     *               "state": "stopped",
+                     *               "pid": null,
+                     *               "queueLength": 0,
+                     *               "idleTimeRemaining": null,
+                     *               "messageCount": 3,
+                     *               "tellCount": 3,
+                     *               "lastActivity": "2025-01-14T17:02:11.000Z",
+                     *               "costUsd": 0.0312,
+                     *               "createdAt": "2025-01-14T16:40:00.000Z",
+                     *               "seq": 0
+                     *             }
+                     *           ],
+                     *           "sessionsTruncated": false
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -3621,6 +4695,52 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    currentKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calling key and what it may do. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authenticated": true,
+                     *       "id": "k_7Hq2mZ9xLp",
+                     *       "name": "ci-runner",
+                     *       "role": "operator",
+                     *       "permissions": [
+                     *         "status:read",
+                     *         "cache:read",
+                     *         "team:tell",
+                     *         "team:wake"
+                     *       ],
+                     *       "teams": [
+                     *         "alpha",
+                     *         "beta"
+                     *       ],
+                     *       "env": "prod",
+                     *       "createdAt": "2025-01-10T08:00:00Z",
+                     *       "expiresAt": "2025-04-10T08:00:00Z",
+                     *       "lastUsedAt": "2025-01-16T12:34:50.900Z",
+                     *       "usageCount": 1423
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrentKey"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     revokeKey: {
         parameters: {
             query?: never;
@@ -3734,6 +4854,275 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0b6f3c1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f",
+                     *           "url": "https://hooks.example.com/iris",
+                     *           "events": [
+                     *             "tell.completed",
+                     *             "tell.failed"
+                     *           ],
+                     *           "teams": [
+                     *             "alpha"
+                     *           ],
+                     *           "callbacksOnly": false,
+                     *           "description": "CI results",
+                     *           "createdAt": "2025-01-10T08:00:00Z",
+                     *           "createdBy": "k_7Hq2mZ9xLp"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/iris",
+                 *       "events": [
+                 *         "tell.completed",
+                 *         "tell.failed"
+                 *       ],
+                 *       "teams": [
+                 *         "alpha"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint was registered; `secret` is shown only now. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f",
+                     *       "url": "https://hooks.example.com/iris",
+                     *       "events": [
+                     *         "tell.completed",
+                     *         "tell.failed"
+                     *       ],
+                     *       "teams": [
+                     *         "alpha"
+                     *       ],
+                     *       "callbacksOnly": false,
+                     *       "description": "CI results",
+                     *       "createdAt": "2025-01-10T08:00:00Z",
+                     *       "createdBy": "k_7Hq2mZ9xLp",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b6f3c1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f",
+                     *       "url": "https://hooks.example.com/iris",
+                     *       "events": [
+                     *         "tell.completed",
+                     *         "tell.failed"
+                     *       ],
+                     *       "teams": [
+                     *         "alpha"
+                     *       ],
+                     *       "callbacksOnly": false,
+                     *       "description": "CI results",
+                     *       "createdAt": "2025-01-10T08:00:00Z",
+                     *       "createdBy": "k_7Hq2mZ9xLp"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page of this listing; any other value, even one of the `Cursor` form, is answered 400 `ValidationError` with `details.field: cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description A webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b",
+                     *           "webhookId": "0b6f3c1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f",
+                     *           "messageId": "msg_2b7c9d1e3f4a5b6c7d8e9f0a1b2c3d4e",
+                     *           "event": "tell.completed",
+                     *           "status": "delivered",
+                     *           "team": "alpha",
+                     *           "requestId": "8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a",
+                     *           "createdAt": "2025-01-16T12:34:50Z",
+                     *           "nextAttemptAt": null,
+                     *           "attempts": [
+                     *             {
+                     *               "at": "2025-01-16T12:34:50.100Z",
+                     *               "statusCode": 500,
+                     *               "durationMs": 12,
+                     *               "error": "HTTP 500"
+                     *             },
+                     *             {
+                     *               "at": "2025-01-16T12:34:55.300Z",
+                     *               "statusCode": 200,
+                     *               "durationMs": 9,
+                     *               "error": null
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookIdPath"];
+                /** @description A delivery's id. */
+                deliveryId: components["parameters"]["DeliveryIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new delivery, pending. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "6f2e3d4c-4a59-4687-9a0b-1c2d3e4f5a6b",
+                     *       "webhookId": "0b6f3c1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f",
+                     *       "messageId": "msg_2b7c9d1e3f4a5b6c7d8e9f0a1b2c3d4e",
+                     *       "event": "tell.completed",
+                     *       "status": "pending",
+                     *       "team": "alpha",
+                     *       "requestId": "8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a",
+                     *       "createdAt": "2025-01-16T12:34:50Z",
+                     *       "nextAttemptAt": "2025-01-16T13:00:00Z",
+                     *       "attempts": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     events: {
         parameters: {
             query?: {
@@ -3743,6 +5132,11 @@ export interface operations {
                 team?: components["schemas"]["TeamName"];
                 /** @description Subscribe to system health ticks. */
                 system?: boolean;
+                /**
+                 * @description Subscribe to this server's log records at or above this level
+                 *     (`log:record`; see `LogRecordEvent`).
+                 */
+                logs?: components["schemas"]["LogLevel"];
             };
             header?: {
                 /** @description The `id` of the last session event received, `<sessionId>:<seq>`. */

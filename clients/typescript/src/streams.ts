@@ -5,12 +5,13 @@
  *
  * - `tellStream(options, body)`: `POST /api/teams/tell/stream` - `tell:accepted`, `tell:chunk`...,
  *   then one `tell:complete` or `tell:error`, after which the iterator ends.
- * - `subscribeEvents(options, { session, team, system })`: `GET /api/events` for as long as you
- *   iterate; a dropped connection is reopened by itself with `Last-Event-ID`, so the server replays
- *   what was missed (or sends `reset`).
+ * - `subscribeEvents(options, { session, team, system, logs })`: `GET /api/events` for as long as
+ *   you iterate; a dropped connection is reopened by itself with `Last-Event-ID`, so the server
+ *   replays what was missed (or sends `reset`). Log records (`log:record`, `logs: <level>`) are not
+ *   replayed: read what a reconnect missed from `GET /api/logs`.
  * - `IrisSocket`: the WebSocket at `/ws` (browsers, or Node 20 with the `ws` package): auth message,
  *   subscriptions and `tell:start`; when the connection drops it reconnects, authenticates again and
- *   re-subscribes each session with `afterSeq` = the last seq seen.
+ *   re-subscribes each session with `afterSeq` = the last seq seen, and teams, system and logs.
  *
  * Runs on Node 20+ (global fetch) and in browsers; nothing here needs Node-only APIs.
  */
@@ -29,6 +30,8 @@ export type StreamEvent = ServerEvent & { id?: string };
 /** Any client message over the WebSocket. */
 export type ClientMessage = S["ClientMessage"];
 export type TellStartRequest = S["TellStartRequest"];
+/** A log level, lowest to highest (`debug` ... `critical`). */
+export type LogLevel = S["LogLevel"];
 
 export const TERMINAL_TELL_EVENTS: ReadonlySet<EventName> = new Set<EventName>(["tell:complete", "tell:error"]);
 
@@ -227,6 +230,8 @@ export interface SubscribeOptions {
   team?: string;
   /** System health ticks. */
   system?: boolean;
+  /** The server's log records at or above this level (`log:record`; needs `debug:read`). */
+  logs?: LogLevel;
   /** Resume after this SSE id (`<sessionId>:<seq>`). */
   lastEventId?: string;
   /** First delay before reconnecting (doubles on repeated failures, at most 30 s). Default 500 ms. */
@@ -273,7 +278,10 @@ export async function* subscribeEvents(
   if (subscription.session) params.set("session", subscription.session);
   if (subscription.team) params.set("team", subscription.team);
   if (subscription.system) params.set("system", "true");
-  if ([...params.keys()].length === 0) throw new TypeError("subscribe to at least one of session, team or system");
+  if (subscription.logs) params.set("logs", subscription.logs);
+  if ([...params.keys()].length === 0) {
+    throw new TypeError("subscribe to at least one of session, team, system or logs");
+  }
   const doFetch = options.fetch ?? fetch;
   const url = `${apiUrl(options, "/api/events")}?${params.toString()}`;
   const outer = subscription.signal;
@@ -449,6 +457,8 @@ export class IrisSocket {
   readonly sessions = new Map<string, number | undefined>();
   readonly teams = new Set<string>();
   system = false;
+  /** The minimum level of the log records followed (`logs:subscribe`), if any. */
+  logs: LogLevel | undefined;
   reconnects = 0;
 
   private ws: WebSocketLike | undefined;
@@ -522,6 +532,7 @@ export class IrisSocket {
     }
     for (const team of this.teams) this.raw({ event: "process:subscribe", data: { team } });
     if (this.system) this.raw({ event: "system:subscribe", data: {} });
+    if (this.logs) this.raw({ event: "logs:subscribe", data: { level: this.logs } });
   }
 
   private raw(message: ClientMessage): void {
@@ -656,6 +667,17 @@ export class IrisSocket {
   async unsubscribeSystem(): Promise<void> {
     this.system = false;
     await this.send({ event: "system:unsubscribe", data: {} });
+  }
+
+  /** `logs:subscribe`: the server's log records at or above `level` (`log:record`; needs `debug:read`). */
+  async subscribeLogs(level: LogLevel = "info"): Promise<void> {
+    this.logs = level;
+    await this.send({ event: "logs:subscribe", data: { level } });
+  }
+
+  async unsubscribeLogs(): Promise<void> {
+    this.logs = undefined;
+    await this.send({ event: "logs:unsubscribe", data: {} });
   }
 
   /** Calls `listener` for every subscribed event (and `error` events); returns the unsubscribe function. */

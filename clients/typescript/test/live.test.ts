@@ -83,7 +83,7 @@ describe("live server", () => {
     assert.equal(refused.response.status, 403);
   });
 
-  test("tell and ask, then read them back", covers(["tell", "ask", "getRequest", "readCache", "sessionReport"]), async () => {
+  test("tell and ask, then read them back", covers(["tell", "ask", "getRequest", "readCache", "sessionReport", "listTeams"]), async () => {
     const told = await iris.POST("/api/teams/tell", { body: { toTeam: "alpha", message: "hello from node", timeout: 0 } });
     assert.equal(told.response.status, 200);
     const record = unwrap(told);
@@ -108,6 +108,17 @@ describe("live server", () => {
     );
     assert.equal(report.session.sessionId, record.sessionId);
     assert.equal(report.items.length, 1);
+    const listed = unwrap(await iris.GET("/api/teams", { params: { query: { includeSessions: true, sessionLimit: 500 } } }));
+    const alpha = listed.items.find((t) => t.name === "alpha");
+    assert.equal(alpha?.sessionsTruncated, false);
+    const session = alpha?.sessions?.find((s) => s.sessionId === record.sessionId);
+    assert.ok(session, "the told session is listed");
+    assert.equal(session.fromTeam, "external");
+    assert.equal(session.tellCount, cache.items.length);
+    assert.ok(session.tellCount >= 2);
+    const spent = cache.items.reduce((sum, t) => sum + (t.costUsd ?? 0), 0);
+    assert.ok(Math.abs(session.costUsd - spent) < 1e-9, `${session.costUsd} vs ${spent}`);
+    assert.ok(Math.abs(session.costUsd - report.session.totals.costUsd) < 1e-9);
   });
 
   test("a 202 tell is fetched later", covers(["tell", "quickTell", "getRequest"]), async () => {
@@ -246,6 +257,81 @@ describe("live server", () => {
     assert.ok(audit.items.length > 0 && audit.items.every((e) => e.event === "key_created"));
   });
 
+  test("budgets and per-tell options", covers(["createKey", "listKeys", "tell"]), async () => {
+    const made = unwrap(
+      await iris.POST("/api/keys", {
+        body: { name: "node-budget", permissions: ["team:tell"], budgetUsd: 0.05, budgetPeriod: "day" },
+      }),
+    );
+    const budgeted = createIrisClient({ baseUrl: url, apiKey: made.key });
+    const over = unwrap(await budgeted.POST("/api/teams/tell", { body: { toTeam: "beta", message: "#cost:0.1 over" } }));
+    assert.equal(over.status, "failed");
+    assert.match(over.reason ?? "", /^budget_exceeded: /);
+    const refused = await budgeted.POST("/api/teams/tell", { body: { toTeam: "beta", message: "again" } });
+    assert.equal(refused.response.status, 402);
+    assert.equal(refused.error?.error, "BudgetExceededError");
+    assert.equal(refused.error?.details?.budget, "key");
+    const listed = unwrap(await iris.GET("/api/keys", { params: { query: { limit: 500 } } }));
+    const shown = listed.items.find((k) => k.id === made.id);
+    assert.equal(shown?.budget?.limitUsd, 0.05);
+    assert.ok((shown?.spentUsd ?? 0) >= 0.1 - 1e-6);
+
+    const schema = { type: "object", properties: { n: { type: "integer" } }, required: ["n"] };
+    // a plain tell first: the session's process runs with the team's own options, so the next one restarts it
+    unwrap(await iris.POST("/api/teams/tell", { body: { toTeam: "beta", message: "plain first" } }));
+    const shaped = unwrap(
+      await iris.POST("/api/teams/tell", {
+        body: { toTeam: "beta", message: '#json:{"n": 9}', outputSchema: schema, maxTurns: 5 },
+      }),
+    );
+    assert.equal(shaped.status, "completed");
+    assert.deepEqual(shaped.output, { n: 9 });
+    assert.deepEqual(shaped.processRestart?.options, ["maxTurns", "outputSchema"]);
+  });
+
+  test(
+    "webhooks",
+    covers(["createWebhook", "listWebhooks", "listWebhookDeliveries", "redeliverWebhook", "deleteWebhook", "tell"]),
+    async () => {
+      const hookUrl = `${url}/hook-from-node`; // the server itself: it answers 404, so each delivery fails
+      const created = await iris.POST("/api/webhooks", { body: { url: hookUrl, events: ["tell.completed"], teams: ["alpha"] } });
+      assert.equal(created.response.status, 201);
+      const hook = unwrap(created);
+      assert.match(hook.secret, /^whsec_/);
+      assert.ok(unwrap(await iris.GET("/api/webhooks")).items.some((h) => h.id === hook.id));
+      const told = unwrap(await iris.POST("/api/teams/tell", { body: { toTeam: "alpha", message: "hook", callbackUrl: hookUrl } }));
+      const path = { webhookId: hook.id };
+      const deadline = Date.now() + 20_000;
+      let page = unwrap(await iris.GET("/api/webhooks/{webhookId}/deliveries", { params: { path } }));
+      while (!(page.items.length && page.items[0].attempts.length) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        page = unwrap(await iris.GET("/api/webhooks/{webhookId}/deliveries", { params: { path } }));
+      }
+      const [delivery] = page.items;
+      assert.equal(delivery.requestId, told.requestId);
+      assert.equal(delivery.status, "failed");
+      assert.equal(delivery.attempts[0].statusCode, 404);
+      const again = await iris.POST("/api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", {
+        params: { path: { webhookId: hook.id, deliveryId: delivery.id } },
+      });
+      assert.equal(again.response.status, 202);
+      assert.equal(unwrap(again).messageId, delivery.messageId);
+      const deleted = unwrap(await iris.DELETE("/api/webhooks/{webhookId}", { params: { path } }));
+      assert.equal(deleted.id, hook.id);
+      assert.ok(!unwrap(await iris.GET("/api/webhooks")).items.some((h) => h.id === hook.id));
+    },
+  );
+
+  test("the calling key", covers(["currentKey"]), async () => {
+    const admin = unwrap(await iris.GET("/api/keys/me"));
+    assert.equal(admin.authenticated, true);
+    assert.deepEqual([admin.name, admin.role, admin.permissions, admin.teams], ["clients-admin", "admin", ["admin"], null]);
+    const scoped = unwrap(await viewer.GET("/api/keys/me"));
+    assert.deepEqual([scoped.role, [...scoped.permissions].sort(), scoped.teams], ["viewer", ["cache:read", "status:read"], ["alpha"]]);
+    const nobody = createIrisClient({ baseUrl: url, apiKey: "iris_sk_test_" + "x".repeat(40) });
+    assert.equal((await nobody.GET("/api/keys/me")).response.status, 401);
+  });
+
   test("a streamed tell over SSE", covers(["tellStream"]), async () => {
     const events = await collect(tellStream({ baseUrl: url, apiKey }, { toTeam: "alpha", message: "#slow:3:50 streamed" }));
     assert.equal(events[0]!.event, "tell:accepted");
@@ -285,6 +371,56 @@ describe("live server", () => {
     );
     assert.ok(events.every((e) => e.id === `${session}:${(e.data as { seq?: number }).seq}`));
     assert.ok(events.some((e) => e.event === "tell:chunk" && e.data.requestId === second.requestId));
+  });
+
+  test("log records live over SSE and the WebSocket", covers(["events"]), async () => {
+    // A handshake from a foreign origin is refused with a warning record naming that origin.
+    const origin = `http://logs-${randomUUID().slice(0, 8)}.example`;
+    const refusedHandshake = (): Promise<void> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`${url.replace(/^http/, "ws")}/ws`, { origin });
+        ws.on("error", () => resolve());
+        ws.on("unexpected-response", () => resolve());
+        ws.on("close", () => resolve());
+      });
+    const socket = await IrisSocket.connect({ url, apiKey, createWebSocket: (u) => new WebSocket(u) });
+    const controller = new AbortController();
+    try {
+      const overWs: string[] = [];
+      socket.onEvent((event) => {
+        if (event.event === "log:record" && event.data.message.includes(origin)) overWs.push(event.data.message);
+      });
+      await socket.subscribeLogs("warning");
+      const overSse: StreamEvent[] = [];
+      const reading = (async () => {
+        const stream = subscribeEvents({ baseUrl: url, apiKey }, { logs: "warning", signal: controller.signal });
+        for await (const event of stream) {
+          if (event.event === "log:record" && event.data.message.includes(origin)) {
+            overSse.push(event);
+            return;
+          }
+        }
+      })();
+      const deadline = Date.now() + 20_000;
+      while ((overSse.length === 0 || overWs.length === 0) && Date.now() < deadline) {
+        await refusedHandshake();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await reading;
+      assert.equal(overSse.length, 1);
+      const [record] = overSse;
+      assert.ok(record!.event === "log:record" && record!.data.level === "warning" && record!.id === undefined);
+      assert.ok(overWs.length >= 1);
+      await socket.unsubscribeLogs();
+      // the viewer key holds no debug:read
+      await assert.rejects(
+        collect(subscribeEvents({ baseUrl: url, apiKey: viewerKey }, { logs: "info" })),
+        (error: unknown) => error instanceof IrisApiError && error.status === 403,
+      );
+    } finally {
+      controller.abort();
+      socket.close();
+    }
   });
 
   test("a streamed tell over the WebSocket", covers(["tell"]), async () => {

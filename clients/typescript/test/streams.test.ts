@@ -114,6 +114,9 @@ describe("SSE", { skip }, () => {
     assert.equal(reset!.event, "reset");
     const both = await take(subscribeEvents({ baseUrl: url, apiKey: key }, { team: "alpha", system: true }), 2);
     assert.deepEqual(new Set(both.map((e) => e.event)), new Set(["process:spawned", "health:check"]));
+    const [record] = await take(subscribeEvents({ baseUrl: url, apiKey: key }, { logs: "warning" }), 1);
+    assert.ok(record!.event === "log:record" && record!.data.message === "subscribed at warning");
+    assert.equal(record!.id, undefined);
   });
 
   test("subscribeEvents throws at once when refused", async () => {
@@ -171,6 +174,27 @@ describe("WebSocket", { skip }, () => {
       );
       const names = new Set(got.map((e) => e.event));
       assert.ok(names.has("process:spawned") && names.has("health:check"));
+    } finally {
+      socket.close();
+    }
+  });
+
+  test("logs are subscribed, re-subscribed after a reconnect at the same level, and unsubscribed", async () => {
+    const socket = await IrisSocket.connect({ url, apiKey: key, createWebSocket, retryDelayMs: 20 });
+    try {
+      const records: string[] = [];
+      socket.onEvent((event) => {
+        if (event.event === "log:record") records.push(event.data.message);
+      });
+      await socket.subscribeLogs("error");
+      assert.equal(socket.logs, "error");
+      await take(socket.tell({ toTeam: "alpha", message: "#drop" }), 10); // the socket drops and reconnects
+      assert.equal(socket.reconnects, 1);
+      const deadline = Date.now() + 5_000;
+      while (records.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(records, ["subscribed at error", "subscribed at error"]);
+      await socket.unsubscribeLogs();
+      assert.equal(socket.logs, undefined);
     } finally {
       socket.close();
     }

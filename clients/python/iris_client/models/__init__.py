@@ -8,6 +8,11 @@ from .audit_event_type import AuditEventType
 from .audit_page import AuditPage
 from .auth_message import AuthMessage
 from .awake_status import AwakeStatus
+from .budget import Budget
+from .budget_kind import BudgetKind
+from .budget_period import BudgetPeriod
+from .budget_reached import BudgetReached
+from .budget_reached_event import BudgetReachedEvent
 from .cache_message import CacheMessage
 from .cache_message_event import CacheMessageEvent
 from .cache_page import CachePage
@@ -24,7 +29,10 @@ from .claude_message_data import ClaudeMessageData
 from .clear_cache_response import ClearCacheResponse
 from .compact_request import CompactRequest
 from .create_key_request import CreateKeyRequest
+from .create_webhook_request import CreateWebhookRequest
 from .created_api_key import CreatedApiKey
+from .created_webhook import CreatedWebhook
+from .current_key import CurrentKey
 from .date_response import DateResponse
 from .day_of_week import DayOfWeek
 from .delete_session_response import DeleteSessionResponse
@@ -47,6 +55,11 @@ from .log_level import LogLevel
 from .log_page import LogPage
 from .log_record import LogRecord
 from .log_record_context import LogRecordContext
+from .log_record_event import LogRecordEvent
+from .logs_subscribe import LogsSubscribe
+from .logs_subscribe_message import LogsSubscribeMessage
+from .logs_unsubscribe import LogsUnsubscribe
+from .logs_unsubscribe_message import LogsUnsubscribeMessage
 from .permission import Permission
 from .permission_decision import PermissionDecision
 from .permission_decision_request import PermissionDecisionRequest
@@ -62,6 +75,8 @@ from .process_counts import ProcessCounts
 from .process_error import ProcessError
 from .process_error_event import ProcessErrorEvent
 from .process_info import ProcessInfo
+from .process_restart import ProcessRestart
+from .process_restart_options_item import ProcessRestartOptionsItem
 from .process_spawned import ProcessSpawned
 from .process_spawned_event import ProcessSpawnedEvent
 from .process_state import ProcessState
@@ -90,6 +105,7 @@ from .system_subscription import SystemSubscription
 from .system_unsubscribe_message import SystemUnsubscribeMessage
 from .team_info import TeamInfo
 from .team_page import TeamPage
+from .team_session import TeamSession
 from .team_status import TeamStatus
 from .team_status_page import TeamStatusPage
 from .tell_accepted import TellAccepted
@@ -120,6 +136,25 @@ from .wake_all_summary import WakeAllSummary
 from .wake_request import WakeRequest
 from .wake_response import WakeResponse
 from .wake_status import WakeStatus
+from .webhook import Webhook
+from .webhook_attempt import WebhookAttempt
+from .webhook_budget_event import WebhookBudgetEvent
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_page import WebhookDeliveryPage
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_event_type import WebhookEventType
+from .webhook_page import WebhookPage
+from .webhook_permission import WebhookPermission
+from .webhook_permission_event import WebhookPermissionEvent
+from .webhook_permission_input import WebhookPermissionInput
+from .webhook_process import WebhookProcess
+from .webhook_process_event import WebhookProcessEvent
+from .webhook_tell import WebhookTell
+from .webhook_tell_event import WebhookTellEvent
+from .webhook_tell_event_type import WebhookTellEventType
+from .worktree import Worktree
+from .worktree_cleanup import WorktreeCleanup
+from .worktree_outcome import WorktreeOutcome
 from .ws_auth import WsAuth
 
 __all__ = (
@@ -131,6 +166,11 @@ __all__ = (
     "AuditPage",
     "AuthMessage",
     "AwakeStatus",
+    "Budget",
+    "BudgetKind",
+    "BudgetPeriod",
+    "BudgetReached",
+    "BudgetReachedEvent",
     "CacheMessage",
     "CacheMessageEvent",
     "CachePage",
@@ -147,7 +187,10 @@ __all__ = (
     "ClearCacheResponse",
     "CompactRequest",
     "CreateKeyRequest",
+    "CreateWebhookRequest",
     "CreatedApiKey",
+    "CreatedWebhook",
+    "CurrentKey",
     "DateResponse",
     "DayOfWeek",
     "DeleteSessionResponse",
@@ -170,6 +213,11 @@ __all__ = (
     "LogPage",
     "LogRecord",
     "LogRecordContext",
+    "LogRecordEvent",
+    "LogsSubscribe",
+    "LogsSubscribeMessage",
+    "LogsUnsubscribe",
+    "LogsUnsubscribeMessage",
     "Permission",
     "PermissionDecision",
     "PermissionDecisionRequest",
@@ -185,6 +233,8 @@ __all__ = (
     "ProcessError",
     "ProcessErrorEvent",
     "ProcessInfo",
+    "ProcessRestart",
+    "ProcessRestartOptionsItem",
     "ProcessSpawned",
     "ProcessSpawnedEvent",
     "ProcessState",
@@ -213,6 +263,7 @@ __all__ = (
     "SystemUnsubscribeMessage",
     "TeamInfo",
     "TeamPage",
+    "TeamSession",
     "TeamStatus",
     "TeamStatusPage",
     "TellAccepted",
@@ -243,5 +294,24 @@ __all__ = (
     "WakeRequest",
     "WakeResponse",
     "WakeStatus",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookBudgetEvent",
+    "WebhookDelivery",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryStatus",
+    "WebhookEventType",
+    "WebhookPage",
+    "WebhookPermission",
+    "WebhookPermissionEvent",
+    "WebhookPermissionInput",
+    "WebhookProcess",
+    "WebhookProcessEvent",
+    "WebhookTell",
+    "WebhookTellEvent",
+    "WebhookTellEventType",
+    "Worktree",
+    "WorktreeCleanup",
+    "WorktreeOutcome",
     "WsAuth",
 )

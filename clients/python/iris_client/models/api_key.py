@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.key_env import KeyEnv
 from ..models.key_role import KeyRole
 from ..models.permission import Permission
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.budget import Budget
+
 
 T = TypeVar("T", bound="ApiKey")
 
@@ -30,6 +35,9 @@ class ApiKey:
         last_used_at (datetime.datetime | None):
         usage_count (int):
         active (bool): Neither revoked nor expired.
+        spent_usd (float | Unset): What the tells this key started have cost, in the budget's period (all time without a
+            budget).
+        budget (Budget | None | Unset): The key's cost budget and its spend this period (null without one).
     """
 
     id: str
@@ -44,8 +52,12 @@ class ApiKey:
     last_used_at: datetime.datetime | None
     usage_count: int
     active: bool
+    spent_usd: float | Unset = UNSET
+    budget: Budget | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.budget import Budget
+
         id = self.id
 
         name = self.name
@@ -98,6 +110,16 @@ class ApiKey:
 
         active = self.active
 
+        spent_usd = self.spent_usd
+
+        budget: dict[str, Any] | None | Unset
+        if isinstance(self.budget, Unset):
+            budget = UNSET
+        elif isinstance(self.budget, Budget):
+            budget = self.budget.to_dict()
+        else:
+            budget = self.budget
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -116,11 +138,17 @@ class ApiKey:
                 "active": active,
             }
         )
+        if spent_usd is not UNSET:
+            field_dict["spentUsd"] = spent_usd
+        if budget is not UNSET:
+            field_dict["budget"] = budget
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.budget import Budget
+
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -229,6 +257,25 @@ class ApiKey:
 
         active = d.pop("active")
 
+        spent_usd = d.pop("spentUsd", UNSET)
+
+        def _parse_budget(data: object) -> Budget | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                budget_type_0 = Budget.from_dict(data)
+
+                return budget_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Budget | None | Unset, data)
+
+        budget = _parse_budget(d.pop("budget", UNSET))
+
         api_key = cls(
             id=id,
             name=name,
@@ -242,6 +289,8 @@ class ApiKey:
             last_used_at=last_used_at,
             usage_count=usage_count,
             active=active,
+            spent_usd=spent_usd,
+            budget=budget,
         )
 
         return api_key

@@ -20,6 +20,9 @@ class AuditEventType(StrEnum):
     TELL = "tell"
     WAKE = "wake"
     WAKE_ALL = "wake_all"
+    WEBHOOK_CREATED = "webhook_created"
+    WEBHOOK_DELETED = "webhook_deleted"
+    WEBHOOK_REDELIVERED = "webhook_redelivered"
 
     def __str__(self) -> str:
         return str(self.value)

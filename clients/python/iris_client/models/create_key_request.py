@@ -5,6 +5,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.budget_period import BudgetPeriod
 from ..models.key_env import KeyEnv
 from ..models.key_role import KeyRole
 from ..models.permission import Permission
@@ -15,7 +16,7 @@ T = TypeVar("T", bound="CreateKeyRequest")
 
 @_attrs_define
 class CreateKeyRequest:
-    """Give role or permissions, not both (neither - the viewer role).
+    """Give role or permissions, not both (neither - the viewer role); budgetPeriod only with budgetUsd.
 
     Attributes:
         name (str): Letters, digits, spaces and `_.@-`, not spaces alone, and nothing that starts like a key
@@ -27,6 +28,10 @@ class CreateKeyRequest:
         expires_in_days (int | Unset): Days until the key expires (default never).
         env (KeyEnv | Unset): The environment tag embedded in a key.
         teams (list[str] | Unset): The only teams this key may address (default all).
+        budget_usd (float | Unset): A cost budget in US dollars for the tells this key starts (default none); a tell
+            that would start over it is refused with 402.
+        budget_period (BudgetPeriod | Unset): What a budget's spend counts: the current UTC day, the current UTC month,
+            or everything ever (never resets).
     """
 
     name: str
@@ -35,6 +40,8 @@ class CreateKeyRequest:
     expires_in_days: int | Unset = UNSET
     env: KeyEnv | Unset = UNSET
     teams: list[str] | Unset = UNSET
+    budget_usd: float | Unset = UNSET
+    budget_period: BudgetPeriod | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -60,6 +67,12 @@ class CreateKeyRequest:
         if not isinstance(self.teams, Unset):
             teams = self.teams
 
+        budget_usd = self.budget_usd
+
+        budget_period: str | Unset = UNSET
+        if not isinstance(self.budget_period, Unset):
+            budget_period = self.budget_period.value
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -77,6 +90,10 @@ class CreateKeyRequest:
             field_dict["env"] = env
         if teams is not UNSET:
             field_dict["teams"] = teams
+        if budget_usd is not UNSET:
+            field_dict["budgetUsd"] = budget_usd
+        if budget_period is not UNSET:
+            field_dict["budgetPeriod"] = budget_period
 
         return field_dict
 
@@ -112,6 +129,15 @@ class CreateKeyRequest:
 
         teams = cast(list[str], d.pop("teams", UNSET))
 
+        budget_usd = d.pop("budgetUsd", UNSET)
+
+        _budget_period = d.pop("budgetPeriod", UNSET)
+        budget_period: BudgetPeriod | Unset
+        if isinstance(_budget_period, Unset):
+            budget_period = UNSET
+        else:
+            budget_period = BudgetPeriod(_budget_period)
+
         create_key_request = cls(
             name=name,
             role=role,
@@ -119,6 +145,8 @@ class CreateKeyRequest:
             expires_in_days=expires_in_days,
             env=env,
             teams=teams,
+            budget_usd=budget_usd,
+            budget_period=budget_period,
         )
 
         return create_key_request

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.key_env import KeyEnv
 from ..models.key_role import KeyRole
 from ..models.permission import Permission
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.budget import Budget
+
 
 T = TypeVar("T", bound="CreatedApiKey")
 
@@ -27,6 +32,7 @@ class CreatedApiKey:
         env (KeyEnv | None):
         created_at (datetime.datetime):
         expires_at (datetime.datetime | None):
+        budget (Budget | None | Unset): The key's cost budget, nothing spent yet (null without one).
     """
 
     key: str
@@ -38,8 +44,11 @@ class CreatedApiKey:
     env: KeyEnv | None
     created_at: datetime.datetime
     expires_at: datetime.datetime | None
+    budget: Budget | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.budget import Budget
+
         key = self.key
 
         id = self.id
@@ -78,6 +87,14 @@ class CreatedApiKey:
         else:
             expires_at = self.expires_at
 
+        budget: dict[str, Any] | None | Unset
+        if isinstance(self.budget, Unset):
+            budget = UNSET
+        elif isinstance(self.budget, Budget):
+            budget = self.budget.to_dict()
+        else:
+            budget = self.budget
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -93,11 +110,15 @@ class CreatedApiKey:
                 "expiresAt": expires_at,
             }
         )
+        if budget is not UNSET:
+            field_dict["budget"] = budget
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.budget import Budget
+
         d = dict(src_dict)
         key = d.pop("key")
 
@@ -174,6 +195,23 @@ class CreatedApiKey:
 
         expires_at = _parse_expires_at(d.pop("expiresAt"))
 
+        def _parse_budget(data: object) -> Budget | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                budget_type_0 = Budget.from_dict(data)
+
+                return budget_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Budget | None | Unset, data)
+
+        budget = _parse_budget(d.pop("budget", UNSET))
+
         created_api_key = cls(
             key=key,
             id=id,
@@ -184,6 +222,7 @@ class CreatedApiKey:
             env=env,
             created_at=created_at,
             expires_at=expires_at,
+            budget=budget,
         )
 
         return created_api_key

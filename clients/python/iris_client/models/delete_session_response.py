@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.worktree_cleanup import WorktreeCleanup
+
 
 T = TypeVar("T", bound="DeleteSessionResponse")
 
@@ -23,6 +29,8 @@ class DeleteSessionResponse:
         deleted (bool):
         transcript_deleted (bool): Whether a Claude Code transcript file was found and deleted.
         tells_deleted (int): Tell records deleted with the session.
+        worktree (None | Unset | WorktreeCleanup): What became of the session's git worktree (teams whose isolation is
+            `worktree`; absent if it had none).
     """
 
     team: str
@@ -31,8 +39,11 @@ class DeleteSessionResponse:
     deleted: bool
     transcript_deleted: bool
     tells_deleted: int
+    worktree: None | Unset | WorktreeCleanup = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.worktree_cleanup import WorktreeCleanup
+
         team = self.team
 
         from_team = self.from_team
@@ -44,6 +55,14 @@ class DeleteSessionResponse:
         transcript_deleted = self.transcript_deleted
 
         tells_deleted = self.tells_deleted
+
+        worktree: dict[str, Any] | None | Unset
+        if isinstance(self.worktree, Unset):
+            worktree = UNSET
+        elif isinstance(self.worktree, WorktreeCleanup):
+            worktree = self.worktree.to_dict()
+        else:
+            worktree = self.worktree
 
         field_dict: dict[str, Any] = {}
 
@@ -57,11 +76,15 @@ class DeleteSessionResponse:
                 "tellsDeleted": tells_deleted,
             }
         )
+        if worktree is not UNSET:
+            field_dict["worktree"] = worktree
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.worktree_cleanup import WorktreeCleanup
+
         d = dict(src_dict)
         team = d.pop("team")
 
@@ -75,6 +98,23 @@ class DeleteSessionResponse:
 
         tells_deleted = d.pop("tellsDeleted")
 
+        def _parse_worktree(data: object) -> None | Unset | WorktreeCleanup:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                worktree_type_0 = WorktreeCleanup.from_dict(data)
+
+                return worktree_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | WorktreeCleanup, data)
+
+        worktree = _parse_worktree(d.pop("worktree", UNSET))
+
         delete_session_response = cls(
             team=team,
             from_team=from_team,
@@ -82,6 +122,7 @@ class DeleteSessionResponse:
             deleted=deleted,
             transcript_deleted=transcript_deleted,
             tells_deleted=tells_deleted,
+            worktree=worktree,
         )
 
         return delete_session_response

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class ErrorName(StrEnum):
+    BUDGETEXCEEDEDERROR = "BudgetExceededError"
     CONFIGURATIONERROR = "ConfigurationError"
     FORBIDDENERROR = "ForbiddenError"
     INTERNALSERVERERROR = "InternalServerError"

@@ -15,6 +15,7 @@ class Permission(StrEnum):
     TEAMSLEEP = "team:sleep"
     TEAMTELL = "team:tell"
     TEAMWAKE = "team:wake"
+    WEBHOOKMANAGE = "webhook:manage"
 
     def __str__(self) -> str:
         return str(self.value)

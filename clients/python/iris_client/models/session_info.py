@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.session_totals import SessionTotals
+    from ..models.worktree import Worktree
 
 
 T = TypeVar("T", bound="SessionInfo")
@@ -38,6 +39,8 @@ class SessionInfo:
         last_response_at (datetime.datetime | None | Unset):
         launch_command (list[str] | None | Unset): The argv of the last launch (for debugging; null before the first,
             and for keys without `debug:read`).
+        worktree (None | Unset | Worktree): The session's git worktree (teams whose isolation is `worktree`; absent when
+            it has none yet).
     """
 
     session_id: UUID
@@ -52,8 +55,11 @@ class SessionInfo:
     totals: SessionTotals
     last_response_at: datetime.datetime | None | Unset = UNSET
     launch_command: list[str] | None | Unset = UNSET
+    worktree: None | Unset | Worktree = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.worktree import Worktree
+
         session_id = str(self.session_id)
 
         team = self.team
@@ -100,6 +106,14 @@ class SessionInfo:
         else:
             launch_command = self.launch_command
 
+        worktree: dict[str, Any] | None | Unset
+        if isinstance(self.worktree, Unset):
+            worktree = UNSET
+        elif isinstance(self.worktree, Worktree):
+            worktree = self.worktree.to_dict()
+        else:
+            worktree = self.worktree
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -120,12 +134,15 @@ class SessionInfo:
             field_dict["lastResponseAt"] = last_response_at
         if launch_command is not UNSET:
             field_dict["launchCommand"] = launch_command
+        if worktree is not UNSET:
+            field_dict["worktree"] = worktree
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.session_totals import SessionTotals
+        from ..models.worktree import Worktree
 
         d = dict(src_dict)
         session_id = UUID(d.pop("sessionId"))
@@ -213,6 +230,23 @@ class SessionInfo:
 
         launch_command = _parse_launch_command(d.pop("launchCommand", UNSET))
 
+        def _parse_worktree(data: object) -> None | Unset | Worktree:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                worktree_type_0 = Worktree.from_dict(data)
+
+                return worktree_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | Worktree, data)
+
+        worktree = _parse_worktree(d.pop("worktree", UNSET))
+
         session_info = cls(
             session_id=session_id,
             team=team,
@@ -226,6 +260,7 @@ class SessionInfo:
             totals=totals,
             last_response_at=last_response_at,
             launch_command=launch_command,
+            worktree=worktree,
         )
 
         return session_info

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.process_info import ProcessInfo
+    from ..models.team_session import TeamSession
 
 
 T = TypeVar("T", bound="TeamInfo")
@@ -30,6 +31,11 @@ class TeamInfo:
         grant_permission (GrantPermission): How a team's tool-use requests are answered.
         idle_timeout (int): Milliseconds (the team's own or settings.idleTimeout).
         processes (list[ProcessInfo] | Unset): Live processes (only with includeProcesses=true).
+        sessions (list[TeamSession] | Unset): Stored sessions, asleep or awake (only with includeSessions=true):
+            at most `sessionLimit`, the live ones and then the most recently
+            active first, listed oldest first.
+        sessions_truncated (bool | Unset): The team has more sessions than `sessions` lists (only with
+            includeSessions=true).
     """
 
     name: str
@@ -40,6 +46,8 @@ class TeamInfo:
     grant_permission: GrantPermission
     idle_timeout: int
     processes: list[ProcessInfo] | Unset = UNSET
+    sessions: list[TeamSession] | Unset = UNSET
+    sessions_truncated: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -66,6 +74,15 @@ class TeamInfo:
                 processes_item = processes_item_data.to_dict()
                 processes.append(processes_item)
 
+        sessions: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.sessions, Unset):
+            sessions = []
+            for sessions_item_data in self.sessions:
+                sessions_item = sessions_item_data.to_dict()
+                sessions.append(sessions_item)
+
+        sessions_truncated = self.sessions_truncated
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -81,12 +98,17 @@ class TeamInfo:
         )
         if processes is not UNSET:
             field_dict["processes"] = processes
+        if sessions is not UNSET:
+            field_dict["sessions"] = sessions
+        if sessions_truncated is not UNSET:
+            field_dict["sessionsTruncated"] = sessions_truncated
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.process_info import ProcessInfo
+        from ..models.team_session import TeamSession
 
         d = dict(src_dict)
         name = d.pop("name")
@@ -127,6 +149,17 @@ class TeamInfo:
 
                 processes.append(processes_item)
 
+        _sessions = d.pop("sessions", UNSET)
+        sessions: list[TeamSession] | Unset = UNSET
+        if _sessions is not UNSET:
+            sessions = []
+            for sessions_item_data in _sessions:
+                sessions_item = TeamSession.from_dict(sessions_item_data)
+
+                sessions.append(sessions_item)
+
+        sessions_truncated = d.pop("sessionsTruncated", UNSET)
+
         team_info = cls(
             name=name,
             path=path,
@@ -136,6 +169,8 @@ class TeamInfo:
             grant_permission=grant_permission,
             idle_timeout=idle_timeout,
             processes=processes,
+            sessions=sessions,
+            sessions_truncated=sessions_truncated,
         )
 
         return team_info

@@ -2,13 +2,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 
 from ..models.awake_status import AwakeStatus
 from ..models.process_state import ProcessState
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.budget import Budget
+    from ..models.worktree import Worktree
+
 
 T = TypeVar("T", bound="TeamStatus")
 
@@ -30,6 +36,10 @@ class TeamStatus:
         last_activity (datetime.datetime | None):
         idle_time_remaining (int | None): Milliseconds before the idle process is put to sleep (null when asleep or
             busy).
+        worktree (None | Unset | Worktree): The pair's session's git worktree (teams whose isolation is `worktree`;
+            absent when it has none yet).
+        budget (Budget | Unset): A cost budget and its spend in the current period (the sum of the `costUsd` of the
+            tells it covers, kept when their records are cleared).
     """
 
     team: str
@@ -42,8 +52,12 @@ class TeamStatus:
     current_request_id: None | UUID
     last_activity: datetime.datetime | None
     idle_time_remaining: int | None
+    worktree: None | Unset | Worktree = UNSET
+    budget: Budget | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.worktree import Worktree
+
         team = self.team
 
         status = self.status.value
@@ -78,6 +92,18 @@ class TeamStatus:
         idle_time_remaining: int | None
         idle_time_remaining = self.idle_time_remaining
 
+        worktree: dict[str, Any] | None | Unset
+        if isinstance(self.worktree, Unset):
+            worktree = UNSET
+        elif isinstance(self.worktree, Worktree):
+            worktree = self.worktree.to_dict()
+        else:
+            worktree = self.worktree
+
+        budget: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.budget, Unset):
+            budget = self.budget.to_dict()
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -94,11 +120,18 @@ class TeamStatus:
                 "idleTimeRemaining": idle_time_remaining,
             }
         )
+        if worktree is not UNSET:
+            field_dict["worktree"] = worktree
+        if budget is not UNSET:
+            field_dict["budget"] = budget
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.budget import Budget
+        from ..models.worktree import Worktree
+
         d = dict(src_dict)
         team = d.pop("team")
 
@@ -169,6 +202,30 @@ class TeamStatus:
 
         idle_time_remaining = _parse_idle_time_remaining(d.pop("idleTimeRemaining"))
 
+        def _parse_worktree(data: object) -> None | Unset | Worktree:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                worktree_type_0 = Worktree.from_dict(data)
+
+                return worktree_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | Worktree, data)
+
+        worktree = _parse_worktree(d.pop("worktree", UNSET))
+
+        _budget = d.pop("budget", UNSET)
+        budget: Budget | Unset
+        if isinstance(_budget, Unset):
+            budget = UNSET
+        else:
+            budget = Budget.from_dict(_budget)
+
         team_status = cls(
             team=team,
             status=status,
@@ -180,6 +237,8 @@ class TeamStatus:
             current_request_id=current_request_id,
             last_activity=last_activity,
             idle_time_remaining=idle_time_remaining,
+            worktree=worktree,
+            budget=budget,
         )
 
         return team_status

@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.claude_message import ClaudeMessage
+    from ..models.process_restart import ProcessRestart
     from ..models.tell_link import TellLink
     from ..models.usage import Usage
 
@@ -35,8 +36,12 @@ class TellResponse:
     starting (`ProcessError`, `TimeoutError`), `internal_error`, and
     `no_credentials` (the team's Claude Code has no model credentials: no
     API key in its environment or the team's `env`, not logged in; the
-    reason says how to give it some). Any other failed turn has Claude
-    Code's own error text instead. `response` is
+    reason says how to give it some), `budget_exceeded` (the tell's
+    `maxBudgetUsd`, or its key's or team's cost budget, was reached:
+    Claude Code stopped after the model call that reached it, or the
+    budget was spent before the tell started) and `output_invalid` (the
+    final answer was not JSON valid against the tell's `outputSchema`).
+    Any other failed turn has Claude Code's own error text instead. `response` is
     the partial text so far while running. A tell a team made from inside
     one of its own tells (through Iris's MCP tools) has `parentRequestId`
     and `chain`; cancelling a tell cancels the tells it waits on (reason
@@ -67,6 +72,12 @@ class TellResponse:
             parent_request_id (UUID | Unset): A tell's request id.
             chain (list[TellLink] | Unset): The tells a tell made from inside a tell waits under, root first,
                 ending with its parent (`parentRequestId`).
+            output (Any | Unset): The final answer parsed as JSON, valid against the tell's `outputSchema` (only for a
+                completed tell that had one).
+            process_restart (ProcessRestart | Unset): Iris restarted the session's Claude Code process (with `--resume`: the
+                conversation goes on) before this tell, because options it takes only at start differ from those of the running
+                process: the tell's own (`maxTurns`, `maxBudgetUsd`, `appendSystemPrompt`, `outputSchema`), those a previous
+                tell set, or the part of a budget left (`budget`).
     """
 
     from_: str
@@ -88,6 +99,8 @@ class TellResponse:
     messages: list[ClaudeMessage] | Unset = UNSET
     parent_request_id: UUID | Unset = UNSET
     chain: list[TellLink] | Unset = UNSET
+    output: Any | Unset = UNSET
+    process_restart: ProcessRestart | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from_ = self.from_
@@ -148,6 +161,12 @@ class TellResponse:
                 )
                 chain.append(componentsschemas_tell_chain_item)
 
+        output = self.output
+
+        process_restart: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.process_restart, Unset):
+            process_restart = self.process_restart.to_dict()
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -185,12 +204,17 @@ class TellResponse:
             field_dict["parentRequestId"] = parent_request_id
         if chain is not UNSET:
             field_dict["chain"] = chain
+        if output is not UNSET:
+            field_dict["output"] = output
+        if process_restart is not UNSET:
+            field_dict["processRestart"] = process_restart
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.claude_message import ClaudeMessage
+        from ..models.process_restart import ProcessRestart
         from ..models.tell_link import TellLink
         from ..models.usage import Usage
 
@@ -269,6 +293,15 @@ class TellResponse:
 
                 chain.append(componentsschemas_tell_chain_item)
 
+        output = d.pop("output", UNSET)
+
+        _process_restart = d.pop("processRestart", UNSET)
+        process_restart: ProcessRestart | Unset
+        if isinstance(_process_restart, Unset):
+            process_restart = UNSET
+        else:
+            process_restart = ProcessRestart.from_dict(_process_restart)
+
         tell_response = cls(
             from_=from_,
             to=to,
@@ -289,6 +322,8 @@ class TellResponse:
             messages=messages,
             parent_request_id=parent_request_id,
             chain=chain,
+            output=output,
+            process_restart=process_restart,
         )
 
         return tell_response

@@ -101,7 +101,8 @@ def sync_detailed(
     includes having no team scope at all (`details.field: teams`).
 
     Args:
-        body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role).
+        body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role);
+            budgetPeriod only with budgetUsd.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +139,8 @@ def sync(
     includes having no team scope at all (`details.field: teams`).
 
     Args:
-        body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role).
+        body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role);
+            budgetPeriod only with budgetUsd.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,7 +172,8 @@ async def asyncio_detailed(
     includes having no team scope at all (`details.field: teams`).
 
     Args:
-        body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role).
+        body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role);
+            budgetPeriod only with budgetUsd.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -205,7 +208,8 @@ async def asyncio(
     includes having no team scope at all (`details.field: teams`).
 
     Args:
-        body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role).
+        body (CreateKeyRequest): Give role or permissions, not both (neither - the viewer role);
+            budgetPeriod only with budgetUsd.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

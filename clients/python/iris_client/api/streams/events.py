@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
+from ...models.log_level import LogLevel
 from ...types import UNSET, Response, Unset
 
 
@@ -15,6 +16,7 @@ def _get_kwargs(
     session: UUID | Unset = UNSET,
     team: str | Unset = UNSET,
     system: bool | Unset = False,
+    logs: LogLevel | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -31,6 +33,12 @@ def _get_kwargs(
     params["team"] = team
 
     params["system"] = system
+
+    json_logs: str | Unset = UNSET
+    if not isinstance(logs, Unset):
+        json_logs = logs.value
+
+    params["logs"] = json_logs
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -104,16 +112,19 @@ def sync_detailed(
     session: UUID | Unset = UNSET,
     team: str | Unset = UNSET,
     system: bool | Unset = False,
+    logs: LogLevel | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Response[Error | str]:
     """Subscribe to live events (Server-Sent Events)
 
      Subscribes to any combination of a session's channel (`session`:
     messages, chunks, tell lifecycle), a team's channel (`team`: process
-    lifecycle, permission requests) and the `system` channel (health
-    ticks); at least one is required (else 400). Each subscription is
-    checked against the key's permissions (session - cache:read, team and
-    system - status:read) and team scope (403). Session events carry
+    lifecycle, permission requests), the `system` channel (health
+    ticks) and this server's log records (`logs`: `log:record` events at
+    or above the given level); at least one is required (else 400). Each
+    subscription is checked against the key's permissions (session -
+    cache:read, team and system - status:read, logs - debug:read, the
+    permission of `getLogs`) and team scope (403). Session events carry
     `id: <sessionId>:<seq>`; reconnecting with `Last-Event-ID` replays what
     was missed while still retained, or sends `reset` (re-read the cache).
     A named `heartbeat` event comes every 15 s. A subscriber too slow to
@@ -131,6 +142,7 @@ def sync_detailed(
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
         system (bool | Unset):  Default: False.
+        logs (LogLevel | Unset): Log level, lowest to highest.
         last_event_id (str | Unset):
 
     Raises:
@@ -145,6 +157,7 @@ def sync_detailed(
         session=session,
         team=team,
         system=system,
+        logs=logs,
         last_event_id=last_event_id,
     )
 
@@ -161,16 +174,19 @@ def sync(
     session: UUID | Unset = UNSET,
     team: str | Unset = UNSET,
     system: bool | Unset = False,
+    logs: LogLevel | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Error | str | None:
     """Subscribe to live events (Server-Sent Events)
 
      Subscribes to any combination of a session's channel (`session`:
     messages, chunks, tell lifecycle), a team's channel (`team`: process
-    lifecycle, permission requests) and the `system` channel (health
-    ticks); at least one is required (else 400). Each subscription is
-    checked against the key's permissions (session - cache:read, team and
-    system - status:read) and team scope (403). Session events carry
+    lifecycle, permission requests), the `system` channel (health
+    ticks) and this server's log records (`logs`: `log:record` events at
+    or above the given level); at least one is required (else 400). Each
+    subscription is checked against the key's permissions (session -
+    cache:read, team and system - status:read, logs - debug:read, the
+    permission of `getLogs`) and team scope (403). Session events carry
     `id: <sessionId>:<seq>`; reconnecting with `Last-Event-ID` replays what
     was missed while still retained, or sends `reset` (re-read the cache).
     A named `heartbeat` event comes every 15 s. A subscriber too slow to
@@ -188,6 +204,7 @@ def sync(
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
         system (bool | Unset):  Default: False.
+        logs (LogLevel | Unset): Log level, lowest to highest.
         last_event_id (str | Unset):
 
     Raises:
@@ -203,6 +220,7 @@ def sync(
         session=session,
         team=team,
         system=system,
+        logs=logs,
         last_event_id=last_event_id,
     ).parsed
 
@@ -213,16 +231,19 @@ async def asyncio_detailed(
     session: UUID | Unset = UNSET,
     team: str | Unset = UNSET,
     system: bool | Unset = False,
+    logs: LogLevel | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Response[Error | str]:
     """Subscribe to live events (Server-Sent Events)
 
      Subscribes to any combination of a session's channel (`session`:
     messages, chunks, tell lifecycle), a team's channel (`team`: process
-    lifecycle, permission requests) and the `system` channel (health
-    ticks); at least one is required (else 400). Each subscription is
-    checked against the key's permissions (session - cache:read, team and
-    system - status:read) and team scope (403). Session events carry
+    lifecycle, permission requests), the `system` channel (health
+    ticks) and this server's log records (`logs`: `log:record` events at
+    or above the given level); at least one is required (else 400). Each
+    subscription is checked against the key's permissions (session -
+    cache:read, team and system - status:read, logs - debug:read, the
+    permission of `getLogs`) and team scope (403). Session events carry
     `id: <sessionId>:<seq>`; reconnecting with `Last-Event-ID` replays what
     was missed while still retained, or sends `reset` (re-read the cache).
     A named `heartbeat` event comes every 15 s. A subscriber too slow to
@@ -240,6 +261,7 @@ async def asyncio_detailed(
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
         system (bool | Unset):  Default: False.
+        logs (LogLevel | Unset): Log level, lowest to highest.
         last_event_id (str | Unset):
 
     Raises:
@@ -254,6 +276,7 @@ async def asyncio_detailed(
         session=session,
         team=team,
         system=system,
+        logs=logs,
         last_event_id=last_event_id,
     )
 
@@ -268,16 +291,19 @@ async def asyncio(
     session: UUID | Unset = UNSET,
     team: str | Unset = UNSET,
     system: bool | Unset = False,
+    logs: LogLevel | Unset = UNSET,
     last_event_id: str | Unset = UNSET,
 ) -> Error | str | None:
     """Subscribe to live events (Server-Sent Events)
 
      Subscribes to any combination of a session's channel (`session`:
     messages, chunks, tell lifecycle), a team's channel (`team`: process
-    lifecycle, permission requests) and the `system` channel (health
-    ticks); at least one is required (else 400). Each subscription is
-    checked against the key's permissions (session - cache:read, team and
-    system - status:read) and team scope (403). Session events carry
+    lifecycle, permission requests), the `system` channel (health
+    ticks) and this server's log records (`logs`: `log:record` events at
+    or above the given level); at least one is required (else 400). Each
+    subscription is checked against the key's permissions (session -
+    cache:read, team and system - status:read, logs - debug:read, the
+    permission of `getLogs`) and team scope (403). Session events carry
     `id: <sessionId>:<seq>`; reconnecting with `Last-Event-ID` replays what
     was missed while still retained, or sends `reset` (re-read the cache).
     A named `heartbeat` event comes every 15 s. A subscriber too slow to
@@ -295,6 +321,7 @@ async def asyncio(
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
             reserved caller for non-team clients.
         system (bool | Unset):  Default: False.
+        logs (LogLevel | Unset): Log level, lowest to highest.
         last_event_id (str | Unset):
 
     Raises:
@@ -311,6 +338,7 @@ async def asyncio(
             session=session,
             team=team,
             system=system,
+            logs=logs,
             last_event_id=last_event_id,
         )
     ).parsed

@@ -13,6 +13,8 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     include_processes: bool | Unset = False,
+    include_sessions: bool | Unset = False,
+    session_limit: int | Unset = 100,
     from_team: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
@@ -21,6 +23,10 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["includeProcesses"] = include_processes
+
+    params["includeSessions"] = include_sessions
+
+    params["sessionLimit"] = session_limit
 
     params["fromTeam"] = from_team
 
@@ -98,6 +104,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_processes: bool | Unset = False,
+    include_sessions: bool | Unset = False,
+    session_limit: int | Unset = 100,
     from_team: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
@@ -107,10 +115,19 @@ def sync_detailed(
      The configured teams (in config order, within the key's team scope)
     with their path, description, color and main settings. With
     `includeProcesses=true` each team also lists its live processes (for
-    every caller, or only for `fromTeam` when given).
+    every caller, or only for `fromTeam` when given). With
+    `includeSessions=true` each team also lists its stored sessions, asleep
+    or awake (`sessions`, state `stopped` when asleep), each with its tell
+    count and what its tells have cost: at most `sessionLimit` per team, the
+    live ones and then the most recently active first, shown oldest first,
+    with `sessionsTruncated` true when the team has more. A key limited to
+    some teams sees only the sessions whose team and caller are both within
+    its scope.
 
     Args:
         include_processes (bool | Unset):  Default: False.
+        include_sessions (bool | Unset):  Default: False.
+        session_limit (int | Unset):  Default: 100.
         from_team (str | Unset): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting
             with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
@@ -130,6 +147,8 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         include_processes=include_processes,
+        include_sessions=include_sessions,
+        session_limit=session_limit,
         from_team=from_team,
         limit=limit,
         cursor=cursor,
@@ -146,6 +165,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     include_processes: bool | Unset = False,
+    include_sessions: bool | Unset = False,
+    session_limit: int | Unset = 100,
     from_team: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
@@ -155,10 +176,19 @@ def sync(
      The configured teams (in config order, within the key's team scope)
     with their path, description, color and main settings. With
     `includeProcesses=true` each team also lists its live processes (for
-    every caller, or only for `fromTeam` when given).
+    every caller, or only for `fromTeam` when given). With
+    `includeSessions=true` each team also lists its stored sessions, asleep
+    or awake (`sessions`, state `stopped` when asleep), each with its tell
+    count and what its tells have cost: at most `sessionLimit` per team, the
+    live ones and then the most recently active first, shown oldest first,
+    with `sessionsTruncated` true when the team has more. A key limited to
+    some teams sees only the sessions whose team and caller are both within
+    its scope.
 
     Args:
         include_processes (bool | Unset):  Default: False.
+        include_sessions (bool | Unset):  Default: False.
+        session_limit (int | Unset):  Default: 100.
         from_team (str | Unset): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting
             with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
@@ -179,6 +209,8 @@ def sync(
     return sync_detailed(
         client=client,
         include_processes=include_processes,
+        include_sessions=include_sessions,
+        session_limit=session_limit,
         from_team=from_team,
         limit=limit,
         cursor=cursor,
@@ -189,6 +221,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     include_processes: bool | Unset = False,
+    include_sessions: bool | Unset = False,
+    session_limit: int | Unset = 100,
     from_team: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
@@ -198,10 +232,19 @@ async def asyncio_detailed(
      The configured teams (in config order, within the key's team scope)
     with their path, description, color and main settings. With
     `includeProcesses=true` each team also lists its live processes (for
-    every caller, or only for `fromTeam` when given).
+    every caller, or only for `fromTeam` when given). With
+    `includeSessions=true` each team also lists its stored sessions, asleep
+    or awake (`sessions`, state `stopped` when asleep), each with its tell
+    count and what its tells have cost: at most `sessionLimit` per team, the
+    live ones and then the most recently active first, shown oldest first,
+    with `sessionsTruncated` true when the team has more. A key limited to
+    some teams sees only the sessions whose team and caller are both within
+    its scope.
 
     Args:
         include_processes (bool | Unset):  Default: False.
+        include_sessions (bool | Unset):  Default: False.
+        session_limit (int | Unset):  Default: 100.
         from_team (str | Unset): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting
             with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
@@ -221,6 +264,8 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         include_processes=include_processes,
+        include_sessions=include_sessions,
+        session_limit=session_limit,
         from_team=from_team,
         limit=limit,
         cursor=cursor,
@@ -235,6 +280,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     include_processes: bool | Unset = False,
+    include_sessions: bool | Unset = False,
+    session_limit: int | Unset = 100,
     from_team: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
@@ -244,10 +291,19 @@ async def asyncio(
      The configured teams (in config order, within the key's team scope)
     with their path, description, color and main settings. With
     `includeProcesses=true` each team also lists its live processes (for
-    every caller, or only for `fromTeam` when given).
+    every caller, or only for `fromTeam` when given). With
+    `includeSessions=true` each team also lists its stored sessions, asleep
+    or awake (`sessions`, state `stopped` when asleep), each with its tell
+    count and what its tells have cost: at most `sessionLimit` per team, the
+    live ones and then the most recently active first, shown oldest first,
+    with `sessionsTruncated` true when the team has more. A key limited to
+    some teams sees only the sessions whose team and caller are both within
+    its scope.
 
     Args:
         include_processes (bool | Unset):  Default: False.
+        include_sessions (bool | Unset):  Default: False.
+        session_limit (int | Unset):  Default: 100.
         from_team (str | Unset): A team name: 1 to 64 characters of [A-Za-z0-9_.@-], not starting
             with
             `.` or `-`. As a caller (`fromTeam`, `from`), `external` names the
@@ -269,6 +325,8 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             include_processes=include_processes,
+            include_sessions=include_sessions,
+            session_limit=session_limit,
             from_team=from_team,
             limit=limit,
             cursor=cursor,

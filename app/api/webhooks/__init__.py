@@ -1,0 +1,1 @@
+"""Webhook endpoints and their deliveries (`/api/webhooks`), and the `callbackUrl` of a tell."""

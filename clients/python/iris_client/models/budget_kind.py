@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class BudgetKind(StrEnum):
+    KEY = "key"
+    TEAM = "team"
+
+    def __str__(self) -> str:
+        return str(self.value)
