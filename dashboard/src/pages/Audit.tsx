@@ -1,8 +1,9 @@
 /** The Audit page (admin): the audit log as a table, filtered by event, key and time, paged to older entries. */
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useCallback, useId, useState, type FormEvent } from "react";
 
 import { unwrap, type Schemas } from "@iris/client";
 
+import { usePaged } from "../paging";
 import { useSigned } from "../session";
 import { Empty, ErrorNote, RelativeTime } from "../ui";
 import "./Audit.css";
@@ -47,16 +48,11 @@ interface Filters {
 
 const NO_FILTERS: Filters = { event: "", keyId: "", since: "" };
 
+const entryId = (entry: AuditEntry) => String(entry.id);
+
 export function AuditPage() {
   const { client } = useSigned();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [entries, setEntries] = useState<readonly AuditEntry[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const generation = useRef(0);
-
   const fetchPage = useCallback(
     async (cursor?: string) =>
       unwrap(
@@ -75,46 +71,7 @@ export function AuditPage() {
     [client, filters],
   );
 
-  useEffect(() => {
-    const mine = ++generation.current;
-    setLoaded(false);
-    void (async () => {
-      try {
-        const page = await fetchPage();
-        if (mine !== generation.current) return;
-        setEntries(page.items);
-        setNextCursor(page.nextCursor);
-        setError(undefined);
-      } catch (failure) {
-        if (mine === generation.current) {
-          setEntries([]);
-          setNextCursor(null);
-          setError(failure);
-        }
-      } finally {
-        if (mine === generation.current) setLoaded(true);
-      }
-    })();
-  }, [fetchPage]);
-
-  const loadOlder = async () => {
-    if (!nextCursor) return;
-    const mine = generation.current;
-    setLoadingOlder(true);
-    try {
-      const page = await fetchPage(nextCursor);
-      if (mine !== generation.current) return;
-      setEntries((before) => {
-        const seen = new Set(before.map((entry) => entry.id));
-        return [...before, ...page.items.filter((entry) => !seen.has(entry.id))];
-      });
-      setNextCursor(page.nextCursor);
-    } catch (failure) {
-      if (mine === generation.current) setError(failure);
-    } finally {
-      setLoadingOlder(false);
-    }
-  };
+  const { items: entries, nextCursor, loaded, loadingOlder, error, loadOlder } = usePaged(fetchPage, entryId);
 
   return (
     <section className="audit" aria-labelledby="audit-title">

@@ -316,7 +316,11 @@ function Conversation(props: { team: string; caller: string }) {
                   <p className="muted">Loading…</p>
                 ) : (
                   <Empty>
-                    {session ? "No tells in this session yet." : "No session yet: the first tell starts one."}
+                    {own && !own.status
+                      ? "The first tell is running: see Your tell."
+                      : session
+                        ? "No tells in this session yet."
+                        : "No session yet: the first tell starts one."}
                   </Empty>
                 )}
               </li>

@@ -1,8 +1,9 @@
 /** The Keys page (admin): create a key (shown once, with Copy), list the keys, revoke one after confirming. */
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useCallback, useId, useRef, useState, type FormEvent } from "react";
 
 import { unwrap, type Schemas } from "@iris/client";
 
+import { usePaged } from "../paging";
 import { useSigned } from "../session";
 import { ConfirmDialog, Empty, ErrorNote, RelativeTime } from "../ui";
 import "./Keys.css";
@@ -30,18 +31,14 @@ const TEAM = /^[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}$/;
 
 type Shown = "all" | "active" | "inactive";
 
+const keyId = (key: ApiKey) => key.id;
+
 export function KeysPage() {
   const { client, me } = useSigned();
-  const [keys, setKeys] = useState<readonly ApiKey[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [shown, setShown] = useState<Shown>("all");
-  const [loaded, setLoaded] = useState(false);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [revokeError, setRevokeError] = useState<unknown>(undefined);
-  const generation = useRef(0);
   const showId = useId();
 
   const fetchPage = useCallback(
@@ -60,42 +57,10 @@ export function KeysPage() {
     [client, shown],
   );
 
-  useEffect(() => {
-    const mine = ++generation.current;
-    setLoaded(false);
-    void (async () => {
-      try {
-        const page = await fetchPage();
-        if (mine !== generation.current) return;
-        setKeys(page.items);
-        setNextCursor(page.nextCursor);
-        setError(undefined);
-      } catch (failure) {
-        if (mine === generation.current) setError(failure);
-      } finally {
-        if (mine === generation.current) setLoaded(true);
-      }
-    })();
-  }, [fetchPage]);
-
-  const loadOlder = async () => {
-    if (!nextCursor) return;
-    const mine = generation.current;
-    setLoadingOlder(true);
-    try {
-      const page = await fetchPage(nextCursor);
-      if (mine !== generation.current) return;
-      setKeys((before) => {
-        const seen = new Set(before.map((key) => key.id));
-        return [...before, ...page.items.filter((key) => !seen.has(key.id))];
-      });
-      setNextCursor(page.nextCursor);
-    } catch (failure) {
-      if (mine === generation.current) setError(failure);
-    } finally {
-      setLoadingOlder(false);
-    }
-  };
+  const { items: keys, setItems: setKeys, nextCursor, loaded, loadingOlder, error, loadOlder } = usePaged(
+    fetchPage,
+    keyId,
+  );
 
   const onCreated = (key: CreatedApiKey) => {
     setCreated(key);
