@@ -436,3 +436,41 @@ def test_pending_permissions_queue_in_the_pop_up_on_any_page(page: Page, dashboa
         assert record["response"].startswith(said), record
     assert files[first].read_text().strip() == first
     assert not files[second].exists()
+
+
+def test_history_pages_to_older_tells_and_the_audit_log_filters_by_key_and_event(
+    page: Page, dashboard: Dashboard
+) -> None:
+    key_id, key = dashboard.new_key("dash-history")  # its own key: the rate limit counts per key
+    with dashboard.api(key) as api:
+        for n in range(23):
+            body = {"toTeam": "alpha", "fromTeam": "gamma", "message": f"told {n:02d}"}
+            answer = api.post("/api/teams/tell", json=body)
+            assert answer.status_code == 200 and answer.json()["status"] == "completed", answer.text
+        assert api.post("/api/teams/gamma/wake", json={"fromTeam": "alpha"}).status_code == 200
+    sign_in(page, dashboard.url, key)
+    open_conversation(page, dashboard, "alpha", "gamma")
+    history = page.get_by_role("list", name="History")
+    entries = history.locator("li.conv-entry")
+    expect(entries).to_have_count(20)  # the newest page: told 03 .. told 22
+    expect(entries.first).to_contain_text("told 03")
+    expect(history).not_to_contain_text("told 02")
+    page.get_by_role("button", name="Older").click()
+    expect(entries).to_have_count(23)
+    expect(entries.first).to_contain_text("told 00")
+    expect(page.get_by_role("button", name="Older")).to_have_count(0)
+    texts = [entries.nth(i).inner_text() for i in range(23)]
+    assert [f"told {n:02d}" in text for n, text in enumerate(texts)] == [True] * 23, texts
+
+    page.goto(f"{dashboard.url}#/audit")
+    filters = page.get_by_role("form", name="Filters")
+    filters.get_by_label("Key id").fill(key_id)
+    filters.get_by_label("Event").select_option("tell")
+    filters.get_by_role("button", name="Apply").click()
+    rows = page.locator("tr[data-event]")
+    expect(rows).to_have_count(23)
+    assert set(rows.evaluate_all("rows => rows.map(row => row.dataset.event)")) == {"tell"}
+    filters.get_by_label("Event").select_option("wake")
+    filters.get_by_role("button", name="Apply").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("alpha → gamma")
