@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
+import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import yaml
 
-__all__ = ["free_port", "make_key", "percentile", "server_config", "wait_until_healthy"]
+__all__ = [
+    "RunningServer",
+    "free_port",
+    "make_key",
+    "percentile",
+    "server_config",
+    "start_server",
+    "wait_until_healthy",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -46,6 +59,41 @@ def server_config(root: Path, port: int, teams: dict[str, Any], *, max_processes
     file = root / "config.yaml"
     file.write_text(yaml.safe_dump(document))
     return file
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """A benchmark's server in a child process: the process, its base URL and an admin key to it."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    key: str
+
+    def stop(self) -> None:
+        """Ask the server to stop and wait up to 60 s for it to exit."""
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+def start_server(
+    config: Path, root: Path, port: int, key_name: str, *, env: dict[str, str] | None = None
+) -> RunningServer:
+    """An admin key named `key_name` in the store of `config`, then `python -m app serve --config config` on `port`
+    (IRIS_HOME `root/iris`, its output in `root/server.log`, `env` over this process's environment), once healthy."""
+    key = make_key(config, key_name, "admin")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(root / "iris"), **(env or {})}
+    log_path = root / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--config", str(config)],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=log,
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_healthy(url, proc, f"the server did not start; see {log_path}")
+    return RunningServer(proc, url, key)
 
 
 def make_key(config: Path, name: str, role: str) -> str:

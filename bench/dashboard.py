@@ -30,7 +30,6 @@ import html.parser
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from playwright.sync_api import Page, WebSocket, sync_playwright  # noqa: E402
 
-from bench.common import free_port, make_key, percentile, server_config, wait_until_healthy  # noqa: E402
+from bench.common import free_port, percentile, server_config, start_server  # noqa: E402
 
 STATIC = ROOT / "app" / "api" / "dashboard" / "static"
 BUNDLE_GOAL_KB = 250
@@ -337,29 +336,17 @@ def main() -> None:
         every = pairs(teams, args.sessions)
         awake, asleep = every[: args.awake], every[args.awake :]
         seed_sessions(root / "iris.db", asleep)
-        key = make_key(config, "bench-dashboard", "admin")
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(root / "iris")}
-        with (root / "server.log").open("wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "app", "serve", "--config", str(config)],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=log,
-            )
-        url = f"http://127.0.0.1:{port}"
+        server = start_server(config, root, port, "bench-dashboard")
         try:
-            wait_until_healthy(url, proc, f"the server did not start; see {root / 'server.log'}")
             started = time.monotonic()
-            tell_all(url, key, awake, "wake up")
+            tell_all(server.url, server.key, awake, "wake up")
             print(
                 f"{len(teams)} teams, {len(every)} sessions"
                 f" ({len(awake)} awake, woken in {time.monotonic() - started:.1f} s)"
             )
-            results = run(args, url, key, teams, awake)
+            results = run(args, server.url, server.key, teams, awake)
         finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+            server.stop()
     print(
         f"a burst: {args.tells} streamed tells to each of {args.awake} sessions at once, about {args.events} events;"
         f" {args.rounds} rounds (the dashboard's row figures: {', '.join(sorted(ROW_EVENTS))})"

@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,7 +43,7 @@ from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 from mcp_types import TextContent  # noqa: E402
 
 from app.standin import ModelStandIn  # noqa: E402
-from bench.common import free_port, make_key, percentile, server_config, wait_until_healthy  # noqa: E402
+from bench.common import free_port, percentile, server_config, start_server  # noqa: E402
 
 
 def tool_directive(message: str) -> str:
@@ -69,17 +68,6 @@ def write_config(root: Path, standin: ModelStandIn, port: int) -> Path:
         env = {**standin.env(), "HOME": str(home), "ENABLE_TOOL_SEARCH": "false"}
         teams[team] = {"path": str(folder), "env": env}
     return server_config(root, port, teams, max_processes=6, shutdown_grace=2000)
-
-
-def start(config: Path, root: Path, port: int) -> tuple[subprocess.Popen[bytes], str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(root / "iris"), "HOME": str(root / "home")}
-    log = (root / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--config", str(config)], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_healthy(url, proc, f"the server did not start; see {root / 'server.log'}")
-    return proc, url
 
 
 def text_of(result: Any) -> str:
@@ -185,13 +173,11 @@ def main() -> None:
         root = Path(tmp)
         port = free_port()
         config = write_config(root, standin, port)
-        key = make_key(config, "bench-mcp", "admin")
-        proc, url = start(config, root, port)
+        server = start_server(config, root, port, "bench-mcp", env={"HOME": str(root / "home")})
         try:
-            lines = asyncio.run(run(url, key, args.tells, args.block, args.chains))
+            lines = asyncio.run(run(server.url, server.key, args.tells, args.block, args.chains))
         finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+            server.stop()
     print("\n".join(lines))
     print(f"after: {load()}")
 

@@ -54,7 +54,7 @@ from app.api.mcp.dispatch import tools  # noqa: E402
 from app.config import load_config  # noqa: E402
 from app.engine.process import IrisTool, ToolAnswer, ToolContext, build_options  # noqa: E402
 from app.standin import ModelStandIn  # noqa: E402
-from bench.common import free_port, make_key, percentile, server_config, wait_until_healthy  # noqa: E402
+from bench.common import free_port, percentile, server_config, start_server  # noqa: E402
 
 TELL_TEAM = "alpha"
 WAKE_TEAM = "beta"
@@ -432,23 +432,11 @@ def main() -> None:
         os.environ["HOME"] = str(root / "home")  # the SDK's Claude Code and the server's share a fresh HOME
         port = free_port()
         config = write_config(root, standin, port, args.sessions)
-        key = make_key(config, "bench-wire", "admin")
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(root / "iris")}
-        with (root / "server.log").open("wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "app", "serve", "--config", str(config)],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=log,
-            )
-        url = f"http://127.0.0.1:{port}"
-        wait_until_healthy(url, proc, f"the server did not start; see {root / 'server.log'}")
+        server = start_server(config, root, port, "bench-wire")
         try:
-            rows = asyncio.run(run(url, key, proc.pid, config, standin, args))
+            rows = asyncio.run(run(server.url, server.key, server.process.pid, config, standin, args))
         finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+            server.stop()
             standin.stop()
     print(
         f"bench/wire.py --tells {args.tells} --wakes {args.wakes} --sessions {args.sessions}; {started_load} at start"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from app.standin import ModelStandIn
 from tests.support.live import LiveServer, write_config
 
 Start = Callable[[IrisConfig], Any]
+StartAlpha = Callable[..., Awaitable[tuple[Engine, Path]]]
 
 
 def git(folder: Path, *args: str) -> str:
@@ -56,6 +57,18 @@ def worktree_config(tmp_path: Path, standin: ModelStandIn, **alpha: Any) -> Iris
     file = tmp_path / "config.yaml"
     file.write_text(yaml.safe_dump(document))
     return load_config(file)
+
+
+@pytest.fixture
+def worktree_engine(tmp_path: Path, home: Path, standin: ModelStandIn, engine_factory: Start) -> StartAlpha:
+    """Start an engine on `worktree_config` (`alpha`: more of team alpha's entry): the engine and alpha's repository."""
+
+    async def start(**alpha: Any) -> tuple[Engine, Path]:
+        config = worktree_config(tmp_path, standin, **alpha)
+        engine: Engine = await engine_factory(config)
+        return engine, Path(config.teams["alpha"].path)
+
+    return start
 
 
 def short(session_id: uuid.UUID) -> str:
@@ -120,11 +133,9 @@ async def test_a_reload_to_a_non_git_folder_is_refused_naming_the_team(tmp_path:
 
 
 async def test_two_callers_write_the_same_file_name_without_clobbering(
-    tmp_path: Path, home: Path, standin: ModelStandIn, engine_factory: Start
+    tmp_path: Path, worktree_engine: StartAlpha
 ) -> None:
-    config = worktree_config(tmp_path, standin)
-    engine: Engine = await engine_factory(config)
-    repo = Path(config.teams["alpha"].path)
+    engine, repo = await worktree_engine()
     write = "#bash:echo {who} > same.txt && sleep 1 && cat same.txt && pwd"
     external, from_beta = await asyncio.gather(
         engine.tell("alpha", write.format(who="external")),
@@ -142,12 +153,8 @@ async def test_two_callers_write_the_same_file_name_without_clobbering(
     assert git(mine, "rev-parse", "--abbrev-ref", "HEAD").strip() == f"iris/alpha/{short(external.session_id)}"
 
 
-async def test_reads_are_confined_to_the_sessions_worktree(
-    tmp_path: Path, home: Path, standin: ModelStandIn, engine_factory: Start
-) -> None:
-    config = worktree_config(tmp_path, standin, grantPermission="no")
-    engine: Engine = await engine_factory(config)
-    repo = Path(config.teams["alpha"].path)
+async def test_reads_are_confined_to_the_sessions_worktree(tmp_path: Path, worktree_engine: StartAlpha) -> None:
+    engine, repo = await worktree_engine(grantPermission="no")
     first = await engine.tell("alpha", "hello")
     folder = worktree_of(tmp_path, first.session_id)
     (folder / "README.md").write_text("in the worktree\n")
@@ -159,16 +166,13 @@ async def test_reads_are_confined_to_the_sessions_worktree(
     assert "grantPermission: no" in original.response
 
 
-async def test_status_and_report_show_branch_path_and_diff_stat(
-    tmp_path: Path, home: Path, standin: ModelStandIn, engine_factory: Start
-) -> None:
-    config = worktree_config(tmp_path, standin)
-    engine: Engine = await engine_factory(config)
+async def test_status_and_report_show_branch_path_and_diff_stat(tmp_path: Path, worktree_engine: StartAlpha) -> None:
+    engine, repo = await worktree_engine()
     [before] = await engine.team_status(team="alpha")
     assert before.session_id is None and before.worktree is None
     told = await engine.tell("alpha", "#bash:echo more >> README.md && echo new > notes.txt")
     assert told.status == "completed", told.reason
-    base = git(Path(config.teams["alpha"].path), "rev-parse", "HEAD").strip()
+    base = git(repo, "rev-parse", "HEAD").strip()
     [status] = await engine.team_status(team="alpha")
     view = status.worktree
     assert view is not None
@@ -189,12 +193,8 @@ async def test_status_and_report_show_branch_path_and_diff_stat(
     assert beta.worktree is None  # a team without isolation has none
 
 
-async def test_a_fork_branches_from_its_parents_branch(
-    tmp_path: Path, home: Path, standin: ModelStandIn, engine_factory: Start
-) -> None:
-    config = worktree_config(tmp_path, standin)
-    engine: Engine = await engine_factory(config)
-    repo = Path(config.teams["alpha"].path)
+async def test_a_fork_branches_from_its_parents_branch(tmp_path: Path, worktree_engine: StartAlpha) -> None:
+    engine, repo = await worktree_engine()
     parent = await engine.tell("alpha", "#bash:echo p > parent.txt && git add parent.txt && git commit -qm parent")
     assert parent.status == "completed", parent.reason
     parent_head = git(worktree_of(tmp_path, parent.session_id), "rev-parse", "HEAD").strip()
@@ -214,11 +214,9 @@ async def test_a_fork_branches_from_its_parents_branch(
 
 
 async def test_delete_keeps_a_dirty_worktree_and_removes_a_clean_one(
-    tmp_path: Path, home: Path, standin: ModelStandIn, engine_factory: Start
+    tmp_path: Path, worktree_engine: StartAlpha
 ) -> None:
-    config = worktree_config(tmp_path, standin)
-    engine: Engine = await engine_factory(config)
-    repo = Path(config.teams["alpha"].path)
+    engine, repo = await worktree_engine()
     dirty = await engine.tell("alpha", "#bash:echo unsaved > work.txt")
     clean = await engine.tell("alpha", "just talk", from_team="beta")
     assert worktree_of(tmp_path, clean.session_id).is_dir()
@@ -235,12 +233,8 @@ async def test_delete_keeps_a_dirty_worktree_and_removes_a_clean_one(
     assert f"worktrees/alpha/{short(clean.session_id)}" not in git(repo, "worktree", "list")
 
 
-async def test_reboot_keeps_a_branch_with_commits_of_its_own(
-    tmp_path: Path, home: Path, standin: ModelStandIn, engine_factory: Start
-) -> None:
-    config = worktree_config(tmp_path, standin)
-    engine: Engine = await engine_factory(config)
-    repo = Path(config.teams["alpha"].path)
+async def test_reboot_keeps_a_branch_with_commits_of_its_own(tmp_path: Path, worktree_engine: StartAlpha) -> None:
+    engine, repo = await worktree_engine()
     first = await engine.tell("alpha", "#bash:echo c > c.txt && git add c.txt && git commit -qm mine")
     assert first.status == "completed", first.reason
     rebooted = await engine.reboot("alpha")

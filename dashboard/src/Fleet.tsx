@@ -7,7 +7,7 @@ import { useFleet, useHealth, useLive, usePending, useRendered, useRow, useTeamE
 import { routeHash } from "./router";
 import { useSigned } from "./session";
 import type { SessionRow, TeamInfo } from "./store";
-import { ConfirmDialog, Empty, ErrorNote, Money } from "./ui";
+import { ColumnHeads, ConfirmDialog, Empty, ErrorNote, Money, useAction } from "./ui";
 import "./fleet.css";
 
 /** The API's caller when none is named. */
@@ -149,9 +149,7 @@ const TeamRegion = memo(function TeamRegion(props: { name: string; teamNames: re
   const signed = useSigned();
   const entry = useTeamEntry(name);
   const [caller, setCaller] = useState(EXTERNAL);
-  const [busy, setBusy] = useState<Action | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState("");
+  const { busy, error, done, run: runAction } = useAction<Action>();
   const [confirming, setConfirming] = useState<Action | null>(null);
   const callerId = useId();
   useRendered(`team:${name}`, entry);
@@ -167,16 +165,7 @@ const TeamRegion = memo(function TeamRegion(props: { name: string; teamNames: re
 
   const run = async (action: Action) => {
     setConfirming(null);
-    setBusy(action);
-    setError(undefined);
-    setDone("");
-    try {
-      setDone(await perform(live, info, caller, action));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(null);
-    }
+    await runAction(action, () => perform(live, info, caller, action));
   };
   const ask = (action: Action) => {
     if (DESTRUCTIVE.has(action)) setConfirming(action);
@@ -225,20 +214,10 @@ const TeamRegion = memo(function TeamRegion(props: { name: string; teamNames: re
           {...(signed.can("cache:read") ? {} : { tabIndex: 0, role: "group", "aria-label": `Sessions of ${name}` })}
         >
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Caller</th>
-                <th scope="col">State</th>
-                <th scope="col">PID</th>
-                <th scope="col">Queue</th>
-                <th scope="col">Idle left</th>
-                <th scope="col">Messages</th>
-                <th scope="col">Cost</th>
-                <th scope="col">
-                  <span className="visually-hidden">Conversation</span>
-                </th>
-              </tr>
-            </thead>
+            <ColumnHeads
+              columns={["Caller", "State", "PID", "Queue", "Idle left", "Messages", "Cost"]}
+              hidden="Conversation"
+            />
             <tbody>
               {sessionIds.map((id) => (
                 <SessionRowView key={id} sessionId={id} canOpen={signed.can("cache:read")} />

@@ -1,5 +1,5 @@
-/** Small shared pieces of the dashboard: ConfirmDialog, ErrorNote, RelativeTime, Money, Empty. */
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+/** Small shared pieces of the dashboard: ConfirmDialog, ErrorNote, useAction, ColumnHeads, RelativeTime, Money, Empty. */
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 
 import { errorMessage } from "./session";
 
@@ -51,6 +51,55 @@ export function ErrorNote(props: { error: unknown }) {
     <p role="alert" className="alert">
       {errorMessage(props.error)}
     </p>
+  );
+}
+
+/** An action the user starts: which one is running (`busy`), its failure (for ErrorNote) and what it said when done. */
+export function useAction<Name>() {
+  const [busy, setBusy] = useState<Name | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [done, setDone] = useState("");
+  /** Forget the last failure and what was said. */
+  const clear = useCallback(() => {
+    setError(undefined);
+    setDone("");
+  }, []);
+  /** Run `act` as `name`: busy until it settles; then what it returned, or its failure. */
+  const run = useCallback(
+    async (name: Name, act: () => Promise<string | void>) => {
+      setBusy(name);
+      clear();
+      try {
+        const said = await act();
+        if (typeof said === "string") setDone(said);
+      } catch (failure) {
+        setError(failure);
+      } finally {
+        setBusy(null);
+      }
+    },
+    [clear],
+  );
+  return { busy, error, done, clear, run };
+}
+
+/** A table's `<thead>`: a column header for each of `columns`, then one for `hidden`, read by screen readers only. */
+export function ColumnHeads(props: { columns: readonly string[]; hidden?: string }) {
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+        {props.hidden !== undefined ? (
+          <th scope="col">
+            <span className="visually-hidden">{props.hidden}</span>
+          </th>
+        ) : null}
+      </tr>
+    </thead>
   );
 }
 

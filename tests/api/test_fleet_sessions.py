@@ -4,31 +4,18 @@ event position; within the key's team scope, capped per team, read from the stor
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from litestar.testing import AsyncTestClient
-from sqlalchemy import event
 
-from app.api.app import create_app
-from app.auth.store import KeyStore
-from app.engine import Engine
 from tests.conftest import ConfigFactory
+from tests.support.counted import Counted, counted_app
 
 TEAMS = ("alpha", "beta", "gamma")
 
 
-@dataclass
-class Served:
+class Served(Counted):
     """An app in this process, a client of it with an admin key and one scoped to alpha, and the store's SELECTs."""
-
-    client: httpx.AsyncClient
-    engine: Engine
-    selects: list[str]
-    admin: dict[str, str]
-    scoped: dict[str, str]
 
     async def get(self, path: str, *, headers: dict[str, str] | None = None, **params: Any) -> Any:
         """A GET's JSON answer, after checking it succeeded."""
@@ -65,27 +52,8 @@ class Served:
 @pytest.fixture
 async def served(make_config: ConfigFactory) -> AsyncIterator[Served]:
     """Three teams on the stand-in, authentication on, an admin key and an admin key scoped to alpha."""
-    config = make_config(
-        teams=TEAMS,
-        settings={"idleTimeout": 600_000},
-        api={"requireAuth": True, "rateLimit": {"enabled": True, "maxRequests": 1_000_000}},
-    )
-    async with KeyStore(config.api.key_store_path) as keys:
-        admin = (await keys.create("admin", role="admin")).key
-        scoped = (await keys.create("scoped", role="admin", teams=["alpha"])).key
-    app = create_app(config)
-    async with AsyncTestClient(app, timeout=120) as client:
-        engine: Engine = app.state.engine
-        selects: list[str] = []
-
-        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if statement.lstrip().upper().startswith("SELECT"):
-                selects.append(statement)
-
-        event.listen(engine.store.engine.sync_engine, "before_cursor_execute", count)
-        yield Served(
-            client, engine, selects, {"Authorization": f"Bearer {admin}"}, {"Authorization": f"Bearer {scoped}"}
-        )
+    async with counted_app(make_config, TEAMS, Served) as served:
+        yield served
 
 
 async def tells_of(served: Served, session_id: str) -> list[dict[str, Any]]:

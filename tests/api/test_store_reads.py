@@ -4,43 +4,30 @@ wake and sleep answer from their own results."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from litestar.testing import AsyncTestClient
-from sqlalchemy import event
 
-from app.api.app import create_app
-from app.auth.store import KeyStore
-from app.engine import Engine
 from tests.conftest import ConfigFactory
+from tests.support.counted import Counted, counted_app
 
 TEAMS = ("alpha", "beta", "gamma", "delta")
 
 
-@dataclass
-class Served:
+class Served(Counted):
     """An app in this process with its engine, a client of it, and the SELECTs its store has run."""
-
-    client: httpx.AsyncClient
-    engine: Engine
-    selects: list[str]
-    headers: dict[str, str]
-    scoped: dict[str, str]
 
     async def reads(self, path: str, *, scoped: bool = False, **params: Any) -> int:
         """How many SELECTs the store runs while answering one GET (after the engine's background work)."""
         await self.engine.settled()
         before = len(self.selects)
-        answer = await self.client.get(path, params=params, headers=self.scoped if scoped else self.headers)
+        answer = await self.client.get(path, params=params, headers=self.scoped if scoped else self.admin)
         assert answer.status_code == 200, answer.text
         return len(self.selects) - before
 
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """A POST's JSON answer, after checking it succeeded."""
-        answer = await self.client.post(path, json=body, headers=self.headers)
+        answer = await self.client.post(path, json=body, headers=self.admin)
         assert answer.status_code == 200, answer.text
         result: dict[str, Any] = answer.json()
         return result
@@ -49,27 +36,8 @@ class Served:
 @pytest.fixture
 async def served(make_config: ConfigFactory) -> AsyncIterator[Served]:
     """Four teams, authentication on, an admin key and one scoped to alpha."""
-    config = make_config(
-        teams=TEAMS,
-        settings={"idleTimeout": 600_000},
-        api={"requireAuth": True, "rateLimit": {"enabled": True, "maxRequests": 1_000_000}},
-    )
-    async with KeyStore(config.api.key_store_path) as keys:
-        admin = (await keys.create("admin", role="admin")).key
-        scoped = (await keys.create("scoped", role="admin", teams=["alpha"])).key
-    app = create_app(config)
-    async with AsyncTestClient(app, timeout=120) as client:
-        engine: Engine = app.state.engine
-        selects: list[str] = []
-
-        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if statement.lstrip().upper().startswith("SELECT"):
-                selects.append(statement)
-
-        event.listen(engine.store.engine.sync_engine, "before_cursor_execute", count)
-        yield Served(
-            client, engine, selects, {"Authorization": f"Bearer {admin}"}, {"Authorization": f"Bearer {scoped}"}
-        )
+    async with counted_app(make_config, TEAMS, Served) as served:
+        yield served
 
 
 async def test_team_status_reads_the_store_once_however_many_teams(served: Served) -> None:
@@ -84,7 +52,7 @@ async def test_listing_teams_with_processes_reads_the_store_once_however_many_pr
     with_one = await served.reads("/api/teams", includeProcesses="true")
     for team in ("beta", "gamma"):
         await served.post(f"/api/teams/{team}/wake", {"fromTeam": "alpha"})
-    answer = await served.client.get("/api/teams", params={"includeProcesses": "true"}, headers=served.headers)
+    answer = await served.client.get("/api/teams", params={"includeProcesses": "true"}, headers=served.admin)
     processes = {team["name"]: team["processes"] for team in answer.json()["items"]}
     assert [len(processes[team]) for team in TEAMS] == [1, 1, 1, 0]
     assert all(isinstance(p["idleTimeRemaining"], int) for team in TEAMS for p in processes[team])

@@ -5,7 +5,7 @@ import { unwrap, type Schemas } from "@iris/client";
 
 import { usePaged } from "../paging";
 import { useSigned } from "../session";
-import { Empty, ErrorNote, RelativeTime } from "../ui";
+import { ColumnHeads, Empty, ErrorNote, RelativeTime } from "../ui";
 import "./Audit.css";
 
 type AuditEntry = Schemas["AuditEntry"];
@@ -81,19 +81,9 @@ export function AuditPage() {
       {!loaded ? <p className="muted">Loading…</p> : null}
       {loaded && entries.length === 0 && error === undefined ? <Empty>No audit entries.</Empty> : null}
       {entries.length > 0 ? (
-        <table className="audit-table">
+        <table className="audit-table card-table">
           <caption className="visually-hidden">Audit entries, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Event</th>
-              <th scope="col">Key</th>
-              <th scope="col">Pair</th>
-              <th scope="col">Request</th>
-              <th scope="col">Status</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={["Time", "Event", "Key", "Pair", "Request", "Status", "Details"]} />
           <tbody>
             {entries.map((entry) => (
               <AuditRow key={entry.id} entry={entry} />

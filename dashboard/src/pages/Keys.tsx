@@ -5,7 +5,7 @@ import { unwrap, type Schemas } from "@iris/client";
 
 import { usePaged } from "../paging";
 import { useSigned } from "../session";
-import { ConfirmDialog, Empty, ErrorNote, RelativeTime } from "../ui";
+import { ColumnHeads, ConfirmDialog, Empty, ErrorNote, RelativeTime, useAction } from "../ui";
 import "./Keys.css";
 
 type ApiKey = Schemas["ApiKey"];
@@ -38,7 +38,7 @@ export function KeysPage() {
   const [shown, setShown] = useState<Shown>("all");
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const [revokeError, setRevokeError] = useState<unknown>(undefined);
+  const revocation = useAction<"revoke">();
   const showId = useId();
 
   const fetchPage = useCallback(
@@ -73,17 +73,14 @@ export function KeysPage() {
 
   const revoke = async (key: ApiKey) => {
     setRevoking(null);
-    setRevokeError(undefined);
-    try {
+    await revocation.run("revoke", async () => {
       const record = unwrap(await client.DELETE("/api/keys/{keyId}", { params: { path: { keyId: key.id } } }));
       setKeys((before) =>
         shown === "active"
           ? before.filter((existing) => existing.id !== record.id)
           : before.map((existing) => (existing.id === record.id ? record : existing)),
       );
-    } catch (failure) {
-      setRevokeError(failure);
-    }
+    });
   };
 
   return (
@@ -103,28 +100,16 @@ export function KeysPage() {
           </select>
         </div>
         <ErrorNote error={error} />
-        <ErrorNote error={revokeError} />
+        <ErrorNote error={revocation.error} />
         {!loaded ? <p className="muted">Loading…</p> : null}
         {loaded && keys.length === 0 && error === undefined ? <Empty>No keys.</Empty> : null}
         {keys.length > 0 ? (
-          <table className="keys-table">
+          <table className="keys-table card-table">
             <caption className="visually-hidden">API keys, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Id</th>
-                <th scope="col">Role</th>
-                <th scope="col">Teams</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Uses</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <ColumnHeads
+              columns={["Name", "Id", "Role", "Teams", "Created", "Expires", "Last used", "Uses", "State"]}
+              hidden="Actions"
+            />
             <tbody>
               {keys.map((key) => (
                 <KeyRow key={key.id} apiKey={key} own={key.id === me.id} onRevoke={() => setRevoking(key)} />
@@ -164,33 +149,28 @@ function CreateKeyForm(props: { scope: readonly string[] | null; onCreated: (key
   const [teams, setTeams] = useState("");
   const [expires, setExpires] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const creation = useAction<"create">();
   const id = useId();
   const scope = props.scope;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(undefined);
+    creation.clear();
     const body = requestOf({ name, role, teams, expires }, scope);
     if (typeof body === "string") {
       setProblem(body);
       return;
     }
     setProblem(null);
-    setBusy(true);
-    try {
+    await creation.run("create", async () => {
       const key = unwrap(await client.POST("/api/keys", { body }));
       props.onCreated(key);
       setName("");
       setTeams("");
       setExpires("");
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
+  const busy = creation.busy !== null;
 
   return (
     <form className="keys-create card" onSubmit={(event) => void submit(event)} aria-labelledby={`${id}-title`}>
@@ -254,7 +234,7 @@ function CreateKeyForm(props: { scope: readonly string[] | null; onCreated: (key
           {problem}
         </p>
       ) : null}
-      <ErrorNote error={error} />
+      <ErrorNote error={creation.error} />
       <div className="buttons">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Creating…" : "Create"}
