@@ -19,6 +19,7 @@ from sqlalchemy import Column, Table, delete, insert, select
 from sqlalchemy.engine import Dialect
 
 from app.auth.db import (
+    BUSY_TIMEOUT_MS,
     Clock,
     Page,
     check_limit,
@@ -31,6 +32,7 @@ from app.auth.models import AuditRow
 from app.clock import utcnow
 from app.config import EXTERNAL, AuthSuccessAudit
 from app.cursors import decode_cursor, encode_cursor, foreign_cursor
+from app.db.writer import Writer
 from app.errors import ValidationError
 
 __all__ = [
@@ -242,6 +244,7 @@ class AuditLog:
         self._config = sqlite_config(self.path)
         self._sessions = self._config.create_session_maker()
         self._engine = self._config.get_engine()
+        self._rows = Writer(self._engine, busy_timeout_ms=BUSY_TIMEOUT_MS)
         dialect = self._engine.dialect
         compiled = insert(_TABLE).compile(dialect=dialect, column_keys=[column.name for column in _COLUMNS])
         self._insert = str(compiled)
@@ -289,6 +292,7 @@ class AuditLog:
                         log.exception("audit log %s: %d rows could not be written", self.path, len(self._pending))
                     else:
                         await asyncio.sleep(0.2)
+        await self._rows.close()
         await self._config.get_engine().dispose()
         self._opened = False
 
@@ -404,8 +408,7 @@ class AuditLog:
                 self._timer = None
             try:
                 rows = [tuple(bind(row[name]) for name, bind in self._binds) for row in batch]
-                async with self._engine.begin() as connection:
-                    await connection.exec_driver_sql(self._insert, rows)
+                await self._rows.write([(self._insert, rows)])
             except BaseException:
                 self._pending[:0] = batch  # keep them, in order, for the next try
                 raise

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.auth.db import (
+    BUSY_TIMEOUT_MS,
     Clock,
     Page,
     check_limit,
@@ -47,6 +48,7 @@ from app.auth.models import ApiKeyRow
 from app.clock import utc_period, utcnow
 from app.cursors import decode_cursor, encode_cursor, foreign_cursor
 from app.db.store import Store
+from app.db.writer import Writer
 from app.errors import NotFoundError, ValidationError
 
 __all__ = ["MIN_HASH_PREFIX", "AuthOutcome", "KeyStore", "RevokeResult"]
@@ -131,6 +133,7 @@ class KeyStore:
         self.usage_flush_interval = usage_flush_interval
         self._config = sqlite_config(self.path)
         self.engine: AsyncEngine = self._config.get_engine()
+        self._writer = Writer(self.engine, busy_timeout_ms=BUSY_TIMEOUT_MS)
         self._sessions = self._config.create_session_maker()
         self._usage: dict[str, tuple[int, datetime.datetime]] = {}
         self._usage_lock = asyncio.Lock()
@@ -154,6 +157,7 @@ class KeyStore:
             self._flusher = None
         if self._opened:
             await self.flush_usage()
+        await self._writer.close()
         await self.engine.dispose()
         self._opened = False
 
@@ -383,11 +387,8 @@ class KeyStore:
                 return
             pending, self._usage = self._usage, {}
             try:
-                async with self.engine.begin() as connection:
-                    await connection.execute(
-                        _ADD_USAGE,
-                        [{"key": key_id, "uses": count, "last": last} for key_id, (count, last) in pending.items()],
-                    )
+                uses = [{"key": key_id, "uses": count, "last": last} for key_id, (count, last) in pending.items()]
+                await self._writer.write([(_ADD_USAGE, uses)])
             except Exception:
                 for key_id, (count, last) in pending.items():  # keep them for the next try
                     more, newer = self._usage.get(key_id, (0, last))

@@ -1,5 +1,5 @@
-"""The store: sessions, tell records and started processes; reads through advanced-alchemy repositories, writes
-as plain SQLAlchemy Core statements (no ORM unit of work on the hot path of a tell)."""
+"""The store: sessions, tell records and started processes; reads through advanced-alchemy repositories, the
+writes on a tell's path as SQLAlchemy Core statements run by `app.db.writer` (no ORM unit of work)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from uuid import UUID
 
 from advanced_alchemy.config import AsyncSessionConfig, SQLAlchemyAsyncConfig
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import Executable, Table, bindparam, delete, event, func, insert, inspect, select, update
+from sqlalchemy import Table, bindparam, delete, event, func, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 from app.db.migrate import sqlite_pragmas, upgrade_async
 from app.db.models import ProcessRecord, SessionRecord, SpendRecord, TellRecord
+from app.db.writer import Step, Writer
 
 UNFINISHED = ("queued", "running")
 
@@ -79,6 +80,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", sqlite_pragmas(5000, foreign_keys=True))
         self._sessions = self.config.create_session_maker()
+        self._writer = Writer(self.engine)
 
     async def open(self) -> None:
         """Create the database file privately, with its folder (see `app.db.migrate.make_private`), and apply
@@ -87,17 +89,16 @@ class Store:
 
     async def close(self) -> None:
         """Release every connection."""
+        await self._writer.close()
         await self.engine.dispose()
 
     def session(self) -> AsyncSession:
         """A new database session (use as `async with`)."""
         return self._sessions()
 
-    async def _write(self, *steps: tuple[Executable, dict[str, Any]]) -> None:
-        """Run Core statements with their parameters in one transaction on a pooled connection (no ORM session)."""
-        async with self.engine.begin() as connection:
-            for statement, parameters in steps:
-                await connection.execute(statement, parameters)
+    async def _write(self, *steps: Step) -> None:
+        """Run Core statements with their parameters in one transaction (no ORM session; see `app.db.writer`)."""
+        await self._writer.write(steps)
 
     async def recover_after_restart(
         self, now: datetime.datetime, *, reason: str, failure_kind: str
@@ -229,7 +230,7 @@ class Store:
         }
         if last_response_at is not None:
             totals["last_response_at"] = last_response_at
-        steps: list[tuple[Executable, dict[str, Any]]] = [
+        steps: list[Step] = [
             (_UPDATE_TELL, {**columns, _ID: request_id}),
             (_ADD_TO_SESSION, totals),
         ]
@@ -260,9 +261,9 @@ class Store:
 
     # tells
 
-    async def add_tell(self, record: TellRecord) -> None:
-        """Insert a tell record."""
-        await self._write((_INSERT_TELL, _row(record)))
+    async def add_tell(self, record: TellRecord | dict[str, Any]) -> None:
+        """Insert a tell record (or its row, by column)."""
+        await self._write((_INSERT_TELL, record if isinstance(record, dict) else _row(record)))
 
     async def update_tell(self, request_id: UUID, **values: Any) -> None:
         """Set some columns of a tell record."""

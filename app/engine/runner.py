@@ -130,7 +130,7 @@ class Runner:
             budgets=charged,
             key_id=key_id,
         )
-        tell.persisted = asyncio.create_task(self._store.add_tell(tell.record()))
+        tell.persisted = asyncio.create_task(self._store.add_tell(tell.row()))
         self.remember(tell)
         parent = self.recent.get(parent_request_id) if parent_request_id is not None else None
         if parent is not None and not parent.done.is_set():  # an ended parent waits on nothing

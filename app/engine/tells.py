@@ -16,7 +16,6 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 
 from app.clock import utcnow
-from app.db.models import TellRecord
 from app.engine.messages import Result, Said
 from app.errors import ErrorKind, IrisError, TellCycleError
 
@@ -497,23 +496,23 @@ class Tell:
         if self.response is None and (self.partial or self.texts):
             self.response = self.partial_response
 
-    def record(self) -> TellRecord:
-        """A new database row for this tell."""
-        return TellRecord(
-            id=self.request_id,
+    def row(self) -> dict[str, Any]:
+        """This tell's new database row, by column (the rest take their defaults)."""
+        return {
+            "id": self.request_id,
             **self.columns(),
-            session_id=self.session_id,
-            from_team=self.from_team,
-            team=self.team,
-            message=self.message,
-            queued_at=self.queued_at,
-            command=self.command,
-            parent_request_id=self.parent_request_id,
-            chain=[link.stored() for link in self.chain] if self.chain else None,
-            key_id=self.key_id,
-            options=self.options.stored(),
-            callback_webhook_id=self.callback,
-        )
+            "session_id": self.session_id,
+            "from_team": self.from_team,
+            "team": self.team,
+            "message": self.message,
+            "queued_at": self.queued_at,
+            "command": self.command,
+            "parent_request_id": self.parent_request_id,
+            "chain": [link.stored() for link in self.chain] if self.chain else None,
+            "key_id": self.key_id,
+            "options": self.options.stored(),
+            "callback_webhook_id": self.callback,
+        }
 
     def columns(self) -> dict[str, Any]:
         """The columns that change over a tell's life."""
