@@ -4,7 +4,8 @@
 (`api.maxHeaderBytes`) and on the number of headers (`api.maxHeaders`), enforced while the head arrives, so an
 oversized head costs neither memory nor event-loop time and is answered 431 before any authentication. It also
 answers malformed requests (a bad request line, a bad header, invalid chunked encoding) and refused WebSocket
-handshakes (`IrisWebSocketProtocol`) in the contract's error shape instead of uvicorn's plain text.
+handshakes (`IrisWebSocketProtocol`) in the contract's error shape instead of uvicorn's plain text, and offers
+each HTTP request's app a direct writer of its chunked response body (`BODY_WRITER` in `scope["extensions"]`).
 `python -m app serve` runs uvicorn with it (`IrisServer`, on a socket bound before the app starts: `listen_socket`),
 and says where things are once it listens (`where_lines`); for `litestar run`, `ServePlugin` applies the same
 checks, puts the protocol in place (see `ServePlugin.server_lifespan`) and makes the config's `api.host` and
@@ -33,7 +34,7 @@ from litestar import Litestar
 from litestar.plugins import CLIPlugin
 from uvicorn.config import HTTP_PROTOCOLS
 from uvicorn.config import Config as UvicornConfig
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
 from websockets.datastructures import Headers as WebSocketHeaders
@@ -48,6 +49,7 @@ from app.engine.instance import server_running
 from app.errors import ConfigurationError
 
 __all__ = [
+    "BODY_WRITER",
     "PROTOCOL_PATH",
     "IrisHttpProtocol",
     "IrisServer",
@@ -255,6 +257,44 @@ class IrisWebSocketProtocol(WebSocketsSansIOProtocol):
         self.conn.reject = reject  # type: ignore[method-assign]
 
 
+BODY_WRITER = "iris.body_writer"
+"""The `scope["extensions"]` entry of an HTTP request served by `IrisHttpProtocol`: a function that writes one
+chunk of the response's body straight to the connection, without a trip through ASGI `send` (see
+`_body_writer`)."""
+
+
+_framed: tuple[bytes, bytes] = (b"", b"")
+"""The last body chunk a body writer wrote, and that chunk framed."""
+
+
+def _body_writer(cycle: RequestResponseCycle) -> Callable[[bytes], bool]:
+    """Write `body` as the next chunk of `cycle`'s chunked response body, now; False (nothing written) unless the
+    response has started with chunked framing, has not ended, and the connection is open and not paused for flow
+    control (then the chunk must go through ASGI `send`, which waits). The response still ends through `send`."""
+    transport = cycle.transport
+    flow = cycle.flow
+
+    def write(body: bytes) -> bool:
+        if (
+            not cycle.response_started
+            or cycle.response_complete
+            or cycle.chunked_encoding is not True
+            or cycle.disconnected
+            or flow.write_paused
+            or transport.is_closing()
+        ):
+            return False
+        if body:  # an empty chunk would end the body
+            global _framed
+            framed = _framed
+            if framed[0] is not body:  # the same event's bytes for many subscribers in a row: framed once
+                framed = _framed = (body, b"%x\r\n%b\r\n" % (len(body), body))
+            transport.write(framed[1])
+        return True
+
+    return write
+
+
 class IrisHttpProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with limits on the request head and errors in the contract's shape.
 
@@ -317,10 +357,14 @@ class IrisHttpProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
-        """The head is complete: the body follows."""
+        """The head is complete: the body follows (and the request's scope offers `BODY_WRITER`)."""
         self._in_head = False
         self._head_received = 0
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.scope is self.scope and self.scope["method"] != "HEAD":
+            extensions: dict[str, Any] = self.scope.setdefault("extensions", {})
+            extensions[BODY_WRITER] = _body_writer(cycle)
 
     def on_message_complete(self) -> None:
         """The request ended: the next head may follow in the same read."""

@@ -108,7 +108,12 @@ async def test_a_dropped_subscriber_holds_back_no_events_figure(
     assert _histogram(text, "iris_stream_fanout_seconds")[0] == count
 
 
-async def test_on_one_instance_publishing_queues_the_event_for_every_subscriber_at_once(server: LiveServer) -> None:
+async def test_on_one_instance_publishing_queues_the_event_for_every_subscriber_at_once(
+    servers: Callable[..., LiveServer], config: IrisConfig
+) -> None:
+    """On a server other than Iris's HTTP protocol (plain uvicorn: no direct body writer), every subscriber's
+    writer gets the event from its queue."""
+    server = servers(config, options={"http": "httptools"})
     session, subscribers = str(uuid.uuid4()), 4
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http, contextlib.AsyncExitStack() as stack:
         sources = [

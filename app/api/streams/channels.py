@@ -8,7 +8,8 @@
   health tick also carries the engine's counts per pair, for subscribers with a team scope (`visibility.py`).
 - The bus holds one channels subscription per channel that some local client wants (made on the first
   client, dropped after the last) and hands every event it receives to those clients, without waiting:
-  each client has its own bounded queue (see `clients.py`).
+  each client has its own bounded queue, or writes the event to its connection at once when its writer is
+  idle (see `clients.py`).
 - On the memory backend (one instance, nobody else to tell) the bus hands each event to its local clients as
   the engine publishes it, instead of through the backend's queue and delivery task: publication to every
   subscriber's queue is one synchronous step, however many subscribers there are.
@@ -32,7 +33,7 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.subscriber import Subscriber as ChannelSubscription
 
 from app.api import models as m
-from app.api.streams.delivery import clock
+from app.api.streams.delivery import DeliveryTimes, clock
 from app.api.streams.redis_backend import ChannelsHealth, ReconnectingRedisBackend
 from app.api.streams.schemas import TERMINAL_EVENTS, WireEvent, decode_frame, map_event
 from app.api.streams.visibility import HEALTH_EVENT, pair_loads
@@ -159,6 +160,8 @@ class Bus:
         self._born = _Lru(memo_size // 4)
         self.published = 0
         self.received = 0
+        self.delivery: DeliveryTimes | None = None
+        """The delivery histograms the subscribers' writes are timed in (`delivery.py`)."""
 
     # the engine's side
 
@@ -243,14 +246,20 @@ class Bus:
         self._deliver(wire, born if isinstance(born, float) else clock())
 
     def _deliver(self, wire: WireEvent, born: float) -> None:
-        """Hand one live event (published at `born`) to every local client of its channel, without waiting."""
+        """Hand one live event (published at `born`) to every local client of its channel, without waiting (a
+        client may write it to its connection there and then: `StreamClient.direct`)."""
         self.received += 1
         wire.born = born
+        delivery = self.delivery
+        if delivery is not None:
+            wire.waiting += 1  # this pass's own hold on the event's last-write figure
         for client in tuple(self._clients.get(wire.channel, ())):
             try:
                 client.offer(wire)
             except Exception:  # never let one subscriber stop the channels plugin's delivery loop
                 log.exception("delivering %s to a subscriber failed", wire.name)
+        if delivery is not None:
+            delivery.passed(wire)
 
     async def attach(self, client: Subscriber, channel: str) -> None:
         """Route `channel` to `client`; returns once this instance is subscribed to it on the backend."""

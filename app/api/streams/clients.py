@@ -11,6 +11,9 @@ Delivery rules, all applied synchronously as events arrive (so nothing can slip 
   when they are gone, answered with `reset` (`reason: gap`). Joining with `afterSeq` (or SSE `Last-Event-ID`)
   first sends the retained events after it, then continues live from where the replay ended: the live
   subscription is made before the replay is read, so the seam has neither a gap nor a duplicate.
+- A client given a direct writer (`direct`: an SSE response on Iris's HTTP protocol) whose writer is idle, with
+  nothing queued, writes an event of the bus's to its connection there and then; when the connection is paused
+  for flow control (or gone), the event is queued as any other, and later ones queue behind it.
 - The queue is bounded. When a live event finds it full, the client is dropped: its queue is replaced by one
   `reset` (`reason: slow_subscriber`), it leaves every channel, and its writer ends the stream after sending
   the reset. Publishing never waits for a client.
@@ -110,6 +113,11 @@ class StreamClient:
         """Where the writer's socket writes of live events are timed (`written`)."""
         self._writing: list[WireEvent] | None = None
         self._settled = False
+        self.direct: Callable[[bytes], bool] | None = None
+        """Writes one event's bytes to the subscriber's connection at once, or says it cannot (False): the
+        server's body writer (`app.api.server.BODY_WRITER`), set only for a stream whose writer writes each
+        batch `batches` gives it before asking for the next (so an idle writer has nothing in flight)."""
+        self._idle = False
 
     # delivery
 
@@ -178,11 +186,23 @@ class StreamClient:
 
     def push(self, wire: WireEvent) -> None:
         """Queue an event made by the stream layer (`tell:accepted`, `error`, ...), within the same bound."""
-        self._push(wire)
-
-    def _push(self, wire: WireEvent) -> None:
         if self.dropped or self.closed:
             return
+        self._enqueue(wire)
+
+    def _push(self, wire: WireEvent) -> None:
+        """Deliver an event of the bus's: written at once when the writer is idle with nothing queued and the
+        connection takes it (`direct`), else queued for the writer."""
+        if self.dropped or self.closed:
+            return
+        direct = self.direct
+        if direct is not None and self._idle and not self._queue and not self._beat_due and direct(wire.sse):
+            if wire.born is not None and self.delivery is not None:
+                self.delivery.wrote(wire)
+            return
+        self._enqueue(wire)
+
+    def _enqueue(self, wire: WireEvent) -> None:
         if len(self._queue) >= self.maxsize:
             self._overflow()
             return
@@ -228,6 +248,11 @@ class StreamClient:
         self.bus.detach(self, channels)
 
     @property
+    def idle(self) -> bool:
+        """Whether the writer waits with everything it was given written (a live event may go straight out)."""
+        return self._idle
+
+    @property
     def pending(self) -> int:
         """Events queued and not yet taken by the writer."""
         return len(self._queue)
@@ -261,7 +286,11 @@ class StreamClient:
                 await asyncio.wait(guards)  # a guard still sends its tell's terminal event
                 continue
             self._ready.clear()
-            await self._ready.wait()
+            self._idle = True  # everything yielded so far has been written: `_push` may write on its own
+            try:
+                await self._ready.wait()
+            finally:
+                self._idle = False
 
     # rooms
 

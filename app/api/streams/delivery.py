@@ -3,7 +3,9 @@
 - Each live event, as this instance's bus receives it, carries the instant it was published (`WireEvent.born`:
   when the engine published it on this instance, or when it arrived from the channels backend if another
   instance published it) and the number of local subscribers that queued it and have not written it yet
-  (`WireEvent.waiting`).
+  (`WireEvent.waiting`), plus one for the bus's own pass over the subscribers while it lasts: a subscriber
+  whose event is written within that pass (`wrote`) has no write left to wait for, and the pass's end
+  (`passed`) counts the event's last write when nobody queued it.
 - `per_subscriber` observes, for every subscriber and every live event, the time from publication to the end
   of the socket write that carried it; `fanout` observes, once per event, the time from publication to the last
   of those writes. A subscriber dropped, ended or gone before writing an event stops counting for it (a
@@ -92,6 +94,8 @@ class DeliveryTimes:
     def __init__(self) -> None:
         self.per_subscriber = LatencyHistogram()
         self.fanout = LatencyHistogram()
+        self.direct = 0
+        """Live events written to a subscriber within the bus's pass (the rest went through a writer's queue)."""
 
     def written(self, batch: Iterable[WireEvent]) -> None:
         """A subscriber's socket write of `batch` has just ended."""
@@ -107,6 +111,19 @@ class DeliveryTimes:
             wire.waiting -= 1
             if wire.waiting == 0:
                 self.fanout.observe(elapsed)
+
+    def wrote(self, wire: WireEvent) -> None:
+        """A subscriber's socket write of the live event `wire` has just ended, within the bus's pass (unqueued)."""
+        born = wire.born
+        if born is not None:
+            now = clock()
+            self.per_subscriber.observe(now - born)
+            wire.last_write = now
+            self.direct += 1
+
+    def passed(self, wire: WireEvent) -> None:
+        """The bus has handed the live event `wire` to every subscriber (it held one `waiting` for that)."""
+        self.discarded((wire,))
 
     def discarded(self, wires: Iterable[WireEvent]) -> None:
         """A subscriber will never write `wires` (it was dropped or ended): stop waiting for it."""

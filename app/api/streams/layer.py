@@ -74,7 +74,7 @@ class StreamLayer:
         """Subscribers dropped for falling behind, since start."""
         self.ended = 0
         """Streams ended because their key was revoked or expired, since start."""
-        self.delivery = DeliveryTimes()
+        self.delivery = self.bus.delivery = DeliveryTimes()
         """How long live events took to reach the subscribers' sockets, since start (`delivery.py`)."""
         self.logs = LogTap()
         """The streams following this server's log records (`logs.py`)."""

@@ -143,6 +143,7 @@ class WireEvent:
         "name",
         "request_id",
         "seq",
+        "session_id",
         "views",
         "waiting",
     )
@@ -158,6 +159,8 @@ class WireEvent:
         loads: tuple[PairLoad, ...] | None = None,
     ) -> None:
         self.channel = channel
+        self.session_id = channel[len(SESSION_PREFIX) :] if channel.startswith(SESSION_PREFIX) else None
+        """The session of a session event (one string for every subscriber's lookup)."""
         self.name = name
         self.seq = seq
         self.request_id = request_id
@@ -207,11 +210,6 @@ class WireEvent:
             body,
             caller if isinstance(caller, str) else None,
         )
-
-    @property
-    def session_id(self) -> str | None:
-        """The session of a session event."""
-        return self.channel[len(SESSION_PREFIX) :] if self.channel.startswith(SESSION_PREFIX) else None
 
     @property
     def event_id(self) -> str | None:

@@ -6,6 +6,12 @@ engine's retained events, or sends `reset`; it sends a named `heartbeat` every 1
 (except after a `reset` for falling behind). The tell stream ends after the tell's terminal event. Either ends
 after an `error` event once its key is revoked or expires (the tell runs on), and each counts against the key's
 `api.maxStreamsPerKey` from the moment it is accepted until it ends, however it ends.
+
+On Iris's HTTP protocol (`app.api.server.BODY_WRITER`) a live event for a `GET /api/events` subscriber whose
+writer is idle is written to its connection within the bus's pass over the subscribers, with no task switch
+per subscriber; the response starts and ends through ASGI, and whatever cannot be written at once (a
+connection paused for flow control, something already queued, a replay, any other server) goes through the
+writer here, in order.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from app.api.auth.scope import require
 from app.api.deps import json_body
 from app.api.params import TeamQuery
 from app.api.routing import operation
+from app.api.server import BODY_WRITER
 from app.api.streams.clients import StreamClient
 from app.api.streams.layer import StreamLayer
 from app.api.streams.rooms import (
@@ -143,6 +150,9 @@ class StreamsController(Controller):
         if logs is not None:
             check_logs(identity)
         client = layer.client(identity=identity, address=address, kind="sse", heartbeats=True)
+        writer = (request.scope.get("extensions") or {}).get(BODY_WRITER)
+        if callable(writer) and request.app.compression_config is None:  # a compressed body needs the middleware
+            client.direct = writer
         try:
             for channel in channels:
                 await client.join(channel)
