@@ -321,18 +321,24 @@ def _parse_stat(stat: str) -> ProcInfo | None:
 def process_table() -> ProcessTable:
     """Every process on the machine, from /proc."""
     table: ProcessTable = {}
-    proc = Path("/proc")
-    if not proc.is_dir():
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
         return table
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
+    for name in entries:
+        if not name.isdigit():
             continue
         try:
-            info = _parse_stat((entry / "stat").read_text())
+            fd = os.open(f"/proc/{name}/stat", os.O_RDONLY)
+            try:
+                stat = os.read(fd, 4096)
+            finally:
+                os.close(fd)
         except OSError:
             continue
+        info = _parse_stat(stat.decode(errors="replace"))
         if info is not None:
-            table[int(entry.name)] = info
+            table[int(name)] = info
     return table
 
 

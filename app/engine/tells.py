@@ -497,8 +497,9 @@ class Tell:
             self.response = self.partial_response
 
     def row(self) -> dict[str, Any]:
-        """This tell's new database row, by column (the rest take their defaults)."""
-        return {
+        """This tell's new database row, by column (those left out, the unset ones among them, take their
+        defaults)."""
+        row = {
             "id": self.request_id,
             **self.columns(),
             "session_id": self.session_id,
@@ -513,6 +514,7 @@ class Tell:
             "options": self.options.stored(),
             "callback_webhook_id": self.callback,
         }
+        return {column: value for column, value in row.items() if value is not None}
 
     def columns(self) -> dict[str, Any]:
         """The columns that change over a tell's life."""
