@@ -437,9 +437,13 @@ class Webhooks:
         return {endpoint_id for endpoint_id, count in counts.items() if count >= limit}
 
     async def _deliver(self) -> None:
-        """Start the attempts that are due, each endpoint at most `concurrency` at once; sleep until the next."""
+        """Start the attempts that are due, each endpoint at most `concurrency` at once; sleep until the next
+        (with no endpoint, until a delivery is queued: nothing can be due)."""
         while True:
             self._wake.clear()
+            if not self._endpoints:
+                await self._wake.wait()
+                continue
             try:
                 full = self._saturated()
                 due = await self.outbox.due(self._clock(), skip=self._in_flight, limit=200, skip_webhooks=full)
