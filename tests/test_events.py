@@ -22,7 +22,6 @@ from app.api import models as m
 from app.api.streams.schemas import ContractError, control_event, map_event, terminal_from_view
 from app.clock import utcnow
 from app.config import IrisConfig
-from app.db.models import SessionRecord, TellRecord
 from app.db.store import Store
 from app.engine import Engine
 from app.engine.events import EventHub, team_channel
@@ -34,6 +33,7 @@ from app.errors import ProcessPoolLimitError
 from app.standin import ModelStandIn
 from tests.conftest import ConfigFactory
 from tests.support.live import LiveServer, write_config
+from tests.support.records import stored_tell
 from tests.support.waiting import until
 
 Start = Callable[[IrisConfig], Any]
@@ -111,18 +111,7 @@ async def test_a_stored_failure_reads_back_by_its_kind_not_its_text(tmp_path: Pa
     store = Store(f"sqlite+aiosqlite:///{tmp_path / 'iris.db'}")
     await store.open()
     try:
-        session = SessionRecord(from_team="external", team="alpha", created_at=utcnow())
-        await store.add_session(session)
-        tell = TellRecord(
-            session_id=session.id,
-            from_team="external",
-            team="alpha",
-            message="m",
-            status="running",
-            queued_at=utcnow(),
-            command=False,
-        )
-        await store.add_tell(tell)
+        tell = await stored_tell(store, status="running")
         crashed, waiting = await store.recover_after_restart(
             utcnow(), reason=SERVER_RESTART.detail, failure_kind=str(SERVER_RESTART.kind)
         )

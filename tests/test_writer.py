@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 
 import app.db.writer
 from app.clock import utcnow
-from app.db.models import SessionRecord, TellRecord
 from app.db.store import Store
+from tests.support.records import stored_tell
 
 
 @pytest.fixture
@@ -29,29 +29,13 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
         await opened.close()
 
 
-async def a_tell(store: Store, message: str = "m") -> TellRecord:
-    session = SessionRecord(from_team="external", team="alpha", created_at=utcnow())
-    await store.add_session(session)
-    tell = TellRecord(
-        session_id=session.id,
-        from_team="external",
-        team="alpha",
-        message=message,
-        status="queued",
-        queued_at=utcnow(),
-        command=False,
-    )
-    await store.add_tell(tell)
-    return tell
-
-
 async def test_a_write_to_a_free_database_runs_in_the_loops_thread(store: Store) -> None:
     threads: list[str] = []
 
     def seen(*_args: object) -> None:
         threads.append(threading.current_thread().name)
 
-    tell = await a_tell(store)
+    tell = await stored_tell(store)
     store._writer._connection_inline().raw.set_trace_callback(seen)
     await store.update_tell(tell.id, status="running", started_at=utcnow())
     assert len(threads) == 3 and set(threads) == {threading.current_thread().name}  # BEGIN, UPDATE, COMMIT
@@ -61,7 +45,7 @@ async def test_a_write_to_a_free_database_runs_in_the_loops_thread(store: Store)
 
 
 async def test_a_write_behind_another_writer_waits_on_the_worker_thread_in_order(store: Store, tmp_path: Path) -> None:
-    tell = await a_tell(store)
+    tell = await stored_tell(store)
     other = sqlite3.connect(tmp_path / "iris.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process's write transaction holds the lock
     try:
@@ -89,7 +73,7 @@ async def test_the_wal_is_checkpointed_while_writes_run_in_the_loops_thread(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app.db.writer, "CHECKPOINT_EVERY", 20)
-    tell = await a_tell(store)
+    tell = await stored_tell(store)
     writes, size = 400, 4_000
     for number in range(writes):
         text = secrets.token_hex(size // 2)  # new pages every time
@@ -117,7 +101,7 @@ def test_only_a_sqlite_file_is_written_in_the_loops_thread(url: str, inline: boo
 
 
 async def test_columns_left_out_of_a_row_take_their_defaults(store: Store) -> None:
-    first = await a_tell(store)
+    first = await stored_tell(store)
     await store.add_tell(
         {
             "session_id": first.session_id,
