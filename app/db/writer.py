@@ -98,9 +98,13 @@ class _Connection:
 
     def __init__(self, database: str, dialect: Dialect, busy_timeout_ms: int) -> None:
         self.raw = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
-        sqlite_pragmas(busy_timeout_ms, foreign_keys=True)(self.raw, None)  # type: ignore[arg-type]
-        if busy_timeout_ms == 0:
-            self.raw.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            sqlite_pragmas(busy_timeout_ms, foreign_keys=True)(self.raw, None)  # type: ignore[arg-type]
+            if busy_timeout_ms == 0:
+                self.raw.execute("PRAGMA wal_autocheckpoint=0")
+        except BaseException:
+            self.raw.close()  # e.g. the database was locked: the next write connects again
+            raise
         self._dialect = dialect
         self._compiled: dict[tuple[int, frozenset[str]], tuple[Executable, _Compiled]] = {}
 
