@@ -15,8 +15,7 @@ from types import TracebackType
 from typing import Any, Literal, cast
 
 import msgspec
-from sqlalchemy import Column, Table, delete, insert, select
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Table, delete, insert, select
 
 from app.auth.db import (
     BUSY_TIMEOUT_MS,
@@ -77,17 +76,8 @@ SUCCESS_WINDOW = datetime.timedelta(minutes=1)
 """With `first-per-key-per-minute`, a key's `auth_success` rows are at least this far apart."""
 _MAX_REMEMBERED_KEYS = 10_000
 _TABLE = cast(Table, AuditRow.__table__)
-_COLUMNS = tuple(column for column in _TABLE.columns if column.name != "id")
-
-
-def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
-    """How the column's type turns a Python value into the driver's (as SQLAlchemy would for a statement)."""
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return process if process is not None else _same
-
-
-def _same(value: Any) -> Any:
-    return value
+_INSERT = insert(_TABLE)
+"""One row's INSERT: a batch is one `executemany` of it (compiled once by the writer)."""
 
 
 class Auto(enum.Enum):
@@ -245,13 +235,6 @@ class AuditLog:
         self._sessions = self._config.create_session_maker()
         self._engine = self._config.get_engine()
         self._rows = Writer(self._engine, busy_timeout_ms=BUSY_TIMEOUT_MS)
-        dialect = self._engine.dialect
-        compiled = insert(_TABLE).compile(dialect=dialect, column_keys=[column.name for column in _COLUMNS])
-        self._insert = str(compiled)
-        """One row's INSERT in the driver's own terms: a batch is one `executemany`, each value already converted
-        by its column type, without building a statement per flush."""
-        order = compiled.positiontup or [column.name for column in _COLUMNS]
-        self._binds = [(name, _bind_processor(_TABLE.c[name], dialect)) for name in order]
         self._pending: list[dict[str, Any]] = []
         self._wake = asyncio.Event()
         """Set when the writer should write: a batch is full, the oldest queued row has waited `flush_interval`,
@@ -407,8 +390,7 @@ class AuditLog:
                 self._timer.cancel()
                 self._timer = None
             try:
-                rows = [tuple(bind(row[name]) for name, bind in self._binds) for row in batch]
-                await self._rows.write([(self._insert, rows)])
+                await self._rows.write([(_INSERT, batch)])
             except BaseException:
                 self._pending[:0] = batch  # keep them, in order, for the next try
                 raise

@@ -29,9 +29,8 @@ from app.db.migrate import sqlite_pragmas
 
 __all__ = ["CHECKPOINT_EVERY", "Step", "Writer"]
 
-Step = tuple[Executable | str, Any]
-"""One statement of a transaction with its parameters: a Core statement with a dict (or a list of them, for
-many rows), or SQL in the driver's own terms with a list of tuples of values already converted by their types."""
+Step = tuple[Executable, Any]
+"""One Core statement of a transaction with its parameters: a dict, or a list of them for many rows."""
 CHECKPOINT_EVERY = 256
 """Transactions written in the loop's thread between two WAL checkpoints on the worker thread."""
 _SQLITE_BUSY = 5
@@ -122,9 +121,6 @@ class _Connection:
         raw.execute("BEGIN")
         try:
             for statement, parameters in steps:
-                if isinstance(statement, str):
-                    raw.executemany(statement, parameters)
-                    continue
                 rows = parameters if isinstance(parameters, list) else [parameters]
                 if not rows:
                     continue
@@ -195,10 +191,7 @@ class Writer:
     async def _write_async(self, steps: Sequence[Step]) -> None:
         async with self._async.begin() as connection:
             for statement, parameters in steps:
-                if isinstance(statement, str):
-                    await connection.exec_driver_sql(statement, parameters)
-                else:
-                    await connection.execute(statement, parameters)
+                await connection.execute(statement, parameters)
 
     async def _on_thread(self, steps: Sequence[Step]) -> None:
         """Run `steps` on the worker thread, waiting for locks, after what the thread already has."""
