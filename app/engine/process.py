@@ -318,6 +318,19 @@ def _parse_stat(stat: str) -> ProcInfo | None:
     return ProcInfo(int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19]), fields[0] in ("Z", "X"))
 
 
+def _read_stat(pid: int | str) -> ProcInfo | None:
+    """A process's `/proc/<pid>/stat` (None when it cannot be read or parsed), with plain os calls."""
+    try:
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+        try:
+            stat = os.read(fd, 4096)
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    return _parse_stat(stat.decode(errors="replace"))
+
+
 def process_table() -> ProcessTable:
     """Every process on the machine, from /proc."""
     table: ProcessTable = {}
@@ -328,15 +341,7 @@ def process_table() -> ProcessTable:
     for name in entries:
         if not name.isdigit():
             continue
-        try:
-            fd = os.open(f"/proc/{name}/stat", os.O_RDONLY)
-            try:
-                stat = os.read(fd, 4096)
-            finally:
-                os.close(fd)
-        except OSError:
-            continue
-        info = _parse_stat(stat.decode(errors="replace"))
+        info = _read_stat(name)
         if info is not None:
             table[int(name)] = info
     return table
@@ -344,10 +349,7 @@ def process_table() -> ProcessTable:
 
 def start_time(pid: int) -> int | None:
     """A live process's start time in clock ticks after boot (field 22 of `/proc/<pid>/stat`)."""
-    try:
-        info = _parse_stat(Path(f"/proc/{pid}/stat").read_text())
-    except OSError:
-        return None
+    info = _read_stat(pid)
     return info.start if info is not None and not info.zombie else None
 
 
