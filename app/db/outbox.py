@@ -181,28 +181,32 @@ class Outbox:
     async def deliveries(
         self, webhook_id: UUID, *, limit: int, before: tuple[datetime.datetime, UUID] | None = None
     ) -> DeliveryPage:
-        """An endpoint's deliveries newest first (older than the `before` cursor), with their attempts."""
+        """An endpoint's deliveries newest first (older than the `before` cursor), with their attempts.
+
+        One statement, so each delivery's status and its attempts come from the same snapshot.
+        """
+        newest = DeliveryRecord.created_at.desc(), DeliveryRecord.id.desc()
+        chosen = select(DeliveryRecord.id).where(DeliveryRecord.webhook_id == webhook_id)
+        if before is not None:
+            at, last = before
+            chosen = chosen.where(
+                (DeliveryRecord.created_at < at) | ((DeliveryRecord.created_at == at) & (DeliveryRecord.id < last))
+            )
+        page = chosen.order_by(*newest).limit(limit + 1).subquery()
+        statement = (
+            select(DeliveryRecord, AttemptRecord)
+            .join(page, page.c.id == DeliveryRecord.id)
+            .outerjoin(AttemptRecord, AttemptRecord.delivery_id == DeliveryRecord.id)
+            .order_by(*newest, AttemptRecord.at, AttemptRecord.id)
+        )
         async with self.store.session() as db:
-            statement = select(DeliveryRecord).where(DeliveryRecord.webhook_id == webhook_id)
-            if before is not None:
-                at, last = before
-                statement = statement.where(
-                    (DeliveryRecord.created_at < at) | ((DeliveryRecord.created_at == at) & (DeliveryRecord.id < last))
-                )
-            statement = statement.order_by(DeliveryRecord.created_at.desc(), DeliveryRecord.id.desc()).limit(limit + 1)
-            found = list((await db.execute(statement)).scalars())
-            more = len(found) > limit
-            found = found[:limit]
-            attempts: dict[UUID, list[AttemptRecord]] = {record.id: [] for record in found}
-            if found:
-                rows = await db.execute(
-                    select(AttemptRecord)
-                    .where(AttemptRecord.delivery_id.in_(list(attempts)))
-                    .order_by(AttemptRecord.at, AttemptRecord.id)
-                )
-                for attempt in rows.scalars():
-                    attempts[attempt.delivery_id].append(attempt)
-            return DeliveryPage([(record, attempts[record.id]) for record in found], more)
+            found: dict[UUID, tuple[DeliveryRecord, list[AttemptRecord]]] = {}
+            for record, attempt in (await db.execute(statement)).tuples():
+                _, attempts = found.setdefault(record.id, (record, []))
+                if attempt is not None:
+                    attempts.append(attempt)
+        items = list(found.values())
+        return DeliveryPage(items[:limit], len(items) > limit)
 
     async def attempts(self, delivery_id: UUID) -> list[AttemptRecord]:
         """A delivery's attempts, oldest first."""
