@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import signal
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from claude_agent_sdk.types import AssistantMessage, TextBlock
 from httpx_sse import aconnect_sse
 
 from app.api import models as m
@@ -25,9 +27,10 @@ from app.config import IrisConfig
 from app.db.store import Store
 from app.engine import Engine
 from app.engine.events import EventHub, team_channel
-from app.engine.records import ProcessSpawned, Record, TellEnded, TellQueued
+from app.engine.messages import Said, read
+from app.engine.records import CacheMessage, ProcessSpawned, Record, TellEnded, TellQueued
 from app.engine.restart import SERVER_RESTART
-from app.engine.tells import Failure, FailureKind, TellStatus
+from app.engine.tells import Failure, FailureKind, KeptMessage, TellStatus
 from app.engine.views import TellView
 from app.errors import ProcessPoolLimitError
 from app.standin import ModelStandIn
@@ -224,7 +227,7 @@ def test_every_engine_record_keeps_its_wire_name_and_channel() -> None:
     session, request = uuid.uuid4(), uuid.uuid4()
     queued = TellQueued(session_id=session, request_id=request, position=1)
     [event] = EventHub().publish(queued)
-    wire = map_event(event, datetime.datetime.now(datetime.UTC))
+    wire = map_event(event)
     assert (event.name, event.channel, event.seq) == ("tell:queued", f"session:{session}", 1)
     assert (wire.name, wire.channel, wire.seq, wire.request_id) == ("tell:queued", event.channel, 1, str(request))
     assert event.data == {"sessionId": str(session), "requestId": str(request), "position": 1, "seq": 1}
@@ -232,3 +235,17 @@ def test_every_engine_record_keeps_its_wire_name_and_channel() -> None:
         "event": "tell:queued",
         "data": {"requestId": str(request), "seq": 1, "position": 1, "sessionId": str(session)},
     }
+
+
+def test_a_kept_message_maps_to_the_same_bytes_whenever_it_is_mapped() -> None:
+    said = read(AssistantMessage(content=[TextBlock("hi")], model="claude-test", parent_tool_use_id=None))
+    assert isinstance(said, Said)
+    session, request = uuid.uuid4(), uuid.uuid4()
+    [event] = EventHub().publish(CacheMessage(session_id=session, request_id=request, message=KeptMessage.of(said)))
+    live = map_event(event)
+    time.sleep(0.01)  # a replay made later (once the bus has forgotten the live form) is the same bytes
+    assert map_event(event).body == live.body
+    cached = json.loads(live.body)["data"]["message"]
+    assert cached["data"] == said.data and cached["type"] == "assistant" and cached["seq"] == 1
+    stamped = datetime.datetime.fromisoformat(cached["timestamp"])
+    assert stamped == said.at.replace(microsecond=said.at.microsecond // 1000 * 1000)  # when Iris read it

@@ -1,4 +1,4 @@
-"""Claude Code's messages read into Iris's terms: their JSON form, and what kept tells share."""
+"""Claude Code's messages read into Iris's terms: their JSON form, encoded once for the tell and its events."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from claude_agent_sdk.types import AssistantMessage, ResultMessage, SystemMessag
 
 from app.engine import Engine
 from app.engine.messages import Said, message_to_dict, read
+from app.engine.records import CacheMessage
 
 
 def test_a_message_reads_as_the_dataclass_fields_with_its_type() -> None:
@@ -43,15 +44,19 @@ def test_the_json_the_sdk_parsed_is_shared_not_deep_copied() -> None:
     assert result["type"] == "result" and result["usage"] is usage and result["result"] == "done"
 
 
-async def test_the_init_message_every_turn_repeats_is_kept_once(engine: Engine) -> None:
-    first = await engine.tell("alpha", "one")
-    second = await engine.tell("alpha", "two")
-    inits = []
-    for view in (await engine.get_request(first.request_id), await engine.get_request(second.request_id)):
-        assert view.messages is not None
-        [init] = [kept.data["data"] for kept in view.messages if kept.data.get("subtype") == "init"]
-        inits.append(init)
-    assert inits[0]["tools"] == inits[1]["tools"] and inits[0]["tools"]
-    assert inits[0]["tools"] is inits[1]["tools"]
-    assert inits[0]["mcp_servers"] is inits[1]["mcp_servers"]
-    assert inits[0]["session_id"] == inits[1]["session_id"] == str(first.session_id)
+async def test_a_tell_keeps_its_messages_as_the_json_its_events_carried(engine: Engine) -> None:
+    told = await engine.tell("alpha", "#bash:echo kept")
+    view = await engine.get_request(told.request_id)
+    assert view.messages is not None
+    kinds = [(kept.type, kept.subtype) for kept in view.messages]
+    assert kinds[0] == ("system", "init") and kinds[-1] == ("result", "success") and ("user", None) in kinds
+    for kept in view.messages:
+        assert (kept.data["type"], kept.data.get("subtype")) == (kept.type, kept.subtype)
+    assert view.messages[-1].data["result"] == view.response
+    assert view.messages[0].data["data"]["session_id"] == str(told.session_id)
+    replayed = engine.events.replay(str(told.session_id), 0)
+    assert replayed is not None
+    carried = [event.record.message for event in replayed if isinstance(event.record, CacheMessage)]
+    carried = [message for message in carried if message.json in {kept.json for kept in view.messages}]
+    assert [message.json for message in carried] == [kept.json for kept in view.messages]
+    assert all(sent.json is kept.json for sent, kept in zip(carried, view.messages, strict=True))  # one copy

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from claude_agent_sdk.types import (
     AssistantMessage,
     Message,
@@ -47,9 +48,11 @@ class Result:
 
 @dataclass(frozen=True, slots=True)
 class Said:
-    """Any other message: its JSON form, the text blocks it says, and the result it carries (if it is one)."""
+    """Any other message: its JSON form (as a dict, and encoded once), the text blocks it says, and the result it
+    carries (if it is one)."""
 
     data: dict[str, Any]
+    json: bytes
     texts: tuple[str, ...] = ()
     result: Result | None = None
     at: datetime.datetime = field(default_factory=utcnow)
@@ -73,7 +76,9 @@ def read(message: Message) -> Chunk | Said:
         source = message.data.get("apiKeySource")
         key_source = source if isinstance(source, str) else None
     result = _result(message) if isinstance(message, ResultMessage) else None
-    return Said(message_to_dict(message), texts, result, auth_failed=auth_failed, key_source=key_source)
+    data = message_to_dict(message)
+    encoded = msgspec.json.encode(data, enc_hook=repr)
+    return Said(data, encoded, texts, result, auth_failed=auth_failed, key_source=key_source)
 
 
 def _result(message: ResultMessage) -> Result:

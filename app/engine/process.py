@@ -582,8 +582,6 @@ class ClaudeProcess:
         self._reader: asyncio.Task[None] | None = None
         self.known_descendants: set[ProcessKey] = set()
         self.on_exit: Callable[[ClaudeProcess, Exited], None] | None = None
-        self._init: dict[str, Any] | None = None
-        """The data of the last `init` message (Claude Code repeats most of it every turn)."""
 
     @property
     def command(self) -> list[str]:
@@ -625,7 +623,7 @@ class ClaudeProcess:
         error: str | None = None
         try:
             async for message in self.client.receive_messages():
-                self.messages.put_nowait(self._shared(read(message)))
+                self.messages.put_nowait(read(message))
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -635,20 +633,6 @@ class ClaudeProcess:
         self.messages.put_nowait(self.exited)
         if self.on_exit is not None and not self.stopping:
             self.on_exit(self, self.exited)
-
-    def _shared(self, item: Chunk | Said) -> Chunk | Said:
-        """`item`; an `init` message with each of its values that the previous `init` had too (tools, MCP servers,
-        commands, ...) as the previous one's, so the tells kept in memory share one copy of what every turn repeats."""
-        if not isinstance(item, Said) or item.data.get("type") != "system" or item.data.get("subtype") != "init":
-            return item
-        raw, last = item.data.get("data"), self._init
-        if not isinstance(raw, dict):
-            return item
-        if last is not None:
-            raw = {key: last[key] if key in last and last[key] == value else value for key, value in raw.items()}
-            item = replace(item, data={**item.data, "data": raw})
-        self._init = raw
-        return item
 
     async def send(self, text: str, *, command: bool = False) -> None:
         """Send one user message, delivered to the model as written; with `command`, as the Claude Code

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.clock import utcnow
 from app.engine.budgets import BudgetState
 from app.engine.events import EventHub
 from app.engine.logs import OfSession
+from app.engine.messages import Said
 from app.engine.records import (
     BudgetReached,
     CacheMessage,
@@ -20,7 +19,7 @@ from app.engine.records import (
     TellQueued,
     TellStarted,
 )
-from app.engine.tells import Tell
+from app.engine.tells import KeptMessage, Tell
 from app.engine.views import TellView
 
 
@@ -54,8 +53,9 @@ class Publisher:
         """Claude Code streamed a piece of the tell's response."""
         self.events.publish(TellChunk(session_id=tell.session_id, request_id=tell.request_id, chunk=chunk))
 
-    def cache_message(self, tell: Tell, message: dict[str, Any]) -> int | None:
+    def cache_message(self, tell: Tell, said: Said) -> int | None:
         """A message of the tell was kept in the session's cache; returns its session sequence number."""
+        message = KeptMessage.of(said)
         events = self.events.publish(
             CacheMessage(session_id=tell.session_id, request_id=tell.request_id, message=message)
         )

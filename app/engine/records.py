@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 import msgspec
 
-from app.engine.tells import Chain, Failure, TellStatus
+from app.engine.tells import Chain, Failure, KeptMessage, TellStatus
 from app.engine.views import TellView
 
 __all__ = [
@@ -103,7 +103,7 @@ class CacheMessage(SessionRecord, frozen=True, kw_only=True):
 
     name: ClassVar[str] = "cache:message"
     request_id: uuid.UUID
-    message: dict[str, Any]
+    message: KeptMessage
 
 
 class TellEnded(SessionRecord, frozen=True, kw_only=True, omit_defaults=True):

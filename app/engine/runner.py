@@ -290,7 +290,7 @@ class Runner:
                     tell.partial.append(item.text)
                     self._publish.tell_chunk(tell, item.text)
                 continue
-            tell.keep(item, self._publish.cache_message(tell, item.data))
+            tell.keep(item, self._publish.cache_message(tell, item))
             if item.result is not None:
                 tell.finish_from_result(item.result, await self._spent_before(runtime))
                 if item.result.cost_usd is not None:
@@ -501,6 +501,7 @@ class Runner:
         self._publish.tell_complete(tell)
         self.ended += 1
         tell.done.set()
+        tell.pack()
         task = self._background.spawn(self._record_end(tell))
         self._recording.add(task)
         task.add_done_callback(self._recording.discard)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
+import msgspec
 
 from app.clock import utcnow
 from app.engine.messages import Result, Said
@@ -282,12 +283,26 @@ def parse_output(text: str | None) -> tuple[bool, Any]:
 
 @dataclass(frozen=True, slots=True)
 class KeptMessage:
-    """One raw message of a tell as kept in memory: as Claude Code emitted it, its session sequence number and
-    when Iris received it."""
+    """One raw message of a tell as kept in memory: its JSON as Claude Code emitted it (encoded, a quarter of the
+    size of the parsed form), its type and subtype, its session sequence number and when Iris received it."""
 
-    data: dict[str, Any]
+    json: bytes
+    type: str
+    subtype: str | None
     seq: int | None
     at: datetime.datetime
+
+    @classmethod
+    def of(cls, said: Said, seq: int | None = None) -> KeptMessage:
+        """The kept form of a message read from Claude Code."""
+        kind, subtype = said.data.get("type"), said.data.get("subtype")
+        return cls(said.json, str(kind or "unknown"), subtype if isinstance(subtype, str) else None, seq, said.at)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The message as Claude Code emitted it."""
+        decoded: dict[str, Any] = msgspec.json.decode(self.json)
+        return decoded
 
 
 @dataclass(slots=True)
@@ -423,7 +438,7 @@ class Tell:
     def keep(self, said: Said, seq: int | None = None) -> None:
         """Remember a message (up to the bound) with its session sequence number, and collect its text."""
         if self.message_limit:
-            self.messages.append(KeptMessage(said.data, seq, said.at))
+            self.messages.append(KeptMessage.of(said, seq))
             if len(self.messages) > self.message_limit:
                 self.messages.popleft()
         if said.key_source is not None:
@@ -495,6 +510,11 @@ class Tell:
         self.finished_at = utcnow()
         if self.response is None and (self.partial or self.texts):
             self.response = self.partial_response
+
+    def pack(self) -> None:
+        """Keep an ended tell in less memory: its streamed chunks as one."""
+        if len(self.partial) > 1:
+            self.partial = [self.partial_response]
 
     def row(self) -> dict[str, Any]:
         """This tell's new database row, by column (those left out, the unset ones among them, take their

@@ -37,7 +37,6 @@ from app.api.streams.delivery import DeliveryTimes, clock
 from app.api.streams.redis_backend import ChannelsHealth, ReconnectingRedisBackend
 from app.api.streams.schemas import TERMINAL_EVENTS, WireEvent, decode_frame, map_event
 from app.api.streams.visibility import HEALTH_EVENT, pair_loads
-from app.clock import utcnow
 from app.config import ChannelsConfig
 from app.engine.events import SYSTEM, Event
 
@@ -139,7 +138,7 @@ class _Lru(OrderedDict[Any, Any]):
 class Bus:
     """This instance's end of the channels: publishes the engine's events, fans received ones out."""
 
-    def __init__(self, memo_size: int = 4096) -> None:
+    def __init__(self, memo_size: int = 1024) -> None:
         self.plugin: ChannelsPlugin | None = None
         self.direct = False
         """Whether this instance is the only one (the memory backend): its events go straight to its clients
@@ -150,8 +149,9 @@ class Bus:
         self._relays: dict[str, ChannelSubscription] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._releases: set[asyncio.Task[None]] = set()
-        # Wire forms of recent session events (replay sends the very bytes live delivery sent), and the
-        # `tell:queued` seq and the terminal event of recent tells (where a streamed tell starts and ends).
+        # Wire forms of recent session events (a replay that starts soon after them is not encoded again; an
+        # older one is, to the same bytes), and the `tell:queued` seq and the terminal event of recent tells
+        # (where a streamed tell starts and ends).
         self._memo = _Lru(memo_size)
         self._queued = _Lru(memo_size // 4)
         self._terminals = _Lru(memo_size // 4)
@@ -179,7 +179,7 @@ class Bus:
 
     def _sink(self, event: Event) -> None:
         born = clock()
-        wire = map_event(event, utcnow())
+        wire = map_event(event)
         if event.channel == SYSTEM and event.name == HEALTH_EVENT and self.engine is not None:
             wire.loads = pair_loads(self.engine)
         if event.seq is not None:

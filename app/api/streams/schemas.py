@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import msgspec
 
@@ -43,7 +43,7 @@ from app.engine.records import (
     TellQueued,
     TellStarted,
 )
-from app.engine.tells import FailureKind
+from app.engine.tells import FailureKind, KeptMessage
 from app.engine.views import TellView
 
 __all__ = [
@@ -260,7 +260,7 @@ def decode_frame(frame: bytes) -> WireEvent | None:
     )
 
 
-def _contract_event(record: Record, seq: int | None, at: datetime.datetime | None) -> Any:
+def _contract_event(record: Record, seq: int | None) -> Any:
     """The contract's event (`ServerEvent`) of an engine record."""
     number = seq if seq is not None else 0  # every session event has one (the hub numbers them)
     match record:
@@ -275,7 +275,7 @@ def _contract_event(record: Record, seq: int | None, at: datetime.datetime | Non
         case TellChunk():
             return m.TellChunkEvent(data=to_model(record, m.TellChunk, seq=number))
         case CacheMessage():
-            message = _claude_message(record.message, number, at or utcnow())
+            message = _claude_message(record.message, number)
             cached = m.CacheMessage(
                 session_id=record.session_id, seq=number, request_id=record.request_id, message=message
             )
@@ -362,22 +362,24 @@ def _or_unset(value: _T | None) -> _T | msgspec.UnsetType:
     return msgspec.UNSET if value is None else value
 
 
-def _claude_message(data: dict[str, Any], seq: int, at: datetime.datetime) -> m.ClaudeMessage:
-    subtype = data.get("subtype")
+def _claude_message(kept: KeptMessage, seq: int) -> m.ClaudeMessage:
+    """A kept message as the contract's (timestamped when Iris read it, as the tell's cache has it), its data the
+    JSON Claude Code sent, embedded as it is."""
+    at = kept.at
     return m.ClaudeMessage(
         seq=seq,
-        type=str(data.get("type") or "unknown"),
+        type=kept.type,
         timestamp=at.replace(microsecond=at.microsecond // 1000 * 1000),
-        data=data,
-        subtype=subtype if isinstance(subtype, str) else msgspec.UNSET,
+        data=cast(dict[str, Any], msgspec.Raw(kept.json)),
+        subtype=kept.subtype if kept.subtype is not None else msgspec.UNSET,
     )
 
 
-def map_event(event: Event, at: datetime.datetime | None = None) -> WireEvent:
-    """The wire form of an engine event (`at`: when it was published, for `ClaudeMessage.timestamp`);
-    ContractError when it does not fit the contract."""
+def map_event(event: Event) -> WireEvent:
+    """The wire form of an engine event, the same bytes each time it is made; ContractError when it does not fit
+    the contract."""
     try:
-        contract = _contract_event(event.record, event.seq, at)
+        contract = _contract_event(event.record, event.seq)
     except msgspec.ValidationError as exc:  # checked as the event's data is built: its path is under `$.data`
         where = str(exc).replace("`$", "`$.data", 1)
         raise ContractError(f"{event.record.name} does not fit the contract: {where}") from None

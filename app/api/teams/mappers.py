@@ -44,14 +44,13 @@ def chain(links: Chain) -> list[m.TellLink] | msgspec.UnsetType:
 def claude_message(kept: KeptMessage, index: int) -> m.ClaudeMessage:
     """One cached raw Claude Code message: as Claude Code emitted it, with the session sequence number it was
     published with (else its position in the tell) and when Iris received it (to the millisecond, as streamed)."""
-    data, at = kept.data, kept.at
-    subtype = data.get("subtype")
+    at = kept.at
     return m.ClaudeMessage(
         seq=kept.seq if kept.seq is not None and kept.seq >= 0 else index,
-        type=str(data.get("type") or "unknown"),
+        type=kept.type,
         timestamp=at.replace(microsecond=at.microsecond // 1000 * 1000),
-        data=data,
-        subtype=subtype if isinstance(subtype, str) else msgspec.UNSET,
+        data=kept.data,
+        subtype=kept.subtype if kept.subtype is not None else msgspec.UNSET,
     )
 
 
