@@ -90,6 +90,48 @@ async def _clients(port: int, session: str, count: int) -> None:
     print(json.dumps(results), flush=True)
 
 
+async def _readers(port: int, count: int) -> None:
+    """`count` loopback connections that read everything sent to them until it closes (the floor's receivers)."""
+
+    async def read() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while await reader.read(262144):
+            pass
+        writer.close()
+
+    await asyncio.gather(*(read() for _ in range(count)))
+
+
+def floor(size: int, procs: int, frame: bytes, rounds: int, gap_ms: int) -> tuple[float, float]:
+    """The same machine's floor for a fan-out to `size` readers: one thread writing `frame` to each of `size`
+    idle loopback connections (read in `procs` other processes, as the subscribers are) with plain `send`
+    calls, `rounds` times `gap_ms` apart; p50 and p99 of a round's duration in ms."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0), backlog=4096)
+    port = listener.getsockname()[1]
+    readers = [
+        subprocess.Popen([sys.executable, __file__, "--readers", str(port), str(share)])
+        for share in _spread(size, procs)
+    ]
+    connections = [listener.accept()[0] for _ in range(size)]
+    for connection in connections:
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    durations = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for connection in connections:
+            connection.send(frame)
+        durations.append((time.perf_counter() - started) * 1000)
+        time.sleep(gap_ms / 1000)
+    for connection in connections:
+        connection.close()
+    listener.close()
+    for reader in readers:
+        reader.wait(timeout=60)
+    return percentile(durations, 0.5), percentile(durations, 0.99)
+
+
 def _spread(size: int, procs: int) -> list[int]:
     """`size` subscribers over at most `procs` processes, as evenly as they go."""
     count = max(1, min(size, procs))
@@ -269,6 +311,8 @@ def run(sizes: list[int], chunks: int, gap_ms: int, procs: int, loop_kind: str) 
                             "dropped": layer.dropped,
                         }
                     )
+                    frame = chunk_frame(session)
+                    rows[-1]["b50"], rows[-1]["b99"] = floor(size, procs, frame, chunks, gap_ms)
         finally:
             server.should_exit = True
             time.sleep(3)
@@ -282,7 +326,15 @@ _COLUMNS = (
     ("s99", "server p99"),
     ("f50", "last p50"),
     ("f99", "last p99"),
+    ("b50", "floor p50"),
+    ("b99", "floor p99"),
 )
+
+
+def chunk_frame(session: str) -> bytes:
+    """A `tell:chunk` SSE frame of the size the streamed tell's are (what the floor writes)."""
+    data = {"sessionId": session, "requestId": session, "chunk": "fan-out ", "seq": 100}
+    return f"event: tell:chunk\nid: {session}:100\ndata: {json.dumps(data)}\n\n".encode()
 
 
 def table(rows: list[dict[str, float]]) -> str:
@@ -306,6 +358,15 @@ def table(rows: list[dict[str, float]]) -> str:
             + " ".join(f"{row[key] / base[key]:>10.1f}" for key, _ in _COLUMNS)
             + f" {row['rate'] / base['rate']:>9.1f}"
         )
+    lines.append(
+        "the last write against the floor (the same bytes sent to as many idle connections in one plain loop):"
+    )
+    lines.append(
+        "  "
+        + "  ".join(
+            f"N={int(row['n'])}: p50 x{row['f50'] / row['b50']:.1f}, p99 x{row['f99'] / row['b99']:.1f}" for row in rows
+        )
+    )
     if any(row["dropped"] for row in rows):
         lines.append(f"subscribers dropped for falling behind: {int(rows[-1]['dropped'])}")
     return "\n".join(lines)
@@ -314,6 +375,9 @@ def table(rows: list[dict[str, float]]) -> str:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--standin":
         _standin_main()
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--readers":
+        asyncio.run(_readers(int(sys.argv[2]), int(sys.argv[3])))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--client":
         port, session, count = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
