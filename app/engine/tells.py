@@ -283,8 +283,8 @@ def parse_output(text: str | None) -> tuple[bool, Any]:
 
 @dataclass(frozen=True, slots=True)
 class KeptMessage:
-    """One raw message of a tell as kept in memory: its JSON as Claude Code emitted it (encoded, a quarter of the
-    size of the parsed form), its type and subtype, its session sequence number and when Iris received it."""
+    """One raw message of a tell as kept in memory: its JSON as Claude Code emitted it (encoded: a third to a
+    fifth of the parsed form's size), its type and subtype, its session sequence number and when Iris read it."""
 
     json: bytes
     type: str
