@@ -278,6 +278,12 @@ async def test_a_client_that_hangs_up_before_the_stream_starts_gives_its_place_b
         assert server.layer is not None
         return server.layer.streams_of(f"key:{key_id}")
 
+    def in_hand() -> tuple[int, int]:
+        """The server's open connections and the requests it is still handling."""
+        assert server.server is not None
+        state = server.server.server_state
+        return len(state.connections), len(state.tasks)
+
     for _ in range(10):  # each asks for a stream and hangs up while the server is still accepting it
         for line in ("GET /api/events?system=true", "POST /api/teams/tell/stream"):
             body = b'{"toTeam": "alpha", "message": "gone"}' if line.startswith("POST") else b""
@@ -286,7 +292,8 @@ async def test_a_client_that_hangs_up_before_the_stream_starts_gives_its_place_b
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
             writer.write(head.encode() + body)
             writer.transport.abort()
-    await server.eventually(open_streams, 0)
+    await server.eventually(in_hand, (0, 0))  # every one of them handled to its end
+    assert server.call(open_streams) == 0
     async with server.async_client(key=key) as http:  # and the allowance is whole again
         for _ in range(2):
             async with aconnect_sse(http, "GET", "/api/events", params={"system": "true"}) as source:
