@@ -6,7 +6,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.config import RateLimitConfig
 from app.errors import TooManyRequestsError
@@ -14,9 +14,8 @@ from app.errors import TooManyRequestsError
 __all__ = ["RateDecision", "RateLimiter", "RateLimits", "address_identity", "key_identity"]
 
 
-@dataclass(frozen=True)
-class RateDecision:
-    """Whether one more request is allowed, and the window it was counted in."""
+class RateDecision(NamedTuple):
+    """Whether one more request is allowed, and the window it was counted in (a tuple: built on every request)."""
 
     allowed: bool
     limit: int
@@ -64,6 +63,7 @@ class RateLimiter:
             raise ValueError("max_requests and window_ms must be positive")
         self.max_requests = max_requests
         self.window = window_ms / 1000
+        self._window_seconds = max(1, math.ceil(self.window))
         self.clock = clock
         self.max_identities = max_identities
         self._windows: dict[str, tuple[float, int]] = {}
@@ -77,7 +77,7 @@ class RateLimiter:
             limit=self.max_requests,
             remaining=max(0, self.max_requests - hits),
             reset=max(1, math.ceil(end - now)),
-            window=max(1, math.ceil(self.window)),
+            window=self._window_seconds,
             identity=identity,
         )
 
