@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import msgspec
 
 from app.api import models as m
 from app.api.convert import to_model
 from app.api.teams.mappers import chain as tell_chain
+from app.api.teams.mappers import claude_message
 from app.clock import utcnow
 from app.engine.events import Event
 from app.engine.records import (
@@ -43,7 +44,7 @@ from app.engine.records import (
     TellQueued,
     TellStarted,
 )
-from app.engine.tells import FailureKind, KeptMessage
+from app.engine.tells import FailureKind
 from app.engine.views import TellView
 
 __all__ = [
@@ -275,7 +276,7 @@ def _contract_event(record: Record, seq: int | None) -> Any:
         case TellChunk():
             return m.TellChunkEvent(data=to_model(record, m.TellChunk, seq=number))
         case CacheMessage():
-            message = _claude_message(record.message, number)
+            message = claude_message(record.message, number)
             cached = m.CacheMessage(
                 session_id=record.session_id, seq=number, request_id=record.request_id, message=message
             )
@@ -360,19 +361,6 @@ def _tell_outcome(ended: TellEnded, seq: int | None) -> m.TellCompleteEvent | m.
 
 def _or_unset(value: _T | None) -> _T | msgspec.UnsetType:
     return msgspec.UNSET if value is None else value
-
-
-def _claude_message(kept: KeptMessage, seq: int) -> m.ClaudeMessage:
-    """A kept message as the contract's (timestamped when Iris read it, as the tell's cache has it), its data the
-    JSON Claude Code sent, embedded as it is."""
-    at = kept.at
-    return m.ClaudeMessage(
-        seq=seq,
-        type=kept.type,
-        timestamp=at.replace(microsecond=at.microsecond // 1000 * 1000),
-        data=cast(dict[str, Any], msgspec.Raw(kept.json)),
-        subtype=kept.subtype if kept.subtype is not None else msgspec.UNSET,
-    )
 
 
 def map_event(event: Event) -> WireEvent:

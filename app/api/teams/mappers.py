@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -41,15 +41,15 @@ def chain(links: Chain) -> list[m.TellLink] | msgspec.UnsetType:
     ]
 
 
-def claude_message(kept: KeptMessage, index: int) -> m.ClaudeMessage:
-    """One cached raw Claude Code message: as Claude Code emitted it, with the session sequence number it was
-    published with (else its position in the tell) and when Iris received it (to the millisecond, as streamed)."""
+def claude_message(kept: KeptMessage, seq: int) -> m.ClaudeMessage:
+    """A kept Claude Code message as the contract's: its data the JSON Claude Code sent, embedded as it is, and
+    when Iris read it (to the millisecond, as streamed)."""
     at = kept.at
     return m.ClaudeMessage(
-        seq=kept.seq if kept.seq is not None and kept.seq >= 0 else index,
+        seq=seq,
         type=kept.type,
         timestamp=at.replace(microsecond=at.microsecond // 1000 * 1000),
-        data=kept.data,
+        data=cast(dict[str, Any], msgspec.Raw(kept.json)),
         subtype=kept.subtype if kept.subtype is not None else msgspec.UNSET,
     )
 
@@ -61,7 +61,10 @@ def tell_response(view: TellView, *, include_messages: bool = False) -> m.TellRe
         duration = int((utcnow() - view.started_at).total_seconds() * 1000)
     messages: list[m.ClaudeMessage] | msgspec.UnsetType = msgspec.UNSET
     if include_messages:
-        messages = [claude_message(kept, i) for i, kept in enumerate(view.messages or ())]
+        messages = [  # the session sequence number each was published with, else its position in the tell
+            claude_message(kept, kept.seq if kept.seq is not None and kept.seq >= 0 else i)
+            for i, kept in enumerate(view.messages or ())
+        ]
     return m.TellResponse(
         from_=view.from_team,
         to=view.team,
