@@ -5,8 +5,10 @@ the same build with `api.requireAuth: false` and no rate limit (so nothing audit
 
 Each side is the real app (`create_app`) of this working tree served by uvicorn in its own process on
 127.0.0.1; this process is the only client: one keep-alive httpx client per side, requests sent in interleaved
-blocks (auth, open, open, auth, ...) so that both sides see the same machine load. With auth on every request
-has its key verified (`KeyCheck`: the key store is asked again whenever its file changed, so a revocation
+blocks (auth, open, open, auth, ...) so that both sides see the same machine load. On a machine of two or more
+cores both servers run on its last core and the client on the others, so that neither side gets a core of its
+own by chance (the scheduler's placement otherwise moves the ratio by a few percent between runs). With auth on
+every request has its key verified (`KeyCheck`: the key store is asked again whenever its file changed, so a revocation
 counts on the next request), counted against the key's rate limit (maxRequests set far above the run), and
 audited as `api.audit.authSuccess` says (`--auth-success`: the default, `first-per-key-per-minute`, or `all`,
 an `auth_success` row queued per request, written in batches). Prints the machine's load when the run
@@ -35,7 +37,9 @@ sys.path.insert(0, str(ROOT))
 from bench.common import free_port, make_key, percentile, wait_until_healthy  # noqa: E402
 
 SERVE = """
-import sys, uvicorn
+import os, sys, uvicorn
+if sys.argv[3]:
+    os.sched_setaffinity(0, {int(sys.argv[3])})
 from app.api.app import create_app
 from app.config import load_config
 uvicorn.run(create_app(load_config(sys.argv[1])), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
@@ -60,10 +64,22 @@ def write_config(root: Path, name: str, api: dict[str, Any]) -> Path:
     return file
 
 
-def start(config: Path, home: Path) -> tuple[subprocess.Popen[bytes], str]:
+def server_cpu() -> int | None:
+    """The core both servers are pinned to, the client keeping the others (None: one core, or no affinity)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return None
+    os.sched_setaffinity(0, set(cores[:-1]))
+    return cores[-1]
+
+
+def start(config: Path, home: Path, cpu: int | None) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "IRIS_HOME": str(home), "HOME": str(home)}
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(config), str(port)], cwd=ROOT, env=env)
+    command = [sys.executable, "-c", SERVE, str(config), str(port), "" if cpu is None else str(cpu)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     wait_until_healthy(url, proc, f"the server on {config} did not start")
     return proc, url
@@ -111,7 +127,8 @@ def main() -> None:
         )
         open_ = write_config(root, "open", {"requireAuth": False, "rateLimit": {"enabled": False}})
         key = make_key(secured, "bench", "viewer")
-        servers = [start(secured, root), start(open_, root)]
+        core = server_cpu()
+        servers = [start(secured, root, core), start(open_, root, core)]
         try:
             latencies: dict[str, list[float]] = {"auth": [], "open": []}
             elapsed = {"auth": 0.0, "open": 0.0}

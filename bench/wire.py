@@ -362,6 +362,8 @@ def start_profile(server: int, args: argparse.Namespace) -> subprocess.Popen[byt
     if not args.profile:
         return None
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(py_spy).exists():
+        sys.exit("--profile needs py-spy: pip install -e '.[profile]'")
     command = [py_spy, "record", "--pid", str(server), "--format", "raw", "--rate", "250", "--gil"]
     spy = subprocess.Popen([*command, "--output", str(args.profile_out.resolve())], stdout=subprocess.DEVNULL)
     time.sleep(1)  # py-spy attaches
