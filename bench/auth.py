@@ -64,8 +64,9 @@ def write_config(root: Path, name: str, api: dict[str, Any]) -> Path:
     return file
 
 
-def server_cpu() -> int | None:
-    """The core both servers are pinned to, the client keeping the others (None: one core, or no affinity)."""
+def pin_cores() -> int | None:
+    """Pin this process (the client) to every core but the last, and return that core for both servers (None: one
+    core, or no affinity)."""
     if not hasattr(os, "sched_setaffinity"):
         return None
     cores = sorted(os.sched_getaffinity(0))
@@ -127,7 +128,7 @@ def main() -> None:
         )
         open_ = write_config(root, "open", {"requireAuth": False, "rateLimit": {"enabled": False}})
         key = make_key(secured, "bench", "viewer")
-        core = server_cpu()
+        core = pin_cores()
         servers = [start(secured, root, core), start(open_, root, core)]
         try:
             latencies: dict[str, list[float]] = {"auth": [], "open": []}

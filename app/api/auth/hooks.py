@@ -24,16 +24,13 @@ async def auth_response_hook(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start" or scope["type"] != ScopeType.HTTP:
         return
     decision = rate_decision(scope)
-    if decision is not None and decision.enforced:
-        headers = rate_headers(decision)
-        retry_after = headers.pop("Retry-After", None)
-        raw = message.get("headers")
-        if not isinstance(raw, list):
-            raw = message["headers"] = list(raw or ())
-        # only this hook sets RateLimit-*: appended as raw pairs, without a search
-        raw.extend((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())
-        if retry_after is not None:  # an error answer may carry its own Retry-After
-            MutableScopeHeaders.from_message(message)["Retry-After"] = retry_after
+    if decision is not None:
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in rate_headers(decision).items():
+            if name.startswith("RateLimit-"):  # only this hook sets these: appended without a search
+                headers.add(name, value)
+            else:  # an error answer may carry its own Retry-After
+                headers[name] = value
     state = facts(scope)
     status = int(message["status"])
     if state.pop(AUTH_SUCCESS, False):
